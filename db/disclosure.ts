@@ -1,0 +1,181 @@
+// Queries for the disclosure (公示) and the scheduler: the once-only record of a disclosure post per
+// compound, chat, period kind and period; the job_runs run coordinator; and the few period and privacy
+// queries the summary needs that the other aggregates do not offer.
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, like, lt, or, sql } from 'drizzle-orm'
+import type { PeriodKind } from '../src/domain/calendar.ts'
+import type { Queryable, Tx } from './client.ts'
+import { compounds, disclosures, householdBindings, households, jobRuns, members, outbox, polls, roles, tickets } from './schema.ts'
+
+export type CompoundRow = typeof compounds.$inferSelect
+
+export async function allCompounds(q: Queryable): Promise<CompoundRow[]> {
+  return q.select().from(compounds).orderBy(asc(compounds.id))
+}
+
+// ---- disclosures -----------------------------------------------------------------------------
+
+/** Chats (chats.id) that already have the disclosure of this period. */
+export async function disclosedChatIds(q: Queryable, compoundId: number, kind: PeriodKind, period: string): Promise<Set<number>> {
+  const rows = await q
+    .select({ chatId: disclosures.chatId })
+    .from(disclosures)
+    .where(and(eq(disclosures.compoundId, compoundId), eq(disclosures.periodKind, kind), eq(disclosures.period, period)))
+  return new Set(rows.map((r) => r.chatId))
+}
+
+/**
+ * Record the disclosure of a period for one chat, before it is sent. True only for the one caller that
+ * inserted the row: everybody else (another instance, a restart, a second tick) gets false and posts nothing.
+ */
+export async function recordDisclosure(
+  tx: Tx,
+  values: { compoundId: number; chatId: number; kind: PeriodKind; period: string; late: boolean; at: Date },
+): Promise<boolean> {
+  const rows = await tx
+    .insert(disclosures)
+    .values({
+      compoundId: values.compoundId,
+      chatId: values.chatId,
+      periodKind: values.kind,
+      period: values.period,
+      late: values.late,
+      createdAt: values.at,
+    })
+    .onConflictDoNothing()
+    .returning({ id: disclosures.id })
+  return rows.length > 0
+}
+
+export async function disclosuresOf(q: Queryable, compoundId: number) {
+  return q.select().from(disclosures).where(eq(disclosures.compoundId, compoundId)).orderBy(asc(disclosures.id))
+}
+
+// ---- job runs (run coordinator) ----------------------------------------------------------------
+
+/**
+ * Claim one run of `job` for `fireKey`: true for exactly one caller across instances. With `leaseMs`,
+ * a run claimed longer ago than the lease that never finished (its instance died) may be claimed again.
+ */
+export async function claimJobRun(
+  q: Queryable,
+  job: string,
+  fireKey: string,
+  opts: { instance: string; now: Date; leaseMs?: number },
+): Promise<boolean> {
+  const base = q.insert(jobRuns).values({ job, fireKey, instance: opts.instance, startedAt: opts.now })
+  const rows =
+    opts.leaseMs === undefined
+      ? await base.onConflictDoNothing().returning({ job: jobRuns.job })
+      : await base
+          .onConflictDoUpdate({
+            target: [jobRuns.job, jobRuns.fireKey],
+            set: { instance: opts.instance, startedAt: opts.now },
+            setWhere: and(isNull(jobRuns.finishedAt), lt(jobRuns.startedAt, new Date(opts.now.getTime() - opts.leaseMs))),
+          })
+          .returning({ job: jobRuns.job })
+  return rows.length > 0
+}
+
+export async function finishJobRun(q: Queryable, job: string, fireKey: string, at: Date): Promise<void> {
+  await q
+    .update(jobRuns)
+    .set({ finishedAt: at })
+    .where(and(eq(jobRuns.job, job), eq(jobRuns.fireKey, fireKey)))
+}
+
+/** Give a claimed run back (it failed before doing anything lasting): the next tick tries again. */
+export async function releaseJobRun(q: Queryable, job: string, fireKey: string): Promise<void> {
+  await q.delete(jobRuns).where(and(eq(jobRuns.job, job), eq(jobRuns.fireKey, fireKey)))
+}
+
+/** Forget the per-minute fires of `job` older than `before` (they only serve to elect one instance). */
+export async function pruneJobRuns(q: Queryable, job: string, before: Date): Promise<void> {
+  await q.delete(jobRuns).where(and(eq(jobRuns.job, job), lt(jobRuns.startedAt, before)))
+}
+
+export async function jobRunsOf(q: Queryable, job: string) {
+  return q.select().from(jobRuns).where(eq(jobRuns.job, job)).orderBy(asc(jobRuns.fireKey))
+}
+
+// ---- summary data ----------------------------------------------------------------------------
+
+/**
+ * Full names a public summary must never show: roster owner names and the display names of members
+ * bound to, or holding a role in, the compound.
+ */
+export async function privateNamesOf(q: Queryable, compoundId: number): Promise<string[]> {
+  const owners = await q
+    .select({ name: households.ownerName })
+    .from(households)
+    .where(and(eq(households.compoundId, compoundId), isNotNull(households.ownerName)))
+  const bound = await q
+    .selectDistinct({ name: members.displayName })
+    .from(householdBindings)
+    .innerJoin(members, eq(members.id, householdBindings.memberId))
+    .where(eq(householdBindings.compoundId, compoundId))
+  const roled = await q
+    .selectDistinct({ name: members.displayName })
+    .from(roles)
+    .innerJoin(members, eq(members.id, roles.memberId))
+    .where(eq(roles.compoundId, compoundId))
+  return [...new Set([...owners, ...bound, ...roled].map((r) => r.name ?? '').filter((n) => n.trim()))]
+}
+
+/** Ticket numbers by ticket id. */
+export async function ticketNosByIds(q: Queryable, compoundId: number, ids: number[]): Promise<Map<number, number>> {
+  if (ids.length === 0) return new Map()
+  const rows = await q
+    .select({ id: tickets.id, no: tickets.no })
+    .from(tickets)
+    .where(and(eq(tickets.compoundId, compoundId), inArray(tickets.id, ids)))
+  return new Map(rows.map((r) => [r.id, r.no]))
+}
+
+// ---- legal calendar ---------------------------------------------------------------------------
+
+/** Polls of a compound created or closed since `since` (what the legal calendar looks at). */
+export async function recentPollsOf(q: Queryable, compoundId: number, since: Date) {
+  return q
+    .select()
+    .from(polls)
+    .where(and(eq(polls.compoundId, compoundId), or(gte(polls.createdAt, since), gte(polls.closedAt, since), eq(polls.status, 'open'))))
+    .orderBy(asc(polls.no))
+}
+
+/** Whether the result announcement of a poll (dedupe key `poll-closed:<id>:…`) reached at least one chat. */
+export async function pollResultSent(q: Queryable, pollId: number): Promise<boolean> {
+  const [row] = await q
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(and(like(outbox.dedupeKey, `poll-closed:${pollId}:%`), eq(outbox.status, 'sent')))
+    .limit(1)
+  return row !== undefined
+}
+
+// ---- outbox (for `linli outbox`) ---------------------------------------------------------------
+
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed'
+
+export async function outboxRows(q: Queryable, opts: { statuses: OutboxStatus[]; limit: number }) {
+  return q
+    .select({
+      id: outbox.id,
+      compoundId: outbox.compoundId,
+      platform: outbox.platform,
+      targetKind: outbox.targetKind,
+      targetId: outbox.targetId,
+      text: outbox.text,
+      hasImage: sql<boolean>`${outbox.image} IS NOT NULL`,
+      dedupeKey: outbox.dedupeKey,
+      status: outbox.status,
+      attempts: outbox.attempts,
+      nextAttemptAt: outbox.nextAttemptAt,
+      lastError: outbox.lastError,
+      createdAt: outbox.createdAt,
+      sentAt: outbox.sentAt,
+    })
+    .from(outbox)
+    .where(inArray(outbox.status, opts.statuses))
+    .orderBy(desc(outbox.id))
+    .limit(opts.limit)
+}

@@ -1,0 +1,82 @@
+import { and, eq, sql } from 'drizzle-orm'
+import { ownerNameParts } from '../src/domain/group-privacy.ts'
+import type { HouseholdRef, RoomResolution } from '../src/domain/rooms.ts'
+import { canonicalCode, parseRoom, resolveRoom } from '../src/domain/rooms.ts'
+import type { Queryable } from './client.ts'
+import { households } from './schema.ts'
+
+export type HouseholdRow = typeof households.$inferSelect
+
+export async function householdsOf(q: Queryable, compoundId: number): Promise<HouseholdRow[]> {
+  return q.select().from(households).where(eq(households.compoundId, compoundId)).orderBy(households.id)
+}
+
+export async function householdById(q: Queryable, compoundId: number, id: number) {
+  const [row] = await q
+    .select()
+    .from(households)
+    .where(and(eq(households.compoundId, compoundId), eq(households.id, id)))
+    .limit(1)
+  return row
+}
+
+/** Resolve what a resident typed to a household of this compound; never creates one. */
+export async function resolveHousehold(
+  q: Queryable,
+  compoundId: number,
+  input: string,
+): Promise<RoomResolution & { row?: HouseholdRow }> {
+  // the common case, a full room number of the roster: one row by the unique (compound_id, code) index
+  // instead of the whole roster; resolveRoom answers the same for it (an exact code wins)
+  const address = parseRoom(input)
+  if (address) {
+    const [row] = await q
+      .select()
+      .from(households)
+      .where(and(eq(households.compoundId, compoundId), eq(households.code, canonicalCode(address))))
+      .limit(1)
+    if (row) return { ok: true, household: { id: row.id, building: row.building, unit: row.unit, room: row.room, code: row.code }, row }
+  }
+  const rows = await householdsOf(q, compoundId)
+  const refs: HouseholdRef[] = rows.map((r) => ({ id: r.id, building: r.building, unit: r.unit, room: r.room, code: r.code }))
+  const res = resolveRoom(input, refs)
+  if (res.ok) return { ...res, row: rows.find((r) => r.id === res.household.id) }
+  return res
+}
+
+export async function countHouseholds(q: Queryable, compoundId: number): Promise<number> {
+  const [row] = await q
+    .select({ n: sql<number>`count(*)::int` })
+    .from(households)
+    .where(eq(households.compoundId, compoundId))
+  return row?.n ?? 0
+}
+
+/** Roster names by database and compound, with the roster version they were read at (count and last update). */
+const ownerNameCache = new Map<string, { version: string; names: string[] }>()
+const OWNER_NAME_CACHE_MAX = 2000
+
+/**
+ * The names in the compound's roster owner_name fields ("李建国 13812345678" → 李建国): what a group
+ * message must mask (src/domain/group-privacy.ts). Every group reply needs them, so they are kept per
+ * compound and re-read only when the roster changed (one small aggregate query instead of the roster).
+ */
+export async function ownerNamesOf(q: Queryable, compoundId: number): Promise<string[]> {
+  const [v] = await q
+    .select({ db: sql<string>`current_database()`, n: sql<number>`count(*)::int`, at: sql<string | null>`max(${households.updatedAt})::text` })
+    .from(households)
+    .where(eq(households.compoundId, compoundId))
+  const key = `${v?.db ?? ''}:${compoundId}`
+  const version = `${v?.n ?? 0}:${v?.at ?? ''}`
+  const cached = ownerNameCache.get(key)
+  if (cached?.version === version) return cached.names
+  const rows = await q
+    .select({ name: households.ownerName })
+    .from(households)
+    .where(and(eq(households.compoundId, compoundId), sql`${households.ownerName} IS NOT NULL`))
+  const names = [...new Set(rows.flatMap((r) => ownerNameParts(r.name ?? '')))]
+  ownerNameCache.delete(key)
+  if (ownerNameCache.size >= OWNER_NAME_CACHE_MAX) ownerNameCache.delete(ownerNameCache.keys().next().value!)
+  ownerNameCache.set(key, { version, names })
+  return names
+}
