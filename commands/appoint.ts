@@ -1,0 +1,32 @@
+import { z } from 'zod'
+import { setRole } from '../db/compounds.ts'
+import { defineCommand, reply, UserError } from '../src/pipeline/command.ts'
+import { resolveMember } from '../src/pipeline/members.ts'
+
+export const ROLE_WORDS: Record<string, 'collector' | 'committee' | 'head'> = {
+  委员: 'committee', 委員: 'committee', committee: 'committee',
+  收费员: 'collector', 收費員: 'collector', 楼栋长: 'collector', 樓棟長: 'collector', 网格员: 'collector', 網格員: 'collector', collector: 'collector',
+  主任: 'head', 组长: 'head', 組長: 'head', head: 'head',
+}
+
+export default defineCommand({
+  name: 'appoint',
+  keywords: { 'zh-CN': ['任命'], 'zh-TW': ['任命'], en: ['appoint'] },
+  role: 'head',
+  parse(raw) {
+    const parts = raw.split(/\s+/).filter(Boolean)
+    const role = parts.length > 1 ? parts.pop()!.toLowerCase() : undefined
+    return { member: parts.join(' ') || undefined, role }
+  },
+  args: z.object({
+    member: z.string({ message: 'common.missingArg' }).min(1),
+    role: z.string({ message: 'appoint.roleInvalid' }).refine((r) => r in ROLE_WORDS, 'appoint.roleInvalid'),
+  }),
+  async run(ctx, args) {
+    const target = await resolveMember(ctx, args.member)
+    if (target.id === ctx.member.id) throw new UserError('appoint.self')
+    const role = ROLE_WORDS[args.role]!
+    await setRole(ctx.tx, { compoundId: ctx.compound.id, memberId: target.id, role, grantedBy: ctx.member.id })
+    return [reply.chat(ctx.t('appoint.done', { name: target.displayName, role: ctx.t(`role.${role}`) }))]
+  },
+})

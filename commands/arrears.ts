@@ -1,0 +1,55 @@
+// 欠费 [楼栋]: households that owe, the longest owing first — privately to the committee member who
+// asks, never to the group (the group sees only that the list was sent privately).
+import { z } from 'zod'
+import { householdsOf } from '../db/households.ts'
+import { arrearsOf } from '../db/ledger.ts'
+import { formatMoney } from '../src/domain/money.ts'
+import { defineCommand, reply, UserError } from '../src/pipeline/command.ts'
+import { localDay } from './pay.ts'
+
+/** At most this many lines in one message; the rest are counted. */
+export const ARREARS_MAX_LINES = 60
+
+const CN_NUM: Record<string, string> = { 一: '1', 二: '2', 两: '2', 兩: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9', 十: '10' }
+
+/** `3`, `3栋`, `3号楼`, `三栋`, `A座` → the building as stored ('3', 'A'). */
+export function buildingOf(input: string): string {
+  let s = input.trim().replace(/(?:栋|棟|幢|号楼|號樓|座|楼|樓)$/u, '').replace(/^building\s*/i, '').trim()
+  if (CN_NUM[s]) s = CN_NUM[s]!
+  return s.replace(/^0+(?=\d)/, '').toUpperCase()
+}
+
+export default defineCommand({
+  name: 'arrears',
+  keywords: { 'zh-CN': ['欠费', '欠费名单'], 'zh-TW': ['欠費', '欠費名單'], en: ['arrears'] },
+  role: 'committee',
+  parse(raw) {
+    return { building: raw.trim() || undefined }
+  },
+  args: z.object({ building: z.string().max(20).optional() }),
+  async run(ctx, args) {
+    const { t } = ctx
+    let list = await arrearsOf(ctx.tx, ctx.compound.id)
+    let building: string | undefined
+    if (args.building) {
+      building = buildingOf(args.building)
+      const inBuilding = new Set((await householdsOf(ctx.tx, ctx.compound.id)).filter((h) => h.building === building).map((h) => h.id))
+      if (inBuilding.size === 0) throw new UserError('arrears.unknownBuilding', { building })
+      list = list.filter((a) => inBuilding.has(a.householdId))
+    }
+    let text: string
+    if (list.length === 0) {
+      text = building ? t('arrears.noneInBuilding', { building }) : t('arrears.none')
+    } else {
+      const total = list.reduce((s, a) => s + a.owedFen, 0n)
+      const lines = [t('arrears.title', { count: list.length, total: formatMoney(total) })]
+      for (const a of list.slice(0, ARREARS_MAX_LINES)) {
+        lines.push(t('arrears.item', { room: a.code, amount: formatMoney(a.owedFen), since: localDay(ctx, a.oldestUnpaidAt) }))
+      }
+      if (list.length > ARREARS_MAX_LINES) lines.push(t('arrears.more', { count: list.length - ARREARS_MAX_LINES }))
+      text = lines.join('\n')
+    }
+    const name = ctx.member.displayName
+    return [reply.private(text, { groupAck: t('common.answeredPrivately', { name }), groupFallback: t('common.cannotDm', { name }) })]
+  },
+})

@@ -1,0 +1,29 @@
+// 结束投票 / 結束投票 / closepoll: a committee member closes a poll before its deadline; the result is
+// counted, stored (polls.result) and announced to every chat of the compound. Later ballots are refused.
+// Polls past their deadline are closed by `linli polls close-due` (later the scheduler) the same way.
+import { z } from 'zod'
+import { findPoll } from '../db/polls.ts'
+import { closePoll } from '../src/ops/polls.ts'
+import { defineCommand, type Reply, reply, UserError } from '../src/pipeline/command.ts'
+
+export default defineCommand({
+  name: 'closepoll',
+  keywords: { 'zh-CN': ['结束投票'], 'zh-TW': ['結束投票'], en: ['closepoll'] },
+  role: 'committee',
+  parse: (raw) => {
+    const m = /^#?\s*(\d{1,6})$/.exec(raw.trim())
+    return { no: m ? Number(m[1]) : raw.trim() === '' ? undefined : null }
+  },
+  args: z.object({ no: z.number({ message: 'poll.numberInvalid' }).int().positive() }),
+  async run(ctx, { no }) {
+    const { tx, compound, t } = ctx
+    const poll = await findPoll(tx, compound.id, no)
+    if (!poll) throw new UserError('poll.unknown', { no })
+    if (poll.status === 'closed') throw new UserError('closepoll.already', { no })
+    const closed = await closePoll(tx, compound, poll.id, ctx.now)
+    if (!closed) throw new UserError('closepoll.already', { no })
+    const out: Reply[] = [closed.announcement]
+    if (ctx.message.chat.kind === 'private') out.push(reply.chat(t('closepoll.donePrivately', { no })))
+    return out
+  },
+})

@@ -1,0 +1,41 @@
+// 公示 [本周|本月|今年] / 公示 [本週|本月|今年] / disclose [week|month|year]: a committee member posts the
+// current period's summary (so far) and chart to every chat of the compound now. It does not use up the
+// scheduled disclosure: that one still goes out after the period ends.
+import { z } from 'zod'
+import { type PeriodKind, periodOf } from '../src/domain/calendar.ts'
+import { periodLabel } from '../src/domain/summary.ts'
+import { gatherDisclosure } from '../src/disclosure/build.ts'
+import { disclosureMessages } from '../src/disclosure/post.ts'
+import { defineCommand, type Reply, reply, UserError } from '../src/pipeline/command.ts'
+
+const WORDS: Record<string, PeriodKind> = {}
+const add = (kind: PeriodKind, words: string[]) => {
+  for (const w of words) WORDS[w] = kind
+}
+add('week', ['', '本周', '本週', '这周', '這週', '本星期', '周', '週', 'week', 'thisweek', 'weekly'])
+add('month', ['本月', '这个月', '這個月', '当月', '當月', '月', 'month', 'thismonth', 'monthly'])
+add('year', ['今年', '本年', '本年度', '年', 'year', 'thisyear', 'yearly'])
+
+/** The period kind a 公示 asks for; null when it cannot be read. */
+export function discloseKind(input: string): PeriodKind | null {
+  return WORDS[input.trim().toLowerCase().replace(/\s+/g, '')] ?? null
+}
+
+export default defineCommand({
+  name: 'disclose',
+  keywords: { 'zh-CN': ['公示'], 'zh-TW': ['公示'], en: ['disclose'] },
+  role: 'committee',
+  parse: (raw) => ({ period: raw.trim() }),
+  args: z.object({ period: z.string().max(20) }),
+  async run(ctx, args) {
+    const kind = discloseKind(args.period)
+    if (!kind) throw new UserError('disclose.badPeriod', { input: args.period }, true)
+    const period = periodOf(kind, ctx.now, ctx.compound.timeZone)
+    const data = await gatherDisclosure(ctx.tx, ctx.compound, period, { now: ctx.now })
+    const { parts, chart } = disclosureMessages(data)
+    const out: Reply[] = parts.map((text) => reply.compound(text))
+    if (chart) out.push(reply.compound(chart.caption ?? '', chart))
+    if (ctx.message.chat.kind === 'private') out.push(reply.chat(ctx.t('disclose.postedPrivately', { period: periodLabel(ctx.t, period) })))
+    return out
+  },
+})

@@ -1,0 +1,28 @@
+import { and, eq, sql } from 'drizzle-orm'
+import { z } from 'zod'
+import { removeRole, roleOf } from '../db/compounds.ts'
+import { roles } from '../db/schema.ts'
+import { defineCommand, reply, UserError } from '../src/pipeline/command.ts'
+import { resolveMember } from '../src/pipeline/members.ts'
+
+export default defineCommand({
+  name: 'dismiss',
+  keywords: { 'zh-CN': ['免职'], 'zh-TW': ['免職'], en: ['dismiss'] },
+  role: 'head',
+  args: z.object({ text: z.string().min(1, 'common.missingArg') }),
+  async run(ctx, { text }) {
+    const target = await resolveMember(ctx, text)
+    if (target.id === ctx.member.id) throw new UserError('appoint.self')
+    const role = await roleOf(ctx.tx, ctx.compound.id, target.id)
+    if (!role) throw new UserError('dismiss.noRole', { name: target.displayName })
+    if (role === 'head') {
+      const [row] = await ctx.tx
+        .select({ n: sql<number>`count(*)::int` })
+        .from(roles)
+        .where(and(eq(roles.compoundId, ctx.compound.id), eq(roles.role, 'head')))
+      if ((row?.n ?? 0) <= 1) throw new UserError('dismiss.lastHead')
+    }
+    await removeRole(ctx.tx, ctx.compound.id, target.id)
+    return [reply.chat(ctx.t('dismiss.done', { name: target.displayName, role: ctx.t(`role.${role}`) }))]
+  },
+})

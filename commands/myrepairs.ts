@@ -1,0 +1,30 @@
+// 我的报修: the asker's tickets that are not closed, oldest first; done ones say how to confirm.
+import { z } from 'zod'
+import { countClosedTicketsOf, unclosedTicketsOf } from '../db/tickets.ts'
+import { defineCommand, reply } from '../src/pipeline/command.ts'
+import { LIST_LIMIT } from './repairs.ts'
+import { listLine } from './repair-shared.ts'
+
+export default defineCommand({
+  name: 'myrepairs',
+  keywords: { 'zh-CN': ['我的报修'], 'zh-TW': ['我的報修'], en: ['myrepairs'] },
+  role: 'resident',
+  args: z.object({ text: z.string() }),
+  async run(ctx) {
+    const { tx, t } = ctx
+    const mine = await unclosedTicketsOf(tx, ctx.compound.id, ctx.member.id)
+    const closed = await countClosedTicketsOf(tx, ctx.compound.id, ctx.member.id)
+    const lines: string[] = []
+    if (mine.length === 0) lines.push(t('repairs.mine.none'))
+    else {
+      lines.push(t('repairs.mine.title', { n: mine.length }))
+      for (const view of mine.slice(0, LIST_LIMIT)) {
+        const hint = view.ticket.status === 'done' ? t('repairs.mine.confirmHint', { no: view.ticket.no }) : ''
+        lines.push(listLine(ctx, view) + hint)
+      }
+      if (mine.length > LIST_LIMIT) lines.push(t('repairs.list.more', { n: mine.length - LIST_LIMIT }))
+    }
+    if (closed > 0) lines.push(t('repairs.mine.closed', { n: closed }))
+    return [reply.chat(lines.join('\n'))]
+  },
+})

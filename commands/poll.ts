@@ -1,0 +1,55 @@
+// 发起投票 / 發起投票 / poll: a committee member opens a poll; the launch post goes to every chat of the
+// compound with the options numbered, the rule in plain words, the deadline in the compound's time zone,
+// how to vote, and (Telegram) one button per option. Syntax and defaults: src/domain/poll-syntax.ts.
+import { z } from 'zod'
+import { createPoll } from '../db/polls.ts'
+import { launchButtons, launchText } from '../src/domain/poll-render.ts'
+import { parseLaunch } from '../src/domain/poll-syntax.ts'
+import { pollView } from '../src/ops/polls.ts'
+import { defineCommand, type Reply, reply, UserError } from '../src/pipeline/command.ts'
+
+/** 指导规则 第三十九条 asks for notice before an owners' meeting; the compound may set its own period. */
+export const DEFAULT_NOTICE_DAYS = 7
+
+export default defineCommand({
+  name: 'poll',
+  keywords: { 'zh-CN': ['发起投票'], 'zh-TW': ['發起投票'], en: ['poll'] },
+  role: 'committee',
+  args: z.object({ text: z.string().max(2000, 'poll.tooLong') }),
+  async run(ctx, { text }) {
+    const { t, compound } = ctx
+    const configured = compound.settings.pollNoticeDays
+    const noticeDays = typeof configured === 'number' && Number.isInteger(configured) && configured >= 0 ? configured : DEFAULT_NOTICE_DAYS
+    const res = parseLaunch(text, {
+      now: ctx.now,
+      timeZone: compound.timeZone,
+      noticeDays,
+      isHead: ctx.role === 'head',
+      defaultOptions: t('poll.defaultOptions').split('/'),
+    })
+    if (!res.ok) throw new UserError(res.key, res.params, true)
+    const spec = res.spec
+    const poll = await createPoll(ctx.tx, {
+      compoundId: compound.id,
+      title: spec.title,
+      options: spec.options,
+      multiple: spec.multiple,
+      rule: spec.rule,
+      electorate: spec.electorate,
+      secret: spec.secret,
+      deadline: spec.deadline,
+      status: 'open',
+      createdBy: ctx.member.id,
+      createdAt: ctx.now,
+    })
+    const post: Reply = {
+      to: 'compound',
+      text: launchText(t, pollView(poll), compound.timeZone, { urgent: spec.urgent, noticeDays }),
+      buttons: launchButtons(poll),
+      dedupeKey: `poll-launched:${poll.id}`,
+    }
+    const out: Reply[] = [post]
+    if (ctx.message.chat.kind === 'private') out.push(reply.chat(t('poll.launchedPrivately', { no: poll.no })))
+    return out
+  },
+})

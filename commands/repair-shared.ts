@@ -1,0 +1,114 @@
+// What the repair commands share: the `#<n>` argument, loading a ticket of this compound, the status
+// machine and permission checks with their refusals, and how a ticket is shown. Not a command itself.
+import { z } from 'zod'
+import { findTicket, type TicketRow, type TicketView } from '../db/tickets.ts'
+import { isRepairCategory } from '../src/domain/repair-category.ts'
+import { daysOverdue, overdueDaysOf } from '../src/domain/repair-overdue.ts'
+import { isActive, nextStatus, type TicketAction, type TicketStatus } from '../src/domain/repair-status.ts'
+import type { Translator } from '../src/i18n/index.ts'
+import { type CompoundContext, hasRole, UserError } from '../src/pipeline/command.ts'
+
+/** `#12 rest`, `＃12 rest` (normalized before), `12 rest`: the ticket number and what follows. */
+export function splitTicketNo(raw: string): { no?: number; rest: string } {
+  const m = /^#?\s*(\d{1,9})(?!\d)\s*([\s\S]*)$/u.exec(raw.trim())
+  if (!m) return { rest: raw.trim() }
+  return { no: Number(m[1]), rest: m[2]!.trim() }
+}
+
+export const ticketNo = z.number({ message: 'repairs.missingNo' }).int().positive('repairs.missingNo')
+
+/** Length in characters as a person counts them (code points, so an emoji is one). */
+export const chars = (s: string) => [...s].length
+
+export function isCommittee(ctx: CompoundContext): boolean {
+  return hasRole(ctx.role, 'committee')
+}
+
+/** The ticket `#no` of this compound, locked for the rest of the transaction when it is to be changed. */
+export async function loadTicket(ctx: CompoundContext, no: number, forUpdate = true): Promise<TicketRow> {
+  const ticket = await findTicket(ctx.tx, ctx.compound.id, no, { forUpdate })
+  if (!ticket) throw new UserError('repairs.notFound', { no })
+  return ticket
+}
+
+/** The status `action` leads to, or a refusal naming the current status and the next step. */
+export function requireTransition(ctx: CompoundContext, ticket: TicketRow, action: TicketAction): TicketStatus {
+  const to = nextStatus(ticket.status, action)
+  if (to) return to
+  const { t } = ctx
+  throw new UserError('repairs.illegal', {
+    no: ticket.no,
+    status: statusLabel(t, ticket.status),
+    action: t(`repairs.action.${action}`),
+    next: t(`repairs.next.${ticket.status}`, { no: ticket.no }),
+  })
+}
+
+/** 进度 and 完工: the committee or the member the ticket is assigned to. */
+export function requireCommitteeOrAssignee(ctx: CompoundContext, ticket: TicketRow, action: TicketAction): void {
+  if (isCommittee(ctx) || (ticket.assigneeMemberId !== null && ticket.assigneeMemberId === ctx.member.id)) return
+  throw new UserError('repairs.notAssignee', { no: ticket.no, action: ctx.t(`repairs.action.${action}`) })
+}
+
+/** 确认 and 驳回: the reporter or the committee. */
+export function requireReporterOrCommittee(ctx: CompoundContext, ticket: TicketRow, action: TicketAction): void {
+  if (isCommittee(ctx) || ticket.reporterMemberId === ctx.member.id) return
+  throw new UserError('repairs.notReporter', { no: ticket.no, action: ctx.t(`repairs.action.${action}`) })
+}
+
+export function statusLabel(t: Translator, status: string): string {
+  return t(`repairs.status.${status}`)
+}
+
+export function categoryLabel(t: Translator, category: string): string {
+  return t(`repairs.category.${isRepairCategory(category) ? category : 'other'}`)
+}
+
+/** Where the repair is: the room, or the common-area place; '' when neither was given. */
+export function whereOf(view: { ticket: TicketRow; householdCode: string | null }): string {
+  return view.householdCode ?? view.ticket.place ?? ''
+}
+
+/** `照明，3-2 楼道` (category and place), as in the reply to 报修. */
+export function what(t: Translator, view: { ticket: TicketRow; householdCode: string | null }): string {
+  const where = whereOf(view)
+  const category = categoryLabel(t, view.ticket.category)
+  return where ? t('repairs.whatWhere', { category, where }) : category
+}
+
+export function assigneeName(view: TicketView): string | null {
+  return view.assigneeMemberName ?? view.ticket.assigneeName
+}
+
+/** A description cut to `max` characters for a one-line list. */
+export function short(text: string, max = 30): string {
+  const cs = [...text.replace(/\s+/g, ' ')]
+  return cs.length > max ? `${cs.slice(0, max - 1).join('')}…` : cs.join('')
+}
+
+/** Days past the compound's limit for a ticket not yet repaired (0 when on time). */
+export function overdueDaysFor(ctx: CompoundContext, ticket: TicketRow): number {
+  if (!isActive(ticket.status)) return 0
+  return daysOverdue(ticket.createdAt, ctx.now, overdueDaysOf(ctx.compound.settings), ctx.compound.timeZone)
+}
+
+/** One line of 报修列表 / 我的报修. */
+export function listLine(ctx: CompoundContext, view: TicketView): string {
+  const { t } = ctx
+  const { ticket } = view
+  const where = whereOf(view)
+  const who = assigneeName(view)
+  const late = overdueDaysFor(ctx, ticket)
+  return [
+    t('repairs.list.item', {
+      no: ticket.no,
+      status: statusLabel(t, ticket.status),
+      urgent: ticket.urgent ? t('repairs.list.urgent') : '',
+      category: categoryLabel(t, ticket.category),
+      where: where ? t('repairs.list.where', { where }) : '',
+      desc: short(ticket.description),
+    }),
+    who ? t('repairs.list.assignee', { name: who }) : '',
+    late > 0 ? t('repairs.list.overdue', { days: late }) : '',
+  ].join('')
+}

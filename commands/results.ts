@@ -1,0 +1,26 @@
+// 结果 / 結果 / results: the tally so far (or the stored result of a closed poll) with participation
+// against 2/3 of area and owners, approval against 1/2 or 3/4, what is still missing, and, for open
+// (non-secret) polls, who voted by room. `结果` alone shows the newest poll.
+import { z } from 'zod'
+import { findPoll, latestPoll } from '../db/polls.ts'
+import { resultsText } from '../src/domain/poll-render.ts'
+import { pollResult, pollView } from '../src/ops/polls.ts'
+import { defineCommand, reply, UserError } from '../src/pipeline/command.ts'
+
+export default defineCommand({
+  name: 'results',
+  keywords: { 'zh-CN': ['结果', '投票结果'], 'zh-TW': ['結果', '投票結果'], en: ['results', 'result'] },
+  role: 'resident',
+  parse: (raw) => {
+    const m = /^#?\s*(\d{1,6})$/.exec(raw.trim())
+    return { no: raw.trim() === '' ? undefined : m ? Number(m[1]) : null }
+  },
+  args: z.object({ no: z.number({ message: 'poll.numberInvalid' }).int().positive().optional() }),
+  async run(ctx, { no }) {
+    const { tx, compound, t } = ctx
+    const poll = no === undefined ? await latestPoll(tx, compound.id) : await findPoll(tx, compound.id, no)
+    if (!poll) throw new UserError(no === undefined ? 'results.none' : 'poll.unknown', { no })
+    const snap = await pollResult(tx, poll)
+    return [reply.chat(resultsText(t, pollView(poll), snap, compound.timeZone))]
+  },
+})

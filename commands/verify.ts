@@ -1,0 +1,54 @@
+import { and, eq } from 'drizzle-orm'
+import { z } from 'zod'
+import { householdBindings, households, members } from '../db/schema.ts'
+import { type CompoundContext, defineCommand, reply, UserError } from '../src/pipeline/command.ts'
+import { resolveMember } from '../src/pipeline/members.ts'
+
+async function pending(ctx: CompoundContext) {
+  return ctx.tx
+    .select({ binding: householdBindings, household: households, member: members })
+    .from(householdBindings)
+    .innerJoin(households, eq(householdBindings.householdId, households.id))
+    .innerJoin(members, eq(householdBindings.memberId, members.id))
+    .where(and(eq(householdBindings.compoundId, ctx.compound.id), eq(householdBindings.status, 'pending')))
+    .orderBy(householdBindings.id)
+}
+
+export default defineCommand({
+  name: 'verify',
+  keywords: { 'zh-CN': ['认证'], 'zh-TW': ['認證'], en: ['verify'] },
+  role: 'committee',
+  args: z.object({ text: z.string().max(100) }),
+  async run(ctx, { text }) {
+    const { tx, t } = ctx
+    const list = await pending(ctx)
+    if (!text) {
+      if (list.length === 0) return [reply.chat(t('verify.none'))]
+      const lines = list.map((r) =>
+        t('verify.listItem', { no: r.binding.id, name: r.member.displayName, room: r.household.code, relation: t(`relation.${r.binding.relation}`) }),
+      )
+      return [reply.chat([t('verify.listTitle'), ...lines].join('\n'))]
+    }
+    // the number shown in the list is the binding id: stable while others are verified
+    const byNumber = /^#?(\d{1,9})$/.exec(text)
+    let targets: typeof list
+    if (byNumber) {
+      targets = list.filter((r) => r.binding.id === Number(byNumber[1]))
+      if (targets.length === 0) throw new UserError('verify.notFound', { no: byNumber[1] })
+    } else {
+      const m = await resolveMember(ctx, text)
+      targets = list.filter((r) => r.member.id === m.id)
+      if (targets.length === 0) throw new UserError('verify.memberHasNone', { name: m.displayName })
+    }
+    if (targets.some((r) => r.member.id === ctx.member.id) && ctx.role !== 'head') throw new UserError('verify.self')
+    const out = []
+    for (const r of targets) {
+      await tx
+        .update(householdBindings)
+        .set({ status: 'verified', verifiedBy: ctx.member.id, verifiedAt: ctx.now })
+        .where(and(eq(householdBindings.compoundId, ctx.compound.id), eq(householdBindings.id, r.binding.id)))
+      out.push(t('verify.done', { name: r.member.displayName, room: r.household.code, relation: t(`relation.${r.binding.relation}`) }))
+    }
+    return [reply.chat(out.join('\n'))]
+  },
+})

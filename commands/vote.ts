@@ -1,0 +1,97 @@
+// 投票 / vote: cast or change a vote — `投票 #3 1`, `投票 #3 同意`, `/vote 3 1`, `投票 #3 1,2` (multiple
+// choice), or just `投票 同意` while exactly one poll is open.
+//
+// Eligibility (民法典 第二百七十八条: owners decide; 最高法解释 第九条: one vote per exclusive unit):
+// - owner polls: only members with a VERIFIED owner binding. A member owning several households casts
+//   one ballot per household they own, all with the same choice (their areas add up; tally counts
+//   them as one head). Two members of one household share its one vote: the later cast replaces the
+//   earlier, and both casts are kept in `ballots`. Tenants and family members are refused with why.
+// - residents polls: any member of the compound, one vote per person.
+// Replies go privately; the group sees only 已收到 3-2-201 的投票 (secret polls: not even the room), never
+// the choice. A secret poll's private confirmation does not repeat the choice either.
+import { z } from 'zod'
+import { castBallot, findPoll, openPollsOf } from '../db/polls.ts'
+import { formatDeadline } from '../src/domain/poll-render.ts'
+import { parseVote, resolveChoice } from '../src/domain/poll-syntax.ts'
+import { defineCommand, reply, UserError } from '../src/pipeline/command.ts'
+
+export default defineCommand({
+  name: 'vote',
+  keywords: { 'zh-CN': ['投票'], 'zh-TW': ['投票'], en: ['vote'] },
+  role: 'resident',
+  args: z.object({ text: z.string().max(500, 'vote.tooLong') }),
+  async run(ctx, { text }) {
+    const { t, tx, compound } = ctx
+    const parsed = parseVote(text)
+    if ('ok' in parsed) throw new UserError(parsed.key, parsed.params, true)
+    let no = parsed.pollNo
+    if (no === undefined) {
+      const open = await openPollsOf(tx, compound.id, ctx.now)
+      if (open.length === 0) throw new UserError('vote.noOpenPoll')
+      if (open.length > 1) throw new UserError('vote.whichPoll', { list: open.map((p) => `#${p.no}`).join('、'), no: open[0]!.no })
+      no = open[0]!.no
+    }
+    // FOR SHARE: votes run side by side; closing (FOR UPDATE) waits for them and they see it closed after
+    const poll = await findPoll(tx, compound.id, no, 'share')
+    if (!poll) throw new UserError('poll.unknown', { no })
+    const deadline = formatDeadline(poll.deadline, compound.timeZone)
+    if (poll.status === 'closed') throw new UserError('vote.closed', { no })
+    if (poll.deadline.getTime() <= ctx.now.getTime()) throw new UserError('vote.pastDeadline', { no, deadline })
+    const choice = resolveChoice(parsed.choice, poll.options, poll.multiple)
+    if (!choice.ok) throw new UserError(choice.key, { ...choice.params, no }, choice.key === 'vote.choiceMissing')
+
+    let voters: { key: string; householdId: number | null; label: string }[]
+    if (poll.electorate === 'owners') {
+      const owned = ctx.bindings
+        .filter((b) => b.relation === 'owner' && b.status === 'verified')
+        .sort((a, b) => a.household.id - b.household.id) // one lock order: no deadlock between co-owners
+      if (owned.length === 0) {
+        const rooms = [...new Set(ctx.bindings.map((b) => b.household.code))].join('、')
+        if (ctx.bindings.some((b) => b.relation === 'owner')) throw new UserError('vote.ownerPending', { rooms })
+        if (ctx.bindings.length > 0) {
+          const relation = t(`relation.${ctx.bindings[0]!.relation}`)
+          throw new UserError('vote.notOwner', { rooms, relation })
+        }
+        throw new UserError('vote.notBound')
+      }
+      voters = owned.map((b) => ({ key: `h:${b.household.id}`, householdId: b.household.id, label: b.household.code }))
+    } else {
+      voters = [{ key: `m:${ctx.member.id}`, householdId: null, label: ctx.member.displayName }]
+    }
+
+    let changed = false
+    let replacedOther = false
+    for (const v of voters) {
+      const { previous } = await castBallot(tx, {
+        compoundId: compound.id,
+        pollId: poll.id,
+        voterKey: v.key,
+        householdId: v.householdId,
+        memberId: ctx.member.id,
+        options: choice.indices,
+        now: ctx.now,
+      })
+      if (previous) {
+        changed = true
+        if (previous.memberId !== ctx.member.id) replacedOther = true
+      }
+    }
+    const who = voters.map((v) => v.label).join('、')
+    const params = { no, title: poll.title, who, deadline }
+    const lines = poll.secret
+      ? [t(changed ? 'vote.changedSecret' : 'vote.recordedSecret', params)]
+      : [
+          t(changed ? 'vote.changed' : 'vote.recorded', {
+            ...params,
+            choice: choice.indices.map((i) => `${i + 1}. ${poll.options[i]}`).join('、'),
+          }),
+        ]
+    if (replacedOther) lines.push(t('vote.replacedOther'))
+    const ack = poll.secret
+      ? t('vote.ackSecret', { no })
+      : poll.electorate === 'owners'
+        ? t('vote.ackHousehold', { no, who })
+        : t('vote.ackPerson', { no, who })
+    return [reply.private(lines.join('\n'), { groupAck: ack, groupFallback: `${ack}\n${t('vote.cannotDm')}` })]
+  },
+})

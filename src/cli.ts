@@ -1,0 +1,60 @@
+// `linli` command line: `npm run -s linli -- <command>`.
+import { chatLink, chatList, compoundCreate, migrateCmd, roleGrant, rosterImport } from './cli/admin.ts'
+import { type CliCommand, UsageError } from './cli/common.ts'
+import { exportCmd, outboxCmd, scheduleCmd, tickCmd } from './cli/disclosure.ts'
+import { billCmd } from './cli/money.ts'
+import { pollsCloseDue, pollsRemind } from './cli/polls.ts'
+import { sandboxCmd, startCmd } from './cli/run.ts'
+import { installDriverFaultGuard } from '../db/client.ts'
+import { loadConfig } from './config.ts'
+import { log } from './log.ts'
+
+/** Every CLI command; later features append theirs. */
+export const cliCommands: CliCommand[] = [startCmd, sandboxCmd, migrateCmd, compoundCreate, rosterImport, chatLink, chatList, roleGrant, pollsCloseDue, pollsRemind, billCmd, exportCmd, outboxCmd, tickCmd, scheduleCmd]
+
+function usage(): string {
+  return ['usage: linli <command>', ...cliCommands.map((c) => `  ${c.usage}`)].join('\n')
+}
+
+export async function main(argv: string[]): Promise<number> {
+  if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h') {
+    process.stdout.write(`${usage()}\n`)
+    return argv.length === 0 ? 2 : 0
+  }
+  // longest name first: `chat link` before `chat`
+  const cmd = [...cliCommands]
+    .sort((a, b) => b.name.split(' ').length - a.name.split(' ').length)
+    .find((c) => c.name.split(' ').every((w, i) => argv[i] === w))
+  if (!cmd) {
+    process.stderr.write(`unknown command: ${argv.join(' ')}\n${usage()}\n`)
+    return 2
+  }
+  try {
+    const config = loadConfig()
+    return await cmd.run(argv.slice(cmd.name.split(' ').length), config)
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`${err.message}\nusage: ${cmd.usage}\n`)
+      return 2
+    }
+    log.error({ err }, 'command failed')
+    process.stderr.write(`error: ${(err as Error).message}\n`)
+    return 1
+  }
+}
+
+const isEntry = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!)
+if (isEntry) {
+  // a database connection dropping mid-write must not end the bot (db/client.ts)
+  installDriverFaultGuard({
+    fault: (err) => log.warn({ err }, 'postgres.js wrote to a dropped connection; database pools renewed'),
+    fatal: (err) => log.fatal({ err }, 'uncaught exception'),
+  })
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      log.fatal({ err }, 'fatal')
+      process.exit(1)
+    },
+  )
+}

@@ -1,0 +1,175 @@
+// Billing arithmetic: month keys, which schedule bills which month, and how much. Pure, no I/O.
+import { feeForArea } from './money.ts'
+
+export type FeeBasis = 'per_m2_month' | 'per_household_month' | 'one_off'
+export const FEE_BASES: readonly FeeBasis[] = ['per_m2_month', 'per_household_month', 'one_off']
+
+export interface ScheduleLike {
+  id: number
+  basis: FeeBasis
+  /** fen per m² per month, fen per household per month, or fen per household once */
+  rateFen: bigint
+  /** first month billed, 'YYYY-MM' */
+  startMonth: string
+  /** last month billed, 'YYYY-MM'; null = open-ended */
+  endMonth: string | null
+}
+
+export interface HouseholdLike {
+  id: number
+  /** centi-m² (1 m² = 100) */
+  areaCentiM2: bigint
+}
+
+const MONTH_KEY = /^(\d{4})-(0[1-9]|1[0-2])$/
+
+/** 'YYYY-MM' with a month 01–12 and a year from 2000 to 2999. */
+export function isMonthKey(s: string): boolean {
+  const m = MONTH_KEY.exec(s)
+  return m !== null && Number(m[1]) >= 2000 && Number(m[1]) <= 2999
+}
+
+/** Months since year 0: comparable and addable. */
+export function monthIndex(key: string): number {
+  const m = MONTH_KEY.exec(key)
+  if (!m) throw new RangeError(`not a month key: ${key}`)
+  return Number(m[1]) * 12 + Number(m[2]) - 1
+}
+
+export function monthFromIndex(i: number): string {
+  const year = Math.floor(i / 12)
+  const month = (i % 12) + 1
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}`
+}
+
+export function addMonths(key: string, n: number): string {
+  return monthFromIndex(monthIndex(key) + n)
+}
+
+export function compareMonths(a: string, b: string): number {
+  return monthIndex(a) - monthIndex(b)
+}
+
+/**
+ * A month as a person types it, relative to `current` ('YYYY-MM', the compound's current month):
+ * `2026-12`, `2026-1`, `2026/12`, `2026.12`, `2026年12月`, `202612`, and `12月` / `12` (the next
+ * such month at or after the current one). Input is expected NFKC-normalized (full-width digits folded).
+ * Returns 'YYYY-MM' or null.
+ */
+export function parseMonthInput(input: string, current: string): string | null {
+  const s = input.trim().replace(/\s+/g, '')
+  let m = /^(\d{4})(?:[-/.年])(\d{1,2})月?(?:份)?$/.exec(s) ?? /^(\d{4})(\d{2})$/.exec(s)
+  if (m) {
+    const key = `${m[1]}-${m[2]!.padStart(2, '0')}`
+    return isMonthKey(key) ? key : null
+  }
+  m = /^(\d{1,2})月?(?:份)?$/.exec(s)
+  if (m) {
+    const month = Number(m[1])
+    if (month < 1 || month > 12) return null
+    const year = Number(current.slice(0, 4))
+    const sameYear = `${current.slice(0, 4)}-${String(month).padStart(2, '0')}`
+    return compareMonths(sameYear, current) >= 0 ? sameYear : `${year + 1}-${String(month).padStart(2, '0')}`
+  }
+  return null
+}
+
+/** Whether `schedule` bills `month`: monthly bases in [start, end]; a one-off in any run from its start (once). */
+export function scheduleBillsMonth(schedule: ScheduleLike, month: string): boolean {
+  if (compareMonths(month, schedule.startMonth) < 0) return false
+  if (schedule.endMonth !== null && compareMonths(month, schedule.endMonth) > 0) return false
+  return true
+}
+
+/** Whether a schedule's range is empty (superseded before it started). */
+export function scheduleIsEmpty(schedule: Pick<ScheduleLike, 'startMonth' | 'endMonth'>): boolean {
+  return schedule.endMonth !== null && compareMonths(schedule.endMonth, schedule.startMonth) < 0
+}
+
+/** The charge of one household for one billing of the schedule, in fen (rounded half-up for per-m² fees). */
+export function chargeFor(schedule: Pick<ScheduleLike, 'basis' | 'rateFen'>, household: HouseholdLike): bigint {
+  switch (schedule.basis) {
+    case 'per_m2_month':
+      return feeForArea(schedule.rateFen, household.areaCentiM2)
+    case 'per_household_month':
+    case 'one_off':
+      return schedule.rateFen
+  }
+}
+
+/** Idempotency key of a generated charge: `fee:<schedule>:<household>:<YYYY-MM>`, or `…:once` for a one-off. */
+export function billingKeyFor(schedule: Pick<ScheduleLike, 'id' | 'basis'>, householdId: number, month: string): string {
+  return `fee:${schedule.id}:${householdId}:${schedule.basis === 'one_off' ? 'once' : month}`
+}
+
+/** The month a billing key bills, or 'once'; null when it is not a fee key. */
+export function monthOfBillingKey(key: string): string | null {
+  const m = /^fee:\d+:\d+:(\d{4}-\d{2}|once)$/.exec(key)
+  return m ? m[1]! : null
+}
+
+export interface PlannedCharge {
+  scheduleId: number
+  householdId: number
+  amountFen: bigint
+  billingKey: string
+}
+
+/**
+ * Every charge the schedules make for `month` over `households` (vacant ones included: the fee
+ * follows the property, not the occupant). Zero charges (e.g. a rounding to 0 fen) are left out.
+ */
+export function planCharges(schedules: readonly ScheduleLike[], households: readonly HouseholdLike[], month: string): PlannedCharge[] {
+  const out: PlannedCharge[] = []
+  for (const s of schedules) {
+    if (!scheduleBillsMonth(s, month)) continue
+    for (const h of households) {
+      const amountFen = chargeFor(s, h)
+      if (amountFen <= 0n) continue
+      out.push({ scheduleId: s.id, householdId: h.id, amountFen, billingKey: billingKeyFor(s, h.id, month) })
+    }
+  }
+  return out
+}
+
+// ---- amounts and categories ------------------------------------------------------------------
+
+/** The compound's largest accepted amount: settings.maxAmountFen (a string of digits) or DEFAULT_MAX_FEN. */
+export function maxAmountFen(settings: { maxAmountFen?: unknown } | null | undefined, fallback: bigint): bigint {
+  const v = settings?.maxAmountFen
+  if (typeof v === 'string' && /^\d{1,18}$/.test(v) && BigInt(v) > 0n) return BigInt(v)
+  return fallback
+}
+
+export const EXPENSE_CATEGORIES = ['cleaning', 'repair', 'utilities', 'greenery', 'security', 'office', 'other'] as const
+export const INCOME_CATEGORIES = ['parking', 'advertising', 'lease', 'other'] as const
+export type ExpenseCategory = (typeof EXPENSE_CATEGORIES)[number]
+export type IncomeCategory = (typeof INCOME_CATEGORIES)[number]
+
+// First match wins: utilities before repair so 电费 is not an electrician's repair.
+const EXPENSE_WORDS: [ExpenseCategory, RegExp][] = [
+  ['utilities', /电费|電費|水费|水費|公共用电|公共用電|公摊|公攤|electricity bill|water bill|utilit/i],
+  ['cleaning', /保洁|保潔|清洁|清潔|打扫|打掃|垃圾|清运|清運|消杀|消殺|clean|garbage|rubbish|trash/i],
+  ['greenery', /绿化|綠化|修剪|树|樹|草|花木|green|garden|tree|lawn/i],
+  ['security', /保安|门卫|門衛|监控|監控|门禁|門禁|巡逻|巡邏|secur|guard|cctv/i],
+  ['office', /打印|复印|影印|文具|公示栏|公示欄|宣传栏|宣傳欄|纸|紙|office|print|stationery|notice board/i],
+  ['repair', /修|换|換|更换|更換|电工|電工|水管|管道|疏通|灯|燈|锁|鎖|维护|維護|材料|repair|fix|replace|plumb|electrician|lamp|light|lock|pipe|drain/i],
+]
+
+const INCOME_WORDS: [IncomeCategory, RegExp][] = [
+  ['parking', /停车|停車|车位|車位|parking/i],
+  ['advertising', /广告|廣告|ad(vert)?s?\b|advertis/i],
+  ['lease', /租|场地|場地|lease|rent/i],
+]
+
+/** A category for an expense from its description (a linked repair ticket makes it `repair`). */
+export function guessExpenseCategory(text: string, hasTicket = false): ExpenseCategory {
+  if (hasTicket) return 'repair'
+  for (const [cat, re] of EXPENSE_WORDS) if (re.test(text)) return cat
+  return 'other'
+}
+
+export function guessIncomeCategory(text: string): IncomeCategory {
+  for (const [cat, re] of INCOME_WORDS) if (re.test(text)) return cat
+  return 'other'
+}

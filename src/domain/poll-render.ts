@@ -1,0 +1,250 @@
+// Poll texts: the launch post, the tally with its legal thresholds, the close announcement, and the
+// result snapshot stored when a poll closes. Pure: a translator in, strings out.
+//
+// Secret polls: nothing rendered here names a voter (no room, no name), and nothing anywhere links a
+// voter to a choice. Open polls list who voted (room codes; masked names for person electorates), never
+// per-voter choices.
+import type { Button } from '../../adapters/types.ts'
+import type { Translator } from '../i18n/index.ts'
+import { formatLocal } from './poll-time.ts'
+import { formatArea, type Fraction, type PollRule, type TallyResult } from './tally.ts'
+
+export interface PollView {
+  no: number
+  title: string
+  options: string[]
+  multiple: boolean
+  rule: PollRule
+  electorate: 'owners' | 'residents'
+  secret: boolean
+  deadline: Date
+  status: 'open' | 'closed'
+  closedAt: Date | null
+}
+
+/** What is stored in polls.result when a poll closes (bigints as strings). */
+export interface PollSnapshot {
+  tally: TallyResult
+  /** who took part (room codes or masked names); null for secret polls */
+  voted: string[] | null
+  /** every cast, replaced ones included */
+  casts: number
+}
+
+const VOTED_LIST_MAX = 120
+
+/** The approving option of ordinary and major polls (the first; 同意 by default). */
+export const APPROVE_OPTION = 0
+
+export function formatDeadline(d: Date, timeZone: string): string {
+  // the zone is named unless it is the default most compounds use
+  return timeZone === 'Asia/Shanghai' ? formatLocal(d, timeZone) : `${formatLocal(d, timeZone)} (${timeZone})`
+}
+
+/** 张三 → 张*, Alice → A*. */
+export function maskName(name: string): string {
+  const chars = [...name.trim()]
+  if (chars.length === 0) return '*'
+  return `${chars[0]}*`
+}
+
+/** Inline buttons for the launch post: one per option, feeding back `/vote <no> <n>`. */
+export function launchButtons(poll: Pick<PollView, 'no' | 'options' | 'multiple'>): Button[][] | undefined {
+  if (poll.multiple) return undefined // a button casts one option; multiple choice is typed (`投票 #3 1,2`)
+  return poll.options.map((o, i) => [{ text: `${i + 1}. ${o}`, data: `/vote ${poll.no} ${i + 1}` }])
+}
+
+export function launchText(t: Translator, poll: PollView, timeZone: string, opts: { urgent?: boolean; noticeDays?: number } = {}): string {
+  const lines = [
+    t('poll.launch.header', { no: poll.no, title: poll.title }),
+    t(`poll.rule.${poll.rule}`),
+    t(poll.electorate === 'residents' ? 'poll.electorate.residents' : 'poll.electorate.owners'),
+  ]
+  if (poll.multiple) lines.push(t('poll.launch.multiple'))
+  if (poll.secret) lines.push(t('poll.launch.secret'))
+  lines.push(...poll.options.map((o, i) => `${i + 1}. ${o}`))
+  lines.push(t('poll.launch.deadline', { deadline: formatDeadline(poll.deadline, timeZone) }))
+  if (opts.urgent && poll.rule !== 'simple') lines.push(t('poll.launch.urgent', { days: opts.noticeDays ?? 0 }))
+  lines.push(
+    poll.multiple
+      ? t('poll.launch.howToMultiple', { no: poll.no })
+      : t('poll.launch.howTo', { no: poll.no, first: poll.options[0] ?? '1' }),
+  )
+  return lines.join('\n')
+}
+
+const ceilDiv = (a: bigint, b: bigint) => (a + b - 1n) / b
+/** Smallest integer x with x/whole ≥ f (inclusive thresholds). */
+export const needAtLeast = (whole: bigint, f: Fraction) => ceilDiv(whole * f.num, f.den)
+/** Smallest integer x with x/whole > f (strict thresholds). */
+export const needMore = (whole: bigint, f: Fraction) => (whole * f.num) / f.den + 1n
+
+/**
+ * The tally as text: per option households (or persons) and area; participation against 2/3 of area
+ * and of owners (民法典 第二百七十八条第二款); what is still missing; approval against 1/2 or 3/4;
+ * valid or not yet; for open polls, who voted.
+ */
+export function resultsText(t: Translator, poll: PollView, snap: PollSnapshot, timeZone: string, opts: { announcement?: boolean } = {}): string {
+  const r = snap.tally
+  const closed = poll.status === 'closed'
+  const lines: string[] = []
+  lines.push(t(opts.announcement ? 'poll.results.closedHeader' : 'poll.results.header', { no: poll.no, title: poll.title }))
+  lines.push(
+    closed
+      ? t('poll.results.statusClosed', { at: formatDeadline(poll.closedAt ?? poll.deadline, timeZone) })
+      : t('poll.results.statusOpen', { deadline: formatDeadline(poll.deadline, timeZone) }),
+  )
+  lines.push(t(`poll.rule.${poll.rule}`))
+  const persons = poll.electorate === 'residents'
+  const legal = poll.rule !== 'simple'
+  for (const o of r.options) {
+    const option = poll.options[o.option] ?? String(o.option + 1)
+    const n = o.option + 1
+    if (persons) lines.push(t('poll.results.optionPersons', { n, option, persons: o.voters }))
+    else if (legal) lines.push(t('poll.results.optionOwners', { n, option, households: o.voters, area: formatArea(o.areaCentiM2), owners: o.headcount }))
+    else lines.push(t('poll.results.optionHouseholds', { n, option, households: o.voters, area: formatArea(o.areaCentiM2) }))
+  }
+  const mark = (ok: boolean) => t(ok ? 'poll.mark.met' : 'poll.mark.notMet')
+  if (persons) {
+    lines.push(t('poll.results.votedPersons', { persons: r.participatingVoters }))
+  } else {
+    lines.push(t('poll.results.votedHouseholds', { households: r.participatingVoters, total: r.totalVoters }))
+  }
+  if (legal) {
+    const twoThirds = { num: 2n, den: 3n }
+    lines.push(
+      t('poll.results.partArea', {
+        area: formatArea(r.participatingAreaCentiM2),
+        total: formatArea(r.totalAreaCentiM2),
+        need: formatArea(needAtLeast(r.totalAreaCentiM2, twoThirds)),
+        mark: mark(r.participation.areaMet),
+      }),
+    )
+    lines.push(
+      t('poll.results.partOwners', {
+        owners: r.participatingHeadcount,
+        total: r.totalHeadcount,
+        need: String(needAtLeast(BigInt(r.totalHeadcount), twoThirds)),
+        mark: mark(r.participation.headcountMet),
+      }),
+    )
+    const p = r.participation
+    if (!p.met) {
+      lines.push(
+        p.missingAreaCentiM2 > 0n
+          ? t('poll.results.missing', { households: p.missingVoters, area: formatArea(p.missingAreaCentiM2) })
+          : t('poll.results.missingOwners', { households: p.missingVoters, owners: p.missingHeadcount }),
+      )
+    }
+    const a = r.approval
+    if (a && r.participatingVoters > 0) {
+      const major = poll.rule === 'major'
+      const f = a.requiredArea
+      const need = (whole: bigint) => (major ? needAtLeast(whole, f) : needMore(whole, f))
+      const agreeName = poll.options[APPROVE_OPTION] ?? '1'
+      lines.push(
+        t(major ? 'poll.results.agreeArea.major' : 'poll.results.agreeArea.ordinary', {
+          option: agreeName,
+          area: formatArea(a.agreeAreaCentiM2),
+          part: formatArea(r.participatingAreaCentiM2),
+          need: formatArea(need(r.participatingAreaCentiM2)),
+          mark: mark(a.areaMet),
+        }),
+      )
+      lines.push(
+        t(major ? 'poll.results.agreeOwners.major' : 'poll.results.agreeOwners.ordinary', {
+          option: agreeName,
+          owners: a.agreeHeadcount,
+          part: r.participatingHeadcount,
+          need: String(need(BigInt(r.participatingHeadcount))),
+          mark: mark(a.headcountMet),
+        }),
+      )
+    }
+  }
+  lines.push(outcomeText(t, poll, r))
+  if (poll.secret) lines.push(t('poll.results.secret'))
+  else if (snap.voted && snap.voted.length > 0) {
+    const shown = snap.voted.slice(0, VOTED_LIST_MAX)
+    const more = snap.voted.length - shown.length
+    lines.push(t('poll.results.voted', { list: shown.join('、') + (more > 0 ? t('poll.results.votedMore', { n: more }) : '') }))
+  }
+  if (!closed) lines.push(t('poll.launch.howToShort', { no: poll.no }))
+  return lines.join('\n')
+}
+
+/** One sentence: valid or not (yet), passed or not, the winner. */
+export function outcomeText(t: Translator, poll: PollView, r: TallyResult): string {
+  const state = poll.status === 'closed' ? 'closed' : 'open'
+  const name = (i: number) => poll.options[i] ?? String(i + 1)
+  switch (r.outcome) {
+    case 'noVotes':
+      return t(`poll.outcome.${state}.noVotes`)
+    case 'winner':
+      return t(`poll.outcome.${state}.winner`, { option: name(r.winners[0]!) })
+    case 'tie':
+      return t(`poll.outcome.${state}.tie`, { options: r.winners.map(name).join('、') })
+    case 'invalid':
+      return t(`poll.outcome.${state}.invalid`)
+    case 'passed':
+      return t(`poll.outcome.${state}.passed`, { option: name(APPROVE_OPTION) })
+    case 'failed':
+      return t(`poll.outcome.${state}.failed`, { option: name(APPROVE_OPTION) })
+  }
+}
+
+/** `#3 更换大门：通过` — one line for summaries (the disclosure issue reuses this). */
+export function pollSummaryLine(t: Translator, poll: PollView, snap: PollSnapshot | null, timeZone: string): string {
+  if (poll.status !== 'closed' || !snap) {
+    return t('poll.summary.open', { no: poll.no, title: poll.title, deadline: formatDeadline(poll.deadline, timeZone) })
+  }
+  return t('poll.summary.closed', { no: poll.no, title: poll.title, outcome: outcomeText(t, poll, snap.tally) })
+}
+
+// ---- snapshot (jsonb) ----------------------------------------------------------------------
+
+/** JSON-safe form: every bigint as a decimal string. */
+export function snapshotToJson(s: PollSnapshot): unknown {
+  return JSON.parse(JSON.stringify(s, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)))
+}
+
+const big = (v: unknown): bigint => {
+  if (typeof v === 'bigint') return v
+  if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v)
+  if (typeof v === 'string' && /^-?\d+$/.test(v)) return BigInt(v)
+  throw new TypeError(`not an integer: ${String(v)}`)
+}
+const frac = (f: { num: unknown; den: unknown }): Fraction => ({ num: big(f.num), den: big(f.den) })
+
+/** Read a stored snapshot back; null when there is none or it is not one. */
+export function snapshotFromJson(json: unknown): PollSnapshot | null {
+  if (!json || typeof json !== 'object') return null
+  const o = json as { tally?: Record<string, unknown>; voted?: unknown; casts?: unknown }
+  const r = o.tally as (TallyResult & Record<string, unknown>) | undefined
+  if (!r || !Array.isArray(r.options)) return null
+  try {
+    const tally: TallyResult = {
+      ...r,
+      options: r.options.map((x) => ({ ...x, areaCentiM2: big(x.areaCentiM2) })),
+      totalAreaCentiM2: big(r.totalAreaCentiM2),
+      participatingAreaCentiM2: big(r.participatingAreaCentiM2),
+      participation: { ...r.participation, missingAreaCentiM2: big(r.participation.missingAreaCentiM2) },
+      approval: r.approval
+        ? {
+            ...r.approval,
+            agreeAreaCentiM2: big(r.approval.agreeAreaCentiM2),
+            requiredArea: frac(r.approval.requiredArea),
+            requiredHeadcount: frac(r.approval.requiredHeadcount),
+          }
+        : undefined,
+    }
+    if (!tally.approval) delete tally.approval
+    return {
+      tally,
+      voted: Array.isArray(o.voted) ? o.voted.map(String) : null,
+      casts: typeof o.casts === 'number' ? o.casts : 0,
+    }
+  } catch {
+    return null
+  }
+}

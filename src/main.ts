@@ -1,0 +1,92 @@
+// Runs the bot: database, pipeline, outbox, adapters (and later the scheduler), with graceful shutdown.
+import { resolve } from 'node:path'
+import { ConsoleAdapter } from '../adapters/console/index.ts'
+import { platformAdapters } from '../adapters/index.ts'
+import type { ChatAdapter } from '../adapters/types.ts'
+import { App } from './app.ts'
+import { openConfigured } from './cli/common.ts'
+import type { Config } from './config.ts'
+import { HealthServer, healthState } from './health.ts'
+import { log } from './log.ts'
+import { DEMO_HEAD, seedDemoIfEmpty } from './ops/demo.ts'
+import { schedulerService } from './scheduler/service.ts'
+
+export interface RunOptions {
+  /** force the console sandbox (linli sandbox) */
+  sandbox?: { jsonl: boolean; demo: boolean; dataDir?: string }
+}
+
+/** Hooks later features add to the running bot (scheduler, HTTP endpoints): started after adapters, stopped first. */
+export interface Service {
+  start(app: App): Promise<void>
+  stop(): Promise<void>
+}
+export const services: Array<(config: Config) => Service | null> = [schedulerService]
+
+export async function runBot(config: Config, opts: RunOptions = {}): Promise<number> {
+  const dataDir = opts.sandbox?.dataDir ?? config.LINLI_DATA_DIR
+  const database = await openConfigured(config, dataDir)
+  const platforms = opts.sandbox ? [] : await platformAdapters(config, { database, dataDir })
+  const useConsole = platforms.length === 0
+  let consoleAdapter: ConsoleAdapter | undefined
+  if (useConsole) {
+    const interactive = !opts.sandbox?.jsonl && process.stdin.isTTY === true
+    // `npm start` seeds the demo on a new database; `linli sandbox` only with --demo
+    const demo = opts.sandbox ? opts.sandbox.demo : true
+    if (demo && (await seedDemoIfEmpty(database, config.LINLI_DEFAULT_TZ))) log.info('seeded the demo compound')
+    consoleAdapter = new ConsoleAdapter({
+      mode: interactive ? 'interactive' : 'jsonl',
+      imageDir: resolve(dataDir, 'images'),
+      botName: config.LINLI_BOT_NAME,
+      defaultSpeaker: DEMO_HEAD,
+    })
+  }
+  const adapters: ChatAdapter[] = consoleAdapter ? [consoleAdapter] : platforms
+  const app = new App({ database, config, adapters })
+  const handle = async (m: Parameters<App['handle']>[0]) => {
+    await app.handle(m)
+  }
+  const running = services.map((make) => make(config)).filter((s): s is Service => s !== null)
+  healthState.database = database
+  const healthServer = config.LINLI_HEALTH_PORT !== undefined ? new HealthServer(config.LINLI_HEALTH_PORT) : undefined
+  if (healthServer) log.info({ port: (await healthServer.listen()).port }, 'health endpoints: /healthz /readyz')
+
+  let stopping: Promise<void> | undefined
+  const shutdown = () =>
+    (stopping ??= (async () => {
+      log.info('shutting down')
+      // not ready any more: the load balancer stops sending while in-flight work finishes
+      healthState.draining = true
+      for (const s of running) await s.stop().catch((err) => log.error({ err }, 'service stop failed'))
+      for (const a of adapters) await a.stop().catch((err) => log.error({ err }, 'adapter stop failed'))
+      await app.dispatcher.stop()
+      if (config.LINLI_DELIVERY === 'on') await app.dispatcher.flush().catch(() => 0)
+      await healthServer?.close()
+      await database.close()
+    })())
+
+  // platform adapters first; the console sandbox reads its input only after the services have started,
+  // so what they post at start (the scheduler's first tick) comes before the replies to the input
+  for (const a of adapters) if (a !== consoleAdapter) await a.start(handle)
+  if (config.LINLI_DELIVERY === 'on') {
+    await app.dispatcher.flush()
+    app.dispatcher.start()
+  }
+  for (const s of running) await s.start(app)
+  if (consoleAdapter) await consoleAdapter.start(handle)
+  healthState.started = true
+  log.info({ adapters: adapters.map((a) => a.platform), db: database.driver }, 'linli started')
+
+  if (consoleAdapter) {
+    // the sandbox ends when its input ends
+    await consoleAdapter.done
+    await shutdown()
+    return 0
+  }
+  await new Promise<void>((res) => {
+    process.once('SIGINT', res)
+    process.once('SIGTERM', res)
+  })
+  await shutdown()
+  return 0
+}

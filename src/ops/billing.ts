@@ -1,0 +1,71 @@
+// Monthly billing: the fee schedules' charges for one month, per household, written to the ledger.
+// Idempotent: every charge carries billing key `fee:<schedule>:<household>:<YYYY-MM>` (a one-off:
+// `fee:<schedule>:<household>:once`), unique per compound, so running a month twice bills it once.
+// One transaction per compound. Vacant households are billed too: the management fee follows the
+// property, not the occupant (a committee that waives it for vacant homes reverses those charges).
+// Called by `linli bill` and, once the scheduler exists, on the 1st of each month in the compound's zone.
+import type { Db, Tx } from '../../db/client.ts'
+import { findCompoundById } from '../../db/compounds.ts'
+import { feeSchedulesOf } from '../../db/fees.ts'
+import { householdsOf } from '../../db/households.ts'
+import { appendLedgerEntries } from '../../db/ledger.ts'
+import { isMonthKey, planCharges, scheduleIsEmpty } from '../domain/billing.ts'
+import { monthKeyOf } from '../domain/calendar.ts'
+
+export interface BillResult {
+  compoundId: number
+  month: string
+  /** charges written by this run */
+  charged: number
+  /** charges that were already in the ledger (an earlier run) */
+  alreadyBilled: number
+  /** total of the charges written by this run */
+  chargedFen: bigint
+  households: number
+  /** schedules that bill this month */
+  schedules: number
+}
+
+/** The compound's current month ('YYYY-MM') in its time zone. */
+export async function currentMonthOf(db: Db, compoundId: number, now: Date): Promise<string> {
+  const c = await findCompoundById(db, compoundId)
+  if (!c) throw new Error(`no compound #${compoundId}`)
+  return monthKeyOf(now, c.timeZone)
+}
+
+/** Bill `month` for one compound inside an existing transaction. */
+export async function billMonthTx(tx: Tx, compoundId: number, month: string, now: Date): Promise<BillResult> {
+  if (!isMonthKey(month)) throw new RangeError(`not a month (YYYY-MM): ${month}`)
+  const schedules = (await feeSchedulesOf(tx, compoundId)).filter((s) => !scheduleIsEmpty(s))
+  const households = await householdsOf(tx, compoundId)
+  const planned = planCharges(schedules, households, month)
+  const byId = new Map(schedules.map((s) => [s.id, s]))
+  const { inserted, skipped } = await appendLedgerEntries(
+    tx,
+    compoundId,
+    planned.map((p) => ({
+      kind: 'charge' as const,
+      householdId: p.householdId,
+      amountFen: p.amountFen,
+      category: 'fee',
+      note: `${byId.get(p.scheduleId)!.name} ${byId.get(p.scheduleId)!.basis === 'one_off' ? '' : month}`.trim(),
+      billingKey: p.billingKey,
+      recordedBy: null,
+      recordedAt: now,
+    })),
+  )
+  return {
+    compoundId,
+    month,
+    charged: inserted.length,
+    alreadyBilled: skipped,
+    chargedFen: inserted.reduce((sum, e) => sum + e.amountFen, 0n),
+    households: households.length,
+    schedules: new Set(planned.map((p) => p.scheduleId)).size,
+  }
+}
+
+/** Bill `month` ('YYYY-MM') for one compound, in one transaction. Safe to repeat. */
+export async function billMonth(db: Db, compoundId: number, month: string, now: Date): Promise<BillResult> {
+  return db.transaction((tx) => billMonthTx(tx, compoundId, month, now))
+}

@@ -1,0 +1,218 @@
+// Poll operations shared by the commands, the CLI and (later) the scheduler: counting a poll from the
+// database, closing it with a stored result snapshot and an announcement, closing every due poll, and
+// reminders.
+//
+// Counting (民法典 第二百七十八条; 最高法 建筑物区分所有权解释 第八条、第九条; see src/domain/tally.ts):
+// - Owner polls: the electorate is the compound's whole roster. Each household is a voter (`h:<id>`)
+//   with its registered exclusive area; its owners are the members holding a VERIFIED owner binding.
+//   Households sharing an owner form one head (owner unit); a household with no verified owner counts
+//   as its own head (ownerKeys []), so the total headcount never shrinks because owners are unbound.
+// - Residents polls (simple only): every member who voted is one voter (`m:<id>`); there is no roster
+//   of persons, so no participation threshold applies.
+// - Only current ballots count (one per household or person); every cast stays in `ballots`.
+import type { Database, Db, Tx } from '../../db/client.ts'
+import type { CompoundRow } from '../../db/compounds.ts'
+import {
+  castCount,
+  committeeOf,
+  compoundOf,
+  currentBallotsOf,
+  duePolls,
+  findPollById,
+  markClosed,
+  memberNames,
+  ownerRoster,
+  type PollRow,
+  runningPolls,
+} from '../../db/polls.ts'
+import {
+  APPROVE_OPTION,
+  formatDeadline,
+  maskName,
+  type PollSnapshot,
+  type PollView,
+  resultsText,
+  snapshotFromJson,
+  snapshotToJson,
+} from '../domain/poll-render.ts'
+import { localDateKey } from '../domain/poll-time.ts'
+import { tally, type Voter } from '../domain/tally.ts'
+import { isLang, type Translator, translator } from '../i18n/index.ts'
+import { type DetachedReply, enqueueReplies } from '../outbox/enqueue.ts'
+
+type Queryable = Db | Tx
+
+export function pollView(p: PollRow): PollView {
+  return {
+    no: p.no,
+    title: p.title,
+    options: p.options,
+    multiple: p.multiple,
+    rule: p.rule,
+    electorate: p.electorate,
+    secret: p.secret,
+    deadline: p.deadline,
+    status: p.status,
+    closedAt: p.closedAt,
+  }
+}
+
+export function compoundTranslator(c: Pick<CompoundRow, 'language'>): Translator {
+  return translator(isLang(c.language) ? c.language : 'zh-CN')
+}
+
+export interface LiveTally {
+  snapshot: PollSnapshot
+  /** room codes of households that have not voted (owner polls); null for residents polls */
+  notVoted: string[] | null
+}
+
+/** Count a poll from its current ballots and today's roster. */
+export async function tallyPoll(q: Queryable, poll: PollRow): Promise<LiveTally> {
+  const current = await currentBallotsOf(q, poll.compoundId, poll.id)
+  const ballots = current.map((b) => ({ voterKey: b.voterKey, options: b.options }))
+  const casts = await castCount(q, poll.compoundId, poll.id)
+  if (poll.electorate === 'residents') {
+    const voters: Voter[] = current.map((b) => ({ key: b.voterKey, areaCentiM2: 0n, ownerKeys: [b.voterKey] }))
+    const result = tally({ rule: poll.rule, optionCount: poll.options.length, voters, ballots, approveOption: APPROVE_OPTION })
+    const names = await memberNames(q, [...new Set(current.map((b) => b.memberId))])
+    const voted = current.map((b) => maskName(names.get(b.memberId) ?? ''))
+    return { snapshot: { tally: result, voted: poll.secret ? null : voted, casts }, notVoted: null }
+  }
+  const roster = await ownerRoster(q, poll.compoundId)
+  const voters: Voter[] = roster.map((h) => ({
+    key: `h:${h.id}`,
+    areaCentiM2: h.areaCentiM2,
+    ownerKeys: h.ownerMemberIds.map((m) => `m:${m}`),
+  }))
+  const result = tally({ rule: poll.rule, optionCount: poll.options.length, voters, ballots, approveOption: APPROVE_OPTION })
+  const votedKeys = new Set(current.map((b) => b.voterKey))
+  const voted = roster.filter((h) => votedKeys.has(`h:${h.id}`)).map((h) => h.code)
+  const notVoted = roster.filter((h) => !votedKeys.has(`h:${h.id}`)).map((h) => h.code)
+  return { snapshot: { tally: result, voted: poll.secret ? null : voted, casts }, notVoted }
+}
+
+/** The result of a poll: the stored snapshot once closed, else counted now. */
+export async function pollResult(q: Queryable, poll: PollRow): Promise<PollSnapshot> {
+  if (poll.status === 'closed') {
+    const stored = snapshotFromJson(poll.result)
+    if (stored) return stored
+  }
+  return (await tallyPoll(q, poll)).snapshot
+}
+
+export interface ClosedPoll {
+  poll: PollRow
+  snapshot: PollSnapshot
+  /** the result post to every chat of the compound (dedupe key `poll-closed:<id>`) */
+  announcement: DetachedReply
+}
+
+/**
+ * Close an open poll inside `tx`: lock it (votes in flight finish first, later ones see it closed),
+ * count, store the snapshot, and build the announcement. Null when it is not open any more.
+ */
+export async function closePoll(tx: Tx, compound: CompoundRow, pollId: number, now: Date): Promise<ClosedPoll | null> {
+  const locked = await findPollById(tx, pollId, 'update')
+  if (!locked || locked.status !== 'open' || locked.compoundId !== compound.id) return null
+  const { snapshot } = await tallyPoll(tx, locked)
+  const closed = await markClosed(tx, pollId, now, snapshotToJson(snapshot))
+  if (!closed) return null
+  const t = compoundTranslator(compound)
+  const text = resultsText(t, pollView(closed), snapshot, compound.timeZone, { announcement: true })
+  return { poll: closed, snapshot, announcement: { to: 'compound', text, dedupeKey: `poll-closed:${closed.id}` } }
+}
+
+function dbOf(database: Database | Db): Db {
+  return 'driver' in database && 'close' in database ? (database as Database).db : (database as Db)
+}
+
+export interface CloseDueReport {
+  compoundId: number
+  compoundName: string
+  no: number
+  title: string
+  outcome: PollSnapshot['tally']['outcome']
+}
+
+/**
+ * Close every open poll whose deadline is at or before `now`, store its snapshot and post the result to
+ * every chat of its compound (outbox). Idempotent: a closed poll is skipped, the post has a dedupe key.
+ * The scheduler calls this; until then `linli polls close-due` does.
+ */
+export async function closeDuePolls(database: Database | Db, now: Date): Promise<CloseDueReport[]> {
+  const db = dbOf(database)
+  const out: CloseDueReport[] = []
+  for (const p of await duePolls(db, now)) {
+    const done = await db.transaction(async (tx) => {
+      const compound = await compoundOf(tx, p.compoundId)
+      if (!compound) return null
+      const closed = await closePoll(tx, compound, p.id, now)
+      if (!closed) return null
+      await enqueueReplies(tx, compound, [closed.announcement], { now })
+      return { compoundId: compound.id, compoundName: compound.name, no: closed.poll.no, title: closed.poll.title, outcome: closed.snapshot.tally.outcome }
+    })
+    if (done) out.push(done)
+  }
+  return out
+}
+
+export interface RemindReport {
+  compoundId: number
+  compoundName: string
+  no: number
+  title: string
+  /** households not voted (owner polls) or persons voted (residents polls) */
+  count: number
+  electorate: 'owners' | 'residents'
+  /** outbox rows written (0 when today's reminder was already sent) */
+  rows: number
+}
+
+/**
+ * Remind about every open poll: the committee (committee and head) privately gets the room codes of
+ * households that have not voted; each chat of the compound gets the count only. Once per poll and local
+ * day (dedupe keys `poll-remind:<poll>:<date>`), so running it twice a day posts once. Owner polls in
+ * which every household has voted get no reminder. Secret polls too: who has not voted is participation,
+ * not a choice, and the committee needs it to reach the quorum door to door.
+ */
+export async function remindOpenPolls(
+  database: Database | Db,
+  now: Date,
+  opts: { compoundIds?: readonly number[] } = {},
+): Promise<RemindReport[]> {
+  const db = dbOf(database)
+  const out: RemindReport[] = []
+  const only = opts.compoundIds ? new Set(opts.compoundIds) : null
+  for (const p of await runningPolls(db, now)) {
+    // the scheduler reminds each compound at its own local time
+    if (only && !only.has(p.compoundId)) continue
+    const report = await db.transaction(async (tx) => {
+      const compound = await compoundOf(tx, p.compoundId)
+      if (!compound) return null
+      const t = compoundTranslator(compound)
+      const { snapshot, notVoted } = await tallyPoll(tx, p)
+      const day = localDateKey(now, compound.timeZone)
+      const key = `poll-remind:${p.id}:${day}`
+      const deadline = formatDeadline(p.deadline, compound.timeZone)
+      const replies: DetachedReply[] = []
+      let count: number
+      if (notVoted) {
+        count = notVoted.length
+        if (count === 0) return null
+        replies.push({ to: 'compound', text: t('poll.remind.group', { no: p.no, title: p.title, count, deadline }), dedupeKey: key })
+        const text = t('poll.remind.committee', { no: p.no, title: p.title, count, list: notVoted.join('、'), deadline })
+        for (const memberId of await committeeOf(tx, compound.id)) {
+          replies.push({ to: 'member', memberId, text, dedupeKey: `${key}:m${memberId}` })
+        }
+      } else {
+        count = snapshot.tally.participatingVoters
+        replies.push({ to: 'compound', text: t('poll.remind.groupResidents', { no: p.no, title: p.title, count, deadline }), dedupeKey: key })
+      }
+      const rows = await enqueueReplies(tx, compound, replies, { now })
+      return { compoundId: compound.id, compoundName: compound.name, no: p.no, title: p.title, count, electorate: p.electorate, rows: rows.length }
+    })
+    if (report) out.push(report)
+  }
+  return out
+}

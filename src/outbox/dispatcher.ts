@@ -1,0 +1,220 @@
+// Delivers outbox rows through the adapters after the command's transaction commits.
+// Rows are claimed with FOR UPDATE SKIP LOCKED so several instances never send the same row at once,
+// and a target (one chat or user) is served by one instance at a time so its messages keep their order.
+import { sql } from 'drizzle-orm'
+import { AdapterError, type ChatAdapter, type Outgoing } from '../../adapters/types.ts'
+import type { Database } from '../../db/client.ts'
+import { log } from '../log.ts'
+
+export interface OutboxRow {
+  id: number
+  platform: string
+  target_kind: 'chat' | 'user'
+  target_id: string
+  text: string
+  image: Uint8Array | null
+  buttons: { text: string; data: string }[][] | null
+  group_chat_id: string | null
+  group_ack_text: string | null
+  group_fallback_text: string | null
+  attempts: number
+}
+
+export interface DispatcherOptions {
+  /** deliver only rows of these compounds (one WeChat account per process serves its own compounds) */
+  compounds?: number[]
+}
+
+const MAX_ATTEMPTS = 8
+const CLAIM_SECONDS = 120
+
+export class OutboxDispatcher {
+  private timer: NodeJS.Timeout | undefined
+  private running: Promise<number> | null = null
+  private again = false
+
+  constructor(
+    private readonly database: Database,
+    private readonly adapters: Map<string, ChatAdapter>,
+    private readonly opts: DispatcherOptions = {},
+  ) {}
+
+  /** Send what is due; concurrent calls coalesce so order per target is kept. Returns rows sent. */
+  async flush(): Promise<number> {
+    if (this.running) {
+      this.again = true
+      return this.running
+    }
+    this.running = (async () => {
+      let total = 0
+      do {
+        this.again = false
+        let n: number
+        do {
+          n = await this.deliverBatch()
+          total += n
+        } while (n > 0)
+      } while (this.again)
+      return total
+    })()
+    try {
+      return await this.running
+    } finally {
+      this.running = null
+    }
+  }
+
+  /** Poll for retries and posts written by other instances or the scheduler. */
+  start(intervalMs = 2000): void {
+    this.timer = setInterval(() => {
+      this.flush().catch((err) => log.error({ err }, 'outbox flush failed'))
+    }, intervalMs)
+    this.timer.unref()
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer)
+    this.timer = undefined
+    if (this.running) await this.running.catch(() => 0)
+  }
+
+  private async claim(): Promise<OutboxRow[]> {
+    const platforms = [...this.adapters.keys()]
+    if (platforms.length === 0) return []
+    const list = sql.join(platforms.map((p) => sql`${p}`), sql`, `)
+    const compounds = this.opts.compounds
+    const onlyCompounds = compounds?.length
+      ? sql`AND compound_id IN (${sql.join(compounds.map((c) => sql`${c}`), sql`, `)})`
+      : sql``
+    // A target is claimable only when no other instance holds rows of it in flight; the advisory lock
+    // (held until this statement's transaction ends) settles two instances claiming the same target at once.
+    const res = await this.database.db.execute(sql`
+      UPDATE outbox SET status = 'sending', attempts = attempts + 1,
+        claimed_until = now() + make_interval(secs => ${CLAIM_SECONDS})
+      WHERE id IN (
+        SELECT o.id FROM outbox o
+        WHERE o.platform IN (${list}) ${onlyCompounds}
+          AND ((o.status = 'pending' AND o.next_attempt_at <= now()) OR (o.status = 'sending' AND o.claimed_until < now()))
+          AND NOT EXISTS (
+            SELECT 1 FROM outbox busy
+            WHERE busy.platform = o.platform AND busy.target_kind = o.target_kind AND busy.target_id = o.target_id
+              AND busy.status = 'sending' AND busy.claimed_until >= now() AND busy.id <> o.id)
+          AND pg_try_advisory_xact_lock(hashtext(o.platform || ':' || o.target_kind || ':' || o.target_id))
+        ORDER BY o.id LIMIT 50
+        FOR UPDATE SKIP LOCKED)
+      RETURNING id, platform, target_kind, target_id, text, image, buttons, group_chat_id, group_ack_text,
+        group_fallback_text, attempts`)
+    const rows = ((res as { rows?: OutboxRow[] }).rows ?? (res as unknown as OutboxRow[])) as OutboxRow[]
+    return [...rows].sort((a, b) => a.id - b.id)
+  }
+
+  /**
+   * Deliver one claimed batch. Rows that share a chat (their target, or the group a private reply is
+   * acknowledged in) form a lane and go one after another in id order; lanes run concurrently, so one slow
+   * or rate-limited chat does not hold up the others and the adapters' limiters can pace chats in parallel.
+   */
+  private async deliverBatch(): Promise<number> {
+    const rows = await this.claim()
+    const oneAtATime = new Set([...this.adapters.values()].filter((a) => a.sendsOneAtATime).map((a) => a.platform as string))
+    const sent = await Promise.all(lanesOf(rows, oneAtATime).map((lane) => this.deliverLane(lane)))
+    return sent.reduce((a, b) => a + b, 0)
+  }
+
+  private async deliverLane(rows: OutboxRow[]): Promise<number> {
+    let sent = 0
+    const blocked = new Set<string>()
+    for (const row of rows) {
+      const target = targetOf(row)
+      if (blocked.has(target)) {
+        // keep per-target order: a later row waits for the failed one
+        await this.release(row.id, 0)
+        continue
+      }
+      try {
+        await this.deliver(row)
+        await this.database.db.execute(sql`UPDATE outbox SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = ${row.id}`)
+        sent++
+      } catch (err) {
+        blocked.add(target)
+        const retryAfter = err instanceof AdapterError ? err.retryAfterMs : undefined
+        const permanent = err instanceof AdapterError && (err.code === 'permission' || err.code === 'not_found')
+        if (permanent || row.attempts >= MAX_ATTEMPTS) {
+          log.error({ err, outbox: row.id, target }, 'outbox row failed permanently')
+          await this.database.db.execute(
+            sql`UPDATE outbox SET status = 'failed', last_error = ${String((err as Error)?.message ?? err)} WHERE id = ${row.id}`,
+          )
+        } else {
+          const backoff = retryAfter ?? Math.min(3_600_000, 2 ** row.attempts * 2_000)
+          log.warn({ err, outbox: row.id, target, backoffMs: backoff }, 'outbox send failed; will retry')
+          await this.release(row.id, backoff, String((err as Error)?.message ?? err))
+        }
+      }
+    }
+    return sent
+  }
+
+  private async release(id: number, delayMs: number, error?: string): Promise<void> {
+    await this.database.db.execute(sql`
+      UPDATE outbox SET status = 'pending', claimed_until = NULL,
+        next_attempt_at = now() + make_interval(secs => ${delayMs / 1000}),
+        last_error = coalesce(${error ?? null}, last_error)
+      WHERE id = ${id}`)
+  }
+
+  private async deliver(row: OutboxRow): Promise<void> {
+    const adapter = this.adapters.get(row.platform)
+    if (!adapter) throw new AdapterError(`no adapter for ${row.platform}`, 'unknown')
+    const out: Outgoing = { text: row.text }
+    if (row.image) out.image = { png: row.image, caption: row.text }
+    if (row.buttons) out.buttons = row.buttons
+    if (row.target_kind === 'chat') {
+      await adapter.send(row.target_id, out)
+      return
+    }
+    const result = await adapter.sendPrivate(row.target_id, out)
+    if (!row.group_chat_id) {
+      if (result === 'unreachable') log.info({ outbox: row.id, user: row.target_id }, 'private message unreachable')
+      return
+    }
+    if (result === 'sent' && row.group_ack_text) {
+      await adapter.send(row.group_chat_id, { text: row.group_ack_text })
+    } else if (result === 'unreachable' && row.group_fallback_text) {
+      const hint = adapter.privateChatHint?.(row.target_id)
+      await adapter.send(row.group_chat_id, { text: hint ? `${row.group_fallback_text}\n${hint}` : row.group_fallback_text })
+    }
+  }
+}
+
+const targetOf = (row: OutboxRow) => `${row.platform}:${row.target_kind}:${row.target_id}`
+
+/**
+ * Rows (in id order) grouped so that rows touching a common chat — the same target, or a private reply
+ * and its acknowledgement in a group — are in one lane, each lane in id order. All rows of a platform in
+ * `oneAtATime` (its adapter sends one message at a time anyway) form one lane.
+ */
+export function lanesOf(rows: readonly OutboxRow[], oneAtATime: ReadonlySet<string> = new Set()): OutboxRow[][] {
+  const parent = new Map<string, string>()
+  const find = (k: string): string => {
+    let root = k
+    while (parent.get(root) !== root) root = parent.get(root) ?? (parent.set(root, root), root)
+    parent.set(k, root)
+    return root
+  }
+  const chatsOf = (row: OutboxRow) => [
+    targetOf(row),
+    ...(row.group_chat_id ? [`${row.platform}:chat:${row.group_chat_id}`] : []),
+    ...(oneAtATime.has(row.platform) ? [`${row.platform}:*`] : []),
+  ]
+  for (const row of rows) {
+    const [first, ...rest] = chatsOf(row).map(find)
+    for (const r of rest) if (r !== first) parent.set(r, first!)
+  }
+  const lanes = new Map<string, OutboxRow[]>()
+  for (const row of rows) {
+    const root = find(targetOf(row))
+    const lane = lanes.get(root)
+    if (lane) lane.push(row)
+    else lanes.set(root, [row])
+  }
+  return [...lanes.values()]
+}

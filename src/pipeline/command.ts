@@ -1,0 +1,146 @@
+// How a command declares itself: name, keywords per language, role, argument syntax and schema, and run().
+import type { z } from 'zod'
+import type { Button, ChatAdapter, IncomingMessage, Platform } from '../../adapters/types.ts'
+import type { Tx } from '../../db/client.ts'
+import type { compounds, households, members } from '../../db/schema.ts'
+import type { Lang, Params, Translator } from '../i18n/index.ts'
+import type { Config } from '../config.ts'
+
+export type Compound = typeof compounds.$inferSelect
+export type Member = typeof members.$inferSelect
+export type Household = typeof households.$inferSelect
+
+/** Roles in ascending power. `resident` is anyone in a chat bound to a compound. */
+export const ROLE_RANK = { anyone: 0, resident: 1, collector: 2, committee: 3, head: 4 } as const
+export type Role = keyof typeof ROLE_RANK
+export type RequiredRole = Role | 'chatAdmin'
+
+export function hasRole(actual: Role, required: Role): boolean {
+  return ROLE_RANK[actual] >= ROLE_RANK[required]
+}
+
+/** An expected refusal: rendered as a translated reply, the command's writes roll back. */
+export class UserError extends Error {
+  constructor(
+    readonly key: string,
+    readonly params?: Params,
+    /** show the command's usage line after the message */
+    readonly withUsage = false,
+  ) {
+    super(key)
+    this.name = 'UserError'
+  }
+}
+
+export interface OutImage {
+  png: Uint8Array
+  caption?: string
+}
+
+/** Where a reply goes. Commands build replies with the `reply` helpers, never platform calls. */
+export type Reply =
+  | { to: 'chat'; text: string; image?: OutImage }
+  | { to: 'private'; text: string; image?: OutImage; groupAck?: string; groupFallback?: string }
+  | { to: 'compound'; text: string; image?: OutImage; dedupeKey?: string; buttons?: Button[][] }
+  | { to: 'member'; memberId: number; text: string; image?: OutImage }
+  | { to: 'chatOf'; platform: Platform; chatId: string; text: string; image?: OutImage; dedupeKey?: string }
+
+export const reply = {
+  chat: (text: string, image?: OutImage): Reply => ({ to: 'chat', text, image }),
+  /** a personal answer; from a group the group sees only `groupAck`, or `groupFallback` when the sender cannot be reached */
+  private: (text: string, opts: { groupAck?: string; groupFallback?: string; image?: OutImage } = {}): Reply => ({
+    to: 'private',
+    text,
+    ...opts,
+  }),
+  compound: (text: string, image?: OutImage): Reply => ({ to: 'compound', text, image }),
+  member: (memberId: number, text: string): Reply => ({ to: 'member', memberId, text }),
+}
+
+export interface Binding {
+  bindingId: number
+  relation: 'owner' | 'tenant' | 'family'
+  status: 'pending' | 'verified'
+  household: Household
+}
+
+export interface Clock {
+  now(): Date
+}
+
+/** What every command gets. `compound` is null only for commands usable outside a bound chat. */
+export interface BaseContext {
+  tx: Tx
+  lang: Lang
+  t: Translator
+  now: Date
+  message: IncomingMessage
+  member: Member
+  compound: Compound | null
+  role: Role
+  bindings: Binding[]
+  /** the chat admin check of the adapter the message came from */
+  isChatAdmin(): Promise<boolean>
+  /** the usage line of the running command in the current language */
+  usage(): string
+  config: Config
+  /** all command definitions (help lists them) */
+  commands: readonly AnyCommand[]
+}
+
+export interface CompoundContext extends BaseContext {
+  compound: Compound
+}
+
+interface CommandBase<A> {
+  /** stable English id; also the Telegram slash command */
+  name: string
+  /** keywords per language; the first is shown in usage. English ones double as /slash commands */
+  keywords: Record<Lang, string[]>
+  /** Chinese keyword may be followed directly by text (报修楼道灯坏了) */
+  attachedArgs?: boolean
+  /** i18n key prefix: `<usageKey>.syntax` and `<usageKey>.summary`; defaults to `cmd.<name>` */
+  usageKey?: string
+  /** turn the text after the keyword into the raw input for `args` */
+  parse?: (raw: string, message: IncomingMessage) => unknown
+  /** zod schema; issue messages that are i18n keys are translated */
+  args: z.ZodType<A>
+  /** hide from help (e.g. internal aliases) */
+  hidden?: boolean
+}
+
+export interface OpenCommand<A> extends CommandBase<A> {
+  role: 'anyone' | 'chatAdmin'
+  run(ctx: BaseContext, args: A): Promise<Reply[]>
+}
+export interface CompoundCommand<A> extends CommandBase<A> {
+  role: Exclude<Role, 'anyone'>
+  run(ctx: CompoundContext, args: A): Promise<Reply[]>
+}
+export type CommandDef<A> = OpenCommand<A> | CompoundCommand<A>
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyCommand = CommandDef<any>
+
+export function defineCommand<A>(def: OpenCommand<A>): OpenCommand<A>
+export function defineCommand<A>(def: CompoundCommand<A>): CompoundCommand<A>
+export function defineCommand<A>(def: CommandDef<A>): CommandDef<A> {
+  return def
+}
+
+export function usageKeyOf(cmd: AnyCommand): string {
+  return cmd.usageKey ?? `cmd.${cmd.name}`
+}
+
+/** `报修 <描述> [房号或位置]` in the given language, from the definition. */
+export function usageLine(cmd: AnyCommand, lang: Lang, t: Translator): string {
+  const kw = cmd.keywords[lang][0] ?? cmd.name
+  const word = lang === 'en' ? `/${kw}` : kw
+  const syntax = t(`${usageKeyOf(cmd)}.syntax`)
+  return syntax ? `${word} ${syntax}` : word
+}
+
+export interface PassiveHandler {
+  /** a non-command message with images (a photo sent after 报修 or 支出) */
+  name: string
+  onImages(ctx: CompoundContext): Promise<Reply[] | null>
+}

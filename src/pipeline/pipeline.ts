@@ -1,0 +1,303 @@
+// The message pipeline: dedupe → resolve compound/member/roles → parse → authorize → validate → run,
+// all in one transaction that also writes the inbox row and the replies (outbox).
+import type { ChatAdapter, IncomingMessage } from '../../adapters/types.ts'
+import type { Database, Tx } from '../../db/client.ts'
+import { chatsOfCompound, findChat, findCompoundById, roleOf } from '../../db/compounds.ts'
+import { bindingsOf, compoundIdsOfMember, findMemberById, upsertMember } from '../../db/members.ts'
+import { inbox, outbox } from '../../db/schema.ts'
+import type { Config } from '../config.ts'
+import { type Lang, isLang, translator } from '../i18n/index.ts'
+import { log } from '../log.ts'
+import { detachedRows, scrubGroupRows } from '../outbox/enqueue.ts'
+import {
+  type AnyCommand,
+  type BaseContext,
+  type Binding,
+  type Clock,
+  type Compound,
+  type Member,
+  type PassiveHandler,
+  type Reply,
+  type Role,
+  hasRole,
+  UserError,
+  usageLine,
+} from './command.ts'
+import { CommandParser, type ParsedCommand } from './parser.ts'
+import { formatZodIssue } from './validation.ts'
+
+export interface PipelineOptions {
+  database: Database
+  commands: readonly AnyCommand[]
+  passive?: readonly PassiveHandler[]
+  config: Config
+  clock: Clock
+  botNames: string[]
+  /** adapters by platform, for chat admin checks */
+  adapters?: Partial<Record<string, ChatAdapter>>
+  /** test-only seams (test/reliability crash tests); production passes none */
+  hooks?: PipelineHooks
+}
+
+/** Test-only seams: awaited at the named points of handling a command message. */
+export interface PipelineHooks {
+  /** inside the transaction, after the command, inbox and outbox rows are written, just before COMMIT */
+  beforeCommit?(msg: IncomingMessage): Promise<void>
+}
+
+export type HandleOutcome =
+  | { status: 'ignored' }
+  | { status: 'duplicate' }
+  | { status: 'handled'; command: string; outboxIds: number[]; error?: 'user' | 'internal' }
+
+/** Thrown inside the transaction to roll back a failed command while keeping the inbox row and the error reply. */
+class RolledBack extends Error {}
+
+export class Pipeline {
+  readonly parser: CommandParser
+
+  constructor(private readonly opts: PipelineOptions) {
+    this.parser = new CommandParser(opts.commands, opts.botNames)
+  }
+
+  get commands(): readonly AnyCommand[] {
+    return this.opts.commands
+  }
+
+  async handle(msg: IncomingMessage): Promise<HandleOutcome> {
+    if (msg.sender.isBot) return { status: 'ignored' }
+    const parsed = this.parser.parse(msg.text ?? '', {
+      botNames: msg.botNames,
+      addressed: msg.mentionsBot || msg.chat.kind === 'private',
+    })
+    if (parsed.kind !== 'command') {
+      if (msg.images.length > 0 && (this.opts.passive?.length ?? 0) > 0) return this.handlePassive(msg)
+      return { status: 'ignored' }
+    }
+    const cmd = parsed.parsed
+    // the admin check may call the platform: do it before the transaction
+    const needsAdmin = cmd.command.role === 'chatAdmin'
+    const isAdmin = needsAdmin ? await this.checkAdmin(msg) : undefined
+    return this.opts.database.db.transaction(async (tx) => {
+      // the inbox row (dedupe) is claimed together with the role and binding reads: a duplicate
+      // blocks on the unique key until the first delivery commits, then gets no row and stops here
+      const { inboxId, ...base } = await this.resolveContext(tx, msg, cmd.lang, cmd.command.name, { claim: true })
+      if (inboxId === null) return { status: 'duplicate' } as const
+      const ctx: BaseContext = {
+        ...base,
+        usage: () => usageLine(cmd.command, base.lang, base.t),
+        isChatAdmin: async () => isAdmin ?? (await this.checkAdmin(msg)),
+      }
+      const replies = await this.runCommand(tx, ctx, cmd, isAdmin)
+      const ids = await this.writeOutbox(tx, msg, ctx.compound, replies.replies, inboxId)
+      if (this.opts.hooks?.beforeCommit) await this.opts.hooks.beforeCommit(msg)
+      return { status: 'handled', command: cmd.command.name, outboxIds: ids, error: replies.error } as const
+    })
+  }
+
+  private async handlePassive(msg: IncomingMessage): Promise<HandleOutcome> {
+    return this.opts.database.db.transaction(async (tx) => {
+      const { inboxId: _none, ...base } = await this.resolveContext(tx, msg, 'zh-CN', null)
+      if (!base.compound) return { status: 'ignored' } as const
+      for (const handler of this.opts.passive ?? []) {
+        const ctx = { ...base, compound: base.compound, usage: () => '', isChatAdmin: () => this.checkAdmin(msg) }
+        const replies = await handler.onImages(ctx)
+        if (replies) {
+          const inboxId = await this.claimInbox(tx, msg)
+          if (inboxId === null) throw new DuplicateInTx()
+          const ids = await this.writeOutbox(tx, msg, base.compound, replies, inboxId)
+          return { status: 'handled', command: handler.name, outboxIds: ids } as const
+        }
+      }
+      return { status: 'ignored' } as const
+    }).catch((e: unknown) => {
+      if (e instanceof DuplicateInTx) return { status: 'duplicate' } as const
+      throw e
+    })
+  }
+
+  private async checkAdmin(msg: IncomingMessage): Promise<boolean> {
+    if (msg.senderIsAdmin) return true
+    if (msg.chat.kind === 'private') return false
+    const adapter = this.opts.adapters?.[msg.platform]
+    if (!adapter) return false
+    try {
+      return await adapter.isChatAdmin(msg.chat.id, msg.sender.id)
+    } catch (err) {
+      log.warn({ err, platform: msg.platform, chat: msg.chat.id }, 'chat admin check failed')
+      return false
+    }
+  }
+
+  private async claimInbox(
+    tx: Tx,
+    msg: IncomingMessage,
+    who: { compoundId?: number | null; memberId?: number | null } = {},
+  ): Promise<number | null> {
+    const rows = await tx
+      .insert(inbox)
+      .values({
+        platform: msg.platform,
+        chatId: msg.chat.id,
+        messageId: msg.id,
+        compoundId: who.compoundId ?? null,
+        memberId: who.memberId ?? null,
+        receivedAt: this.opts.clock.now(),
+      })
+      .onConflictDoNothing()
+      .returning({ id: inbox.id })
+    return rows[0]?.id ?? null
+  }
+
+  /**
+   * The member, compound, role and bindings of a message, in two round trips: independent queries are
+   * issued together (postgres.js pipelines them on the transaction's connection; the server still runs
+   * them one after another, in order). With `claim`, the inbox row is inserted in the second round, with
+   * the compound and member it belongs to (inboxId null: a duplicate).
+   */
+  private async resolveContext(
+    tx: Tx,
+    msg: IncomingMessage,
+    keywordLang: Lang,
+    command: string | null,
+    opts: { claim?: boolean } = {},
+  ) {
+    let member: Member
+    let compound: Compound | null = null
+    if (msg.chat.kind === 'group') {
+      const [m, chat] = await Promise.all([
+        upsertMember(tx, msg.platform, msg.sender.id, msg.sender.name),
+        findChat(tx, msg.platform, msg.chat.id),
+      ])
+      member = m
+      compound = chat?.compound ?? null
+    } else {
+      member = await upsertMember(tx, msg.platform, msg.sender.id, msg.sender.name)
+      // a private chat belongs to the member's compound when there is exactly one
+      const ids = await compoundIdsOfMember(tx, member.id)
+      if (ids.length === 1) compound = (await findCompoundById(tx, ids[0]!)) ?? null
+    }
+    const lang: Lang = compound && isLang(compound.language) ? compound.language : keywordLang
+    const [inboxId, roleRow, bindingRows] = await Promise.all([
+      opts.claim ? this.claimInbox(tx, msg, { compoundId: compound?.id ?? null, memberId: member.id }) : null,
+      compound ? roleOf(tx, compound.id, member.id) : undefined,
+      compound ? bindingsOf(tx, member.id, compound.id) : [],
+    ])
+    const role: Role = compound ? (roleRow ?? 'resident') : 'anyone'
+    const bindings: Binding[] = bindingRows.map((r) => ({
+      bindingId: r.binding.id,
+      relation: r.binding.relation,
+      status: r.binding.status,
+      household: r.household,
+    }))
+    log.debug({ platform: msg.platform, chat: msg.chat.id, msg: msg.id, member: member.id, command }, 'message')
+    return {
+      inboxId,
+      tx,
+      lang,
+      t: translator(lang),
+      now: this.opts.clock.now(),
+      message: msg,
+      member,
+      compound,
+      role,
+      bindings,
+      config: this.opts.config,
+      commands: this.opts.commands,
+    }
+  }
+
+  /** Authorize, validate and run inside a savepoint: a refusal or crash rolls back the command's writes only. */
+  private async runCommand(
+    tx: Tx,
+    ctx: BaseContext,
+    parsed: ParsedCommand,
+    isAdmin: boolean | undefined,
+  ): Promise<{ replies: Reply[]; error?: 'user' | 'internal' }> {
+    const cmd = parsed.command
+    const { t } = ctx
+    const usage = () => t('common.usage', { usage: ctx.usage() })
+    try {
+      if (cmd.role === 'chatAdmin') {
+        if (ctx.message.chat.kind !== 'group') throw new UserError('common.groupOnly')
+        if (!isAdmin) throw new UserError('common.notChatAdmin')
+      } else if (cmd.role !== 'anyone') {
+        if (!ctx.compound) {
+          throw new UserError(ctx.message.chat.kind === 'group' ? 'common.chatNotSetUp' : 'common.noCompoundPrivate')
+        }
+        if (!hasRole(ctx.role, cmd.role)) throw new UserError('common.forbidden', { role: t(`role.${cmd.role}`) })
+      }
+      const raw = cmd.parse ? cmd.parse(parsed.args, ctx.message) : { text: parsed.args }
+      const valid = cmd.args.safeParse(raw)
+      if (!valid.success) {
+        const what = formatZodIssue(valid.error.issues[0], t)
+        return { replies: [{ to: 'chat', text: `${what}\n${usage()}` }], error: 'user' }
+      }
+      let out: Reply[] = []
+      await tx.transaction(async (sp) => {
+        out = await cmd.run({ ...ctx, tx: sp } as never, valid.data)
+      })
+      return { replies: out }
+    } catch (err) {
+      if (err instanceof UserError) {
+        const text = t(err.key, err.params)
+        return { replies: [{ to: 'chat', text: err.withUsage ? `${text}\n${usage()}` : text }], error: 'user' }
+      }
+      if (err instanceof RolledBack) return { replies: [], error: 'internal' }
+      log.error(
+        { err, command: cmd.name, platform: ctx.message.platform, chat: ctx.message.chat.id, msg: ctx.message.id },
+        'command failed',
+      )
+      return { replies: [{ to: 'chat', text: t('common.internalError') }], error: 'internal' }
+    }
+  }
+
+  private async writeOutbox(
+    tx: Tx,
+    msg: IncomingMessage,
+    compound: Compound | null,
+    replies: Reply[],
+    inboxId: number | null,
+  ): Promise<number[]> {
+    const rows: (typeof outbox.$inferInsert)[] = []
+    const fromGroup = msg.chat.kind === 'group'
+    const base = { compoundId: compound?.id ?? null, inboxId, createdAt: this.opts.clock.now() }
+    for (const r of replies) {
+      const image = r.image?.png ?? null
+      switch (r.to) {
+        case 'chat':
+          rows.push({
+            ...base,
+            platform: msg.platform,
+            targetKind: fromGroup ? 'chat' : 'user',
+            targetId: fromGroup ? msg.chat.id : msg.sender.id,
+            text: r.text,
+            image,
+          })
+          break
+        case 'private':
+          rows.push({
+            ...base,
+            platform: msg.platform,
+            targetKind: 'user',
+            targetId: msg.sender.id,
+            text: r.text,
+            image,
+            groupChatId: fromGroup ? msg.chat.id : null,
+            groupAckText: fromGroup ? (r.groupAck ?? null) : null,
+            groupFallbackText: fromGroup ? (r.groupFallback ?? null) : null,
+          })
+          break
+        default:
+          rows.push(...(await detachedRows(tx, compound?.id ?? null, r, base)))
+      }
+    }
+    if (rows.length === 0) return []
+    await scrubGroupRows(tx, compound?.id ?? null, rows)
+    const ids = await tx.insert(outbox).values(rows).onConflictDoNothing().returning({ id: outbox.id })
+    return ids.map((r) => r.id)
+  }
+}
+
+class DuplicateInTx extends Error {}
+

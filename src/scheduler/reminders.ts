@@ -1,0 +1,85 @@
+// Daily messages to the committee (committee members and the head, privately): overdue repair tickets,
+// and the legal calendar — an ordinary/major poll launched with less notice than the compound requires,
+// or a closed poll whose result has not reached the chats within 3 days. Built here, written to the
+// outbox by the tick (src/scheduler/tick.ts) with dedupe keys, so each goes out once.
+import { DEFAULT_NOTICE_DAYS } from '../../commands/poll.ts'
+import type { Queryable } from '../../db/client.ts'
+import type { CompoundRow } from '../../db/compounds.ts'
+import { pollResultSent, recentPollsOf } from '../../db/disclosure.ts'
+import { activeTickets, committeeMemberIds } from '../../db/tickets.ts'
+import { localDateString } from '../domain/calendar.ts'
+import { daysOverdue, isOverdue, overdueDaysOf } from '../domain/repair-overdue.ts'
+import { packMessages } from '../domain/summary.ts'
+import { formatLocal } from '../domain/poll-time.ts'
+import { translator } from '../i18n/index.ts'
+import type { DetachedReply } from '../outbox/enqueue.ts'
+import { compoundLang } from '../disclosure/build.ts'
+
+const DAY = 86_400_000
+/** A closed poll's result must reach the chats within this long. */
+export const RESULT_POST_DAYS = 3
+/** How far back the legal calendar looks. */
+const LOOKBACK_DAYS = 30
+const MAX_LISTED = 40
+
+/** Overdue tickets, privately to each committee member; `day` is the local date (one reminder a day). */
+export async function overdueReminders(q: Queryable, compound: CompoundRow, now: Date, day: string): Promise<DetachedReply[]> {
+  const t = translator(compoundLang(compound))
+  const tz = compound.timeZone
+  const limit = overdueDaysOf(compound.settings)
+  const late = (await activeTickets(q, compound.id)).filter((v) => isOverdue(v.ticket.createdAt, now, limit, tz))
+  if (late.length === 0) return []
+  const committee = await committeeMemberIds(q, compound.id)
+  if (committee.length === 0) return []
+  const lines = late.slice(0, MAX_LISTED).map((v) => {
+    const name = v.assigneeMemberName ?? v.ticket.assigneeName
+    const description = [...v.ticket.description].length > 40 ? `${[...v.ticket.description].slice(0, 39).join('')}…` : v.ticket.description
+    return t('disclosure.overdue.item', {
+      no: v.ticket.no,
+      description,
+      place: v.householdCode ?? v.ticket.place ?? t('disclosure.overdue.common'),
+      date: localDateString(v.ticket.createdAt, tz),
+      days: daysOverdue(v.ticket.createdAt, now, limit, tz),
+      who: name ? t('disclosure.overdue.assignee', { name }) : t('disclosure.overdue.unassigned'),
+    })
+  })
+  if (late.length > MAX_LISTED) lines.push('  …')
+  const header = t('disclosure.overdue.header', { compound: compound.name, count: late.length, limit })
+  const parts = packMessages(header, header, lines)
+  return committee.flatMap((memberId) =>
+    parts.map((text, i) => ({ to: 'member' as const, memberId, text, dedupeKey: `repair-overdue:${compound.id}:${day}:m${memberId}:${i + 1}` })),
+  )
+}
+
+/** Legal-calendar flags, privately to each committee member; each flag once per poll. */
+export async function legalCalendarFlags(q: Queryable, compound: CompoundRow, now: Date): Promise<DetachedReply[]> {
+  const t = translator(compoundLang(compound))
+  const tz = compound.timeZone
+  const configured = compound.settings.pollNoticeDays
+  const minDays = typeof configured === 'number' && Number.isInteger(configured) && configured >= 0 ? configured : DEFAULT_NOTICE_DAYS
+  const flags: { key: string; text: string }[] = []
+  const since = new Date(now.getTime() - LOOKBACK_DAYS * DAY)
+  for (const p of await recentPollsOf(q, compound.id, since)) {
+    if (p.rule !== 'simple' && p.createdAt.getTime() >= since.getTime()) {
+      const notice = p.deadline.getTime() - p.createdAt.getTime()
+      if (notice < minDays * DAY) {
+        flags.push({
+          key: `legal-notice:${p.id}`,
+          text: t('disclosure.legal.shortNotice', { no: p.no, title: p.title, rule: t(`disclosure.rule.${p.rule}`), days: Math.floor(notice / DAY), min: minDays }),
+        })
+      }
+    }
+    if (
+      p.status === 'closed' &&
+      p.closedAt !== null &&
+      p.closedAt.getTime() >= since.getTime() &&
+      now.getTime() - p.closedAt.getTime() >= RESULT_POST_DAYS * DAY &&
+      !(await pollResultSent(q, p.id))
+    ) {
+      flags.push({ key: `legal-result:${p.id}`, text: t('disclosure.legal.resultNotPosted', { no: p.no, title: p.title, date: formatLocal(p.closedAt, tz) }) })
+    }
+  }
+  if (flags.length === 0) return []
+  const committee = await committeeMemberIds(q, compound.id)
+  return flags.flatMap((f) => committee.map((memberId) => ({ to: 'member' as const, memberId, text: f.text, dedupeKey: `${f.key}:m${memberId}` })))
+}
