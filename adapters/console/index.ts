@@ -1,0 +1,181 @@
+// The console sandbox: a terminal group chat (TTY) or a JSON-lines protocol (pipes, --jsonl).
+// JSON lines in:  {"chat":"g1","from":"u1","name":"张三","text":"帮助","id":"m1","admin":true,"private":false,
+//                  "image":"<path>","replyTo":"<id>"}
+// JSON lines out: {"chat":"g1","text":"…"} | {"user":"u1","text":"…"} (+ "image":"<png path>")
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { createInterface } from 'node:readline'
+import type { ChatAdapter, ImageRef, IncomingMessage, Outgoing, PrivateSendResult } from '../types.ts'
+import { runInteractive } from './interactive.ts'
+
+export const SANDBOX_GROUP = 'g1'
+
+export interface ConsoleOptions {
+  mode: 'jsonl' | 'interactive'
+  input?: NodeJS.ReadableStream
+  output?: NodeJS.WritableStream
+  /** where pictures the bot sends are written */
+  imageDir: string
+  botName: string
+  /** interactive speaker at start (the demo head) */
+  defaultSpeaker?: string
+  now?: () => Date
+}
+
+interface Remembered {
+  text: string
+  from: string
+  name: string
+  images: ImageRef[]
+}
+
+export class ConsoleAdapter implements ChatAdapter {
+  readonly platform = 'console' as const
+  /** resolves when the input has closed and every reply has been written */
+  done: Promise<void> = Promise.resolve()
+  private readonly admins = new Map<string, Set<string>>()
+  private readonly seen = new Map<string, Remembered>()
+  private readonly names = new Map<string, string>()
+  private readonly out: NodeJS.WritableStream
+  private imageCount = 0
+  private autoId = 0
+  private readonly runId = Date.now().toString(36)
+  /** interactive mode prints through this instead of JSON */
+  printer?: (line: { chat?: string; user?: string; text: string; image?: string }) => void
+
+  constructor(private readonly opts: ConsoleOptions) {
+    this.out = opts.output ?? process.stdout
+  }
+
+  async start(handle: (m: IncomingMessage) => Promise<void>): Promise<void> {
+    const input = this.opts.input ?? process.stdin
+    if (this.opts.mode === 'interactive') {
+      this.done = runInteractive(this, input, this.out, handle, this.opts)
+      return
+    }
+    const rl = createInterface({ input, crlfDelay: Infinity })
+    this.done = (async () => {
+      // strictly in order: each line is handled and its replies written before the next is read
+      for await (const line of rl) {
+        const msg = this.fromJsonLine(line)
+        if (msg) await handle(msg)
+      }
+    })()
+  }
+
+  /** Parse one protocol line; a malformed line is reported on stderr and skipped. */
+  fromJsonLine(line: string): IncomingMessage | null {
+    if (!line.trim()) return null
+    let o: Record<string, unknown>
+    try {
+      o = JSON.parse(line) as Record<string, unknown>
+    } catch {
+      process.stderr.write(`sandbox: not JSON, skipped: ${line.slice(0, 200)}\n`)
+      return null
+    }
+    if (typeof o !== 'object' || o === null || typeof o.from !== 'string') {
+      process.stderr.write(`sandbox: a line needs "from", skipped: ${line.slice(0, 200)}\n`)
+      return null
+    }
+    const from = o.from
+    // a line without "name" keeps the name this sender used before
+    const name = typeof o.name === 'string' && o.name ? o.name : (this.names.get(from) ?? from)
+    this.names.set(from, name)
+    const isPrivate = o.private === true
+    const chatId = isPrivate ? `dm:${from}` : typeof o.chat === 'string' && o.chat ? o.chat : SANDBOX_GROUP
+    const id = typeof o.id === 'string' || typeof o.id === 'number' ? String(o.id) : `auto-${this.runId}-${++this.autoId}`
+    if (!isPrivate && typeof o.admin === 'boolean') this.setAdmin(chatId, from, o.admin)
+    const images: ImageRef[] = typeof o.image === 'string' && o.image ? [{ ref: resolve(o.image) }] : []
+    const text = typeof o.text === 'string' ? o.text : ''
+    return this.remember({
+      platform: 'console',
+      id,
+      chat: isPrivate ? { id: chatId, kind: 'private' } : { id: chatId, kind: 'group' },
+      sender: { id: from, name },
+      text,
+      mentionsBot: text.includes(`@${this.opts.botName}`),
+      images,
+      replyTo: this.quote(typeof o.replyTo === 'string' || typeof o.replyTo === 'number' ? String(o.replyTo) : undefined),
+      sentAt: this.opts.now?.() ?? new Date(),
+      senderIsAdmin: !isPrivate && this.isAdminSync(chatId, from),
+      botNames: [this.opts.botName],
+    })
+  }
+
+  /** Build a message for interactive mode. */
+  message(from: string, name: string, text: string, opts: { private: boolean; images?: ImageRef[]; replyTo?: string }): IncomingMessage {
+    const chatId = opts.private ? `dm:${from}` : SANDBOX_GROUP
+    return this.remember({
+      platform: 'console',
+      id: `tty-${this.runId}-${++this.autoId}`,
+      chat: opts.private ? { id: chatId, kind: 'private' } : { id: chatId, kind: 'group' },
+      sender: { id: from, name },
+      text,
+      mentionsBot: text.includes(`@${this.opts.botName}`),
+      images: opts.images ?? [],
+      replyTo: this.quote(opts.replyTo),
+      sentAt: this.opts.now?.() ?? new Date(),
+      senderIsAdmin: !opts.private && this.isAdminSync(chatId, from),
+      botNames: [this.opts.botName],
+    })
+  }
+
+  private remember(m: IncomingMessage): IncomingMessage {
+    this.seen.set(m.id, { text: m.text, from: m.sender.id, name: m.sender.name, images: m.images })
+    return m
+  }
+
+  private quote(id: string | undefined): IncomingMessage['replyTo'] {
+    if (!id) return undefined
+    const q = this.seen.get(id)
+    if (!q) return { id }
+    return { id, text: q.text, sender: { id: q.from, name: q.name }, images: q.images }
+  }
+
+  setAdmin(chatId: string, userId: string, admin: boolean): void {
+    const set = this.admins.get(chatId) ?? new Set<string>()
+    if (admin) set.add(userId)
+    else set.delete(userId)
+    this.admins.set(chatId, set)
+  }
+
+  private isAdminSync(chatId: string, userId: string): boolean {
+    return this.admins.get(chatId)?.has(userId) ?? false
+  }
+
+  async isChatAdmin(chatId: string, userId: string): Promise<boolean> {
+    return this.isAdminSync(chatId, userId)
+  }
+
+  async send(chatId: string, out: Outgoing): Promise<void> {
+    await this.emit({ chat: chatId, text: out.text, image: this.saveImage(out) })
+  }
+
+  async sendPrivate(userId: string, out: Outgoing): Promise<PrivateSendResult> {
+    await this.emit({ user: userId, text: out.text, image: this.saveImage(out) })
+    return 'sent'
+  }
+
+  private saveImage(out: Outgoing): string | undefined {
+    if (!out.image) return undefined
+    mkdirSync(this.opts.imageDir, { recursive: true })
+    const path = resolve(this.opts.imageDir, `out-${this.runId}-${++this.imageCount}.png`)
+    writeFileSync(path, out.image.png)
+    return path
+  }
+
+  private emit(line: { chat?: string; user?: string; text: string; image?: string }): Promise<void> {
+    if (this.printer) {
+      this.printer(line)
+      return Promise.resolve()
+    }
+    const obj: Record<string, string> = line.chat !== undefined ? { chat: line.chat } : { user: line.user! }
+    obj.text = line.text
+    if (line.image) obj.image = line.image
+    return new Promise((res) => {
+      this.out.write(`${JSON.stringify(obj)}\n`, () => res())
+    })
+  }
+
+  async stop(): Promise<void> {}
+}

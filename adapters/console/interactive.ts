@@ -1,0 +1,71 @@
+// Interactive terminal group chat: a prompt showing who speaks, `:as`, `:dm`, `:group`, `:admin`, `:image`, `:help`.
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { createInterface } from 'node:readline'
+import type { IncomingMessage } from '../types.ts'
+import type { ConsoleAdapter, ConsoleOptions } from './index.ts'
+import { SANDBOX_GROUP } from './index.ts'
+
+const HELP = `沙盒命令 / sandbox commands:
+  :as <名字>      换一个人说话 (switch speaker)
+  :dm            与机器人私聊 (private chat with the bot)
+  :group         回到群聊 (back to the group)
+  :admin         切换当前说话人是否群管理员 (toggle group admin)
+  :image <路径> [说明]  发送图片 (send a photo with an optional caption)
+  :help          显示本帮助 (this help)
+  :quit          退出 (quit)
+在群里输入「帮助」试试。Type 帮助 (help) to start.`
+
+export function runInteractive(
+  adapter: ConsoleAdapter,
+  input: NodeJS.ReadableStream,
+  output: NodeJS.WritableStream,
+  handle: (m: IncomingMessage) => Promise<void>,
+  opts: ConsoleOptions,
+): Promise<void> {
+  let speaker = opts.defaultSpeaker ?? '我'
+  let privateChat = false
+  adapter.setAdmin(SANDBOX_GROUP, speaker, true)
+  const rl = createInterface({ input, output, terminal: true })
+  const prompt = () => {
+    rl.setPrompt(`[${privateChat ? `私聊 ${opts.botName}` : `群 ${SANDBOX_GROUP}`}] ${speaker}> `)
+    rl.prompt()
+  }
+  adapter.printer = (line) => {
+    const where = line.chat !== undefined ? `→ 群 ${line.chat}` : `→ 私信 ${line.user}`
+    output.write(`\n${opts.botName} ${where}:\n${line.text}\n${line.image ? `[图片 image: ${line.image}]\n` : ''}`)
+  }
+  output.write(`邻里 Linli 沙盒 sandbox — ${HELP}\n\n`)
+  prompt()
+  return new Promise<void>((done) => {
+    let queue = Promise.resolve()
+    rl.on('line', (raw) => {
+      queue = queue.then(async () => {
+        const line = raw.trim()
+        if (line === ':quit' || line === ':q') return void rl.close()
+        if (line === ':help') output.write(`${HELP}\n`)
+        else if (line.startsWith(':as ')) speaker = line.slice(4).trim() || speaker
+        else if (line === ':dm') privateChat = true
+        else if (line === ':group') privateChat = false
+        else if (line === ':admin') {
+          const now = !(await adapter.isChatAdmin(SANDBOX_GROUP, speaker))
+          adapter.setAdmin(SANDBOX_GROUP, speaker, now)
+          output.write(now ? `${speaker} 现在是群管理员\n` : `${speaker} 不再是群管理员\n`)
+        } else if (line.startsWith(':image ')) {
+          const [path = '', ...caption] = line.slice(7).trim().split(/\s+/)
+          if (!existsSync(path)) output.write(`找不到文件 ${path}\n`)
+          else await handle(adapter.message(speaker, speaker, caption.join(' '), { private: privateChat, images: [{ ref: resolve(path) }] }))
+        } else if (line) {
+          await handle(adapter.message(speaker, speaker, line, { private: privateChat }))
+        }
+        prompt()
+      })
+    })
+    rl.on('close', () => {
+      void queue.then(() => {
+        output.write('\n再见 bye\n')
+        done()
+      })
+    })
+  })
+}

@@ -1,0 +1,27 @@
+// Which adapters run: every platform whose settings are present; the console sandbox when none is.
+import type { Database } from '../db/client.ts'
+import type { Config } from '../src/config.ts'
+import type { ChatAdapter } from './types.ts'
+import { createTelegramAdapter } from './telegram/index.ts'
+import { createWechatAdapter } from './wechat/index.ts'
+
+/** What `linli start` hands every factory besides the config (optional: factories must cope without). */
+export interface AdapterDeps {
+  database?: Database
+  dataDir?: string
+}
+
+/** Platform adapters register a factory here (one line per platform). */
+export const platformFactories: Array<(config: Config, deps?: AdapterDeps) => Promise<ChatAdapter | null>> = [
+  createWechatAdapter,
+  createTelegramAdapter,
+]
+
+export async function platformAdapters(config: Config, deps: AdapterDeps = {}): Promise<ChatAdapter[]> {
+  const out: ChatAdapter[] = []
+  for (const make of platformFactories) {
+    const a = await make(config, deps)
+    if (a) out.push(a)
+  }
+  return out
+}

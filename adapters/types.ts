@@ -1,0 +1,73 @@
+// The one seam between platforms and the bot: adapters normalize to IncomingMessage and deliver Outgoing.
+export type Platform = 'wechat' | 'telegram' | 'console'
+
+/** A photo as the platform knows it: a file id (Telegram), a saved path (WeChat, console). */
+export interface ImageRef {
+  ref: string
+  mime?: string
+}
+
+export interface IncomingMessage {
+  platform: Platform
+  /** platform message id: with the chat id, the dedupe key */
+  id: string
+  chat: { id: string; kind: 'group' | 'private'; title?: string }
+  sender: { id: string; name: string; isBot?: boolean }
+  /** as typed; the parser normalizes */
+  text: string
+  mentionsBot: boolean
+  /** the message this one quotes, when the platform tells */
+  replyTo?: { id: string; text?: string; sender?: { id: string; name: string }; images?: ImageRef[] }
+  images: ImageRef[]
+  sentAt: Date
+  /** the adapter already knows the sender is a chat admin (console `admin`, Telegram anonymous admin) */
+  senderIsAdmin?: boolean
+  /** names the bot answers to, for stripping a leading @mention and `/cmd@bot` */
+  botNames?: string[]
+  /** i18n keys of platform notes `帮助` appends (e.g. Telegram privacy mode: only slash commands are seen) */
+  platformNotes?: string[]
+}
+
+export interface Button {
+  text: string
+  /** a command line the adapter feeds back as the presser's message, e.g. `/vote 3 1` */
+  data: string
+}
+
+export interface Outgoing {
+  text: string
+  image?: { png: Uint8Array; caption?: string }
+  /** optional inline buttons; platforms without them ignore this (the text says how to answer) */
+  buttons?: Button[][]
+}
+
+export type PrivateSendResult = 'sent' | 'unreachable'
+
+/** Typed adapter failures so the outbox can tell retryable from permanent. */
+export class AdapterError extends Error {
+  constructor(
+    message: string,
+    readonly code: 'rate_limited' | 'auth' | 'permission' | 'not_found' | 'network' | 'unknown',
+    readonly retryAfterMs?: number,
+  ) {
+    super(message)
+    this.name = 'AdapterError'
+  }
+}
+
+export interface ChatAdapter {
+  readonly platform: Platform
+  start(handle: (m: IncomingMessage) => Promise<void>): Promise<void>
+  send(chatId: string, out: Outgoing): Promise<void>
+  sendPrivate(userId: string, out: Outgoing): Promise<PrivateSendResult>
+  isChatAdmin(chatId: string, userId: string): Promise<boolean>
+  stop(): Promise<void>
+  /** how a user opens a private chat with the bot, e.g. a t.me deep link (optional capability) */
+  privateChatHint?(userId: string): string | undefined
+  /**
+   * The adapter sends one message at a time over all its chats (WeChat's outbound queue). The outbox then
+   * hands it rows strictly in id order instead of several chats at once, so a room's messages stay together
+   * and the queue does not pause for a room switch between each of them.
+   */
+  readonly sendsOneAtATime?: boolean
+}
