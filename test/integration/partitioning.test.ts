@@ -1,0 +1,106 @@
+// Every table that belongs to a compound carries compound_id, and every statement on such a table
+// names compound_id: the schema can be distributed by compound (e.g. Citus, compound_id as the
+// distribution column) with every query routed to one shard. See docs/DEPLOY.md.
+import { getTableColumns, getTableName } from 'drizzle-orm'
+import { PgTable } from 'drizzle-orm/pg-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as schema from '../../db/schema.ts'
+import { billMonth } from '../../src/ops/billing.ts'
+import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { useTestDatabases } from '../helpers/db.ts'
+import { world } from '../helpers/world.ts'
+
+/** Tables that are not per compound, and why. */
+const GLOBAL_TABLES: Record<string, string> = {
+  compounds: 'the distribution root itself (its id is the compound id)',
+  members: 'platform identities, shared across compounds (a Citus reference table)',
+  job_runs: 'the scheduler run coordinator, keyed by job and fire (a reference table)',
+}
+
+/** Carries compound_id (for attribution) but is claimed across compounds by design. */
+const QUEUE_TABLES: Record<string, string> = {
+  outbox: 'the delivery queue: the dispatcher claims due rows of every compound at once (FOR UPDATE SKIP LOCKED)',
+}
+
+const tables: PgTable[] = (Object.values(schema) as unknown[]).filter((v): v is PgTable => v instanceof PgTable)
+const compoundTables: string[] = tables.map((t) => getTableName(t) as string).filter((n) => !(n in GLOBAL_TABLES))
+
+const dbs = useTestDatabases()
+
+/** Tables a statement touches, by name (drizzle quotes them; hand-written SQL may not). */
+function tablesIn(query: string): string[] {
+  const found = new Set<string>()
+  for (const m of query.matchAll(/\b(?:from|join|into|update)\s+"?([a-z_]+)"?/gi)) found.add(m[1]!.toLowerCase())
+  return [...found]
+}
+
+describe('partitioning by compound', () => {
+  it('every table except the documented global ones has a compound_id column', () => {
+    for (const t of tables) {
+      const name = getTableName(t)
+      const cols = Object.values(getTableColumns(t)).map((c) => c.name)
+      if (name in GLOBAL_TABLES) continue
+      expect(cols, name).toContain('compound_id')
+    }
+  })
+
+  it('every statement on a compound table names compound_id, across every command', async () => {
+    const seen: string[] = []
+    let recording = false
+    const db = await dbs.fresh({ onQuery: (q) => recording && seen.push(q) })
+    const w = await world(dbs, { db })
+    await w.says('boss', '开通 幸福里', { admin: true, name: '老王' })
+    const compoundId = (await db.db.select().from(schema.compounds))[0]!.id
+    await importRoster(
+      db.db,
+      compoundId,
+      parseRoster('building,unit,room,area_m2\n3,2,201,89.5\n3,2,202,75\n3,2,301,75\n'),
+    )
+    recording = true
+    const script: Array<[string, string, object?]> = [
+      ['u1', '绑定 3-2-201', { name: '张三' }],
+      ['u2', '绑定 3-2-202', { name: '李四' }],
+      ['boss', '认证'],
+      ['boss', '认证 @张三'],
+      ['boss', '认证 @李四'],
+      ['boss', '任命 @李四 收费员'],
+      ['u1', '报修 3-2 楼道灯不亮'],
+      ['u1', '报修列表'],
+      ['u1', '我的报修'],
+      ['boss', '派单 #1 王师傅'],
+      ['boss', '进度 #1 已买灯泡'],
+      ['boss', '完工 #1 费用 35'],
+      ['u1', '确认 #1'],
+      ['u1', '报修 #1'],
+      ['boss', '收费标准 物业费 0.80 每平米每月 起始 2026-11'],
+      ['boss', '收费标准'],
+      ['u2', '缴费 3-2-201 71.60'],
+      ['u1', '查费'],
+      ['boss', '支出 120 保洁工资'],
+      ['boss', '收入 300 停车租金'],
+      ['boss', '冲正 3 录错了'],
+      ['u1', '账目 本月'],
+      ['boss', '欠费'],
+      ['u1', '核验'],
+      ['boss', '发起投票 围墙颜色 选项 灰/白 规则 简单'],
+      ['u1', '投票 #1 1'],
+      ['u1', '结果 #1'],
+      ['boss', '结束投票 #1'],
+      ['boss', '公示'],
+    ]
+    for (const [from, text, opts] of script) {
+      const r = await w.says(from, text, opts)
+      expect(r.outcome.status, text).toBe('handled')
+      expect(r.outcome, text).not.toMatchObject({ error: 'internal' })
+    }
+    await billMonth(db.db, compoundId, "2026-12", w.clock.now())
+    recording = false
+    const violations = new Map<string, string>()
+    for (const q of seen) {
+      const touched = tablesIn(q).filter((t) => compoundTables.includes(t) && !(t in QUEUE_TABLES))
+      if (touched.length > 0 && !/compound_id/i.test(q)) violations.set(q.replace(/\s+/g, ' ').slice(0, 300), touched.join(','))
+    }
+    expect([...violations.entries()], 'statements on compound tables without compound_id').toEqual([])
+    expect(seen.length).toBeGreaterThan(100)
+  })
+})
