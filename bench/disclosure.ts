@@ -1,0 +1,76 @@
+// Benchmark 3: the weekly disclosure of 10,000 compounds with 1,000,000 ledger entries. The data is generated
+// here (bench/disclosure-data.ts); each measured phase runs in its own child process (bench/disclosure-child.ts)
+// so that its peak resident memory (VmHWM) is its own and not this process's.
+import { execFile } from 'node:child_process'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import postgres from 'postgres'
+import { openDatabase } from '../db/client.ts'
+import { migrate } from '../db/migrate.ts'
+import { type DisclosureDataset, generateDisclosureData } from './disclosure-data.ts'
+import { log } from './lib.ts'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const root = resolve(here, '..')
+
+function child(url: string, phase: string, arg?: number): Promise<Record<string, unknown>> {
+  return new Promise((res, rej) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', resolve(here, 'disclosure-child.ts'), url, phase, ...(arg === undefined ? [] : [String(arg)])],
+      { cwd: root, maxBuffer: 16 * 2 ** 20, env: { ...process.env, LINLI_LOG_LEVEL: 'warn' } },
+      (err, stdout, stderr) => {
+        if (err) return rej(new Error(`disclosure ${phase} failed: ${err.message}\n${stderr}`))
+        const last = stdout.trim().split('\n').at(-1) ?? ''
+        try {
+          res(JSON.parse(last) as Record<string, unknown>)
+        } catch {
+          rej(new Error(`disclosure ${phase}: no result\n${stdout}\n${stderr}`))
+        }
+      },
+    )
+  })
+}
+
+export interface DisclosureBench {
+  dataset: DisclosureDataset
+  verify: { compared: number; different: number[] }
+  perCompound: { compounds: number; seconds: number; perCompoundMs: number; peakRssMiB: number; extrapolatedSeconds: number }
+  batch: { compounds: number; chats: number; rows: number; seconds: number; peakRssMiB: number; period: string }
+  charts: { charts: number; firstMs: number; meanMs: number; meanKiB: number; peakRssMiB: number; extrapolatedSeconds: number }
+}
+
+export async function benchDisclosure(url: string, opts: { compounds: number; perCompoundSample: number; charts: number }): Promise<DisclosureBench> {
+  const database = await openDatabase({ url, poolSize: 2 })
+  try {
+    await migrate(database)
+  } finally {
+    await database.close()
+  }
+  log(`disclosure: generating ${opts.compounds.toLocaleString('en-US')} compounds`)
+  const dataset = await generateDisclosureData(url, opts.compounds)
+  log(`disclosure: ${dataset.entries.toLocaleString('en-US')} ledger entries in ${dataset.seconds.toFixed(1)} s; checking the batch against the per-compound path`)
+  const verify = (await child(url, 'verify', 40)) as DisclosureBench['verify']
+  log(`disclosure: the existing per-compound path on ${opts.perCompoundSample} compounds`)
+  const per = (await child(url, 'per-compound', opts.perCompoundSample)) as Omit<DisclosureBench['perCompound'], 'extrapolatedSeconds'>
+  // forget what the sample posted, so the batch run posts every compound
+  const sql = postgres(url, { max: 1, onnotice: () => {} })
+  try {
+    await sql`DELETE FROM outbox`
+    await sql`DELETE FROM disclosures`
+    await sql`VACUUM ANALYZE outbox, disclosures`
+  } finally {
+    await sql.end({ timeout: 5 })
+  }
+  log('disclosure: the batched path over every compound')
+  const batch = (await child(url, 'batch')) as DisclosureBench['batch']
+  log('disclosure: chart rendering')
+  const charts = (await child(url, 'charts', opts.charts)) as Omit<DisclosureBench['charts'], 'extrapolatedSeconds'>
+  return {
+    dataset,
+    verify,
+    perCompound: { ...per, extrapolatedSeconds: (per.perCompoundMs * opts.compounds) / 1000 },
+    batch,
+    charts: { ...charts, extrapolatedSeconds: (charts.meanMs * opts.compounds) / 1000 },
+  }
+}
