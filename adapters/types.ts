@@ -26,6 +26,8 @@ export interface IncomingMessage {
   botNames?: string[]
   /** i18n keys of platform notes `帮助` appends (e.g. Telegram privacy mode: only slash commands are seen) */
   platformNotes?: string[]
+  /** the bot's own message whose button was pressed to send this one (Telegram inline keyboards) */
+  origin?: { messageId: string }
 }
 
 export interface Button {
@@ -62,6 +64,11 @@ export interface ChatAdapter {
   sendPrivate(userId: string, out: Outgoing): Promise<PrivateSendResult>
   isChatAdmin(chatId: string, userId: string): Promise<boolean>
   stop(): Promise<void>
+  /**
+   * Replace the text of a message the bot sent, keeping it in place (optional capability; Telegram: a poll's
+   * launch post showing the tally so far). Adapters may coalesce and delay edits; the latest one wins.
+   */
+  edit?(chatId: string, messageId: string, out: Outgoing): Promise<void>
   /** how a user opens a private chat with the bot, e.g. a t.me deep link (optional capability) */
   privateChatHint?(userId: string): string | undefined
   /**

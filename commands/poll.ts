@@ -5,11 +5,10 @@ import { z } from 'zod'
 import { createPoll } from '../db/polls.ts'
 import { launchButtons, launchText } from '../src/domain/poll-render.ts'
 import { parseLaunch } from '../src/domain/poll-syntax.ts'
-import { pollView } from '../src/ops/polls.ts'
+import { noticeDaysOf, pollView } from '../src/ops/polls.ts'
 import { defineCommand, type Reply, reply, UserError } from '../src/pipeline/command.ts'
 
-/** 指导规则 第三十九条 asks for notice before an owners' meeting; the compound may set its own period. */
-export const DEFAULT_NOTICE_DAYS = 7
+export { DEFAULT_NOTICE_DAYS } from '../src/ops/polls.ts'
 
 export default defineCommand({
   name: 'poll',
@@ -18,8 +17,7 @@ export default defineCommand({
   args: z.object({ text: z.string().max(2000, 'poll.tooLong') }),
   async run(ctx, { text }) {
     const { t, compound } = ctx
-    const configured = compound.settings.pollNoticeDays
-    const noticeDays = typeof configured === 'number' && Number.isInteger(configured) && configured >= 0 ? configured : DEFAULT_NOTICE_DAYS
+    const noticeDays = noticeDaysOf(compound.settings)
     const res = parseLaunch(text, {
       now: ctx.now,
       timeZone: compound.timeZone,

@@ -8,12 +8,14 @@
 //   earlier, and both casts are kept in `ballots`. Tenants and family members are refused with why.
 // - residents polls: any member of the compound, one vote per person.
 // Replies go privately; the group sees only 已收到 3-2-201 的投票 (secret polls: not even the room), never
-// the choice. A secret poll's private confirmation does not repeat the choice either.
+// the choice. A secret poll's private confirmation does not repeat the choice either. A vote cast with a
+// launch post's button also updates that post with the counts so far (no voter list).
 import { z } from 'zod'
 import { castBallot, findPoll, openPollsOf } from '../db/polls.ts'
-import { formatDeadline } from '../src/domain/poll-render.ts'
+import { formatDeadline, launchButtons, liveLaunchText } from '../src/domain/poll-render.ts'
 import { parseVote, resolveChoice } from '../src/domain/poll-syntax.ts'
-import { defineCommand, reply, UserError } from '../src/pipeline/command.ts'
+import { noticeDaysOf, pollView, shortNotice, tallyPoll } from '../src/ops/polls.ts'
+import { defineCommand, type Reply, reply, UserError } from '../src/pipeline/command.ts'
 
 export default defineCommand({
   name: 'vote',
@@ -92,6 +94,15 @@ export default defineCommand({
       : poll.electorate === 'owners'
         ? t('vote.ackHousehold', { no, who })
         : t('vote.ackPerson', { no, who })
-    return [reply.private(lines.join('\n'), { groupAck: ack, groupFallback: `${ack}\n${t('vote.cannotDm')}` })]
+    const out: Reply[] = [reply.private(lines.join('\n'), { groupAck: ack, groupFallback: `${ack}\n${t('vote.cannotDm')}` })]
+    // a button press: the launch post it came from shows the tally so far (the adapter limits how often)
+    const buttons = ctx.message.origin ? launchButtons(poll) : undefined
+    if (buttons) {
+      const { snapshot } = await tallyPoll(tx, poll)
+      const noticeDays = noticeDaysOf(compound.settings)
+      const text = liveLaunchText(t, pollView(poll), snapshot, compound.timeZone, { asOf: ctx.now, urgent: shortNotice(poll, noticeDays), noticeDays })
+      out.push({ to: 'origin', text, buttons })
+    }
+    return out
   },
 })

@@ -1,5 +1,5 @@
 // Wires database, pipeline, outbox and adapters; the same wiring serves `linli start`, the sandbox and tests.
-import type { ChatAdapter, IncomingMessage } from '../adapters/types.ts'
+import type { ChatAdapter, IncomingMessage, Outgoing } from '../adapters/types.ts'
 import type { Database } from '../db/client.ts'
 import { commands as allCommands, passiveHandlers } from '../commands/index.ts'
 import { botNames, type Config } from './config.ts'
@@ -69,7 +69,19 @@ export class App {
     if (outcome.status === 'handled' && this.opts.config.LINLI_DELIVERY === 'on') {
       await this.dispatcher.flush().catch((err) => log.error({ err }, 'outbox flush failed'))
     }
+    if (outcome.status === 'handled' && outcome.edits) await this.applyEdits(msg, outcome.edits)
     return outcome
+  }
+
+  /** Edits of the pressed message go straight to the adapter that received it: latest state, nothing to retry. */
+  private async applyEdits(msg: IncomingMessage, edits: Outgoing[]): Promise<void> {
+    const adapter = this.adapters.get(msg.platform)
+    if (!msg.origin || !adapter?.edit) return
+    for (const out of edits) {
+      await adapter.edit(msg.chat.id, msg.origin.messageId, out).catch((err: unknown) => {
+        log.warn({ err, platform: msg.platform, chat: msg.chat.id, origin: msg.origin?.messageId }, 'message edit failed')
+      })
+    }
   }
 
   private async tellTryLater(msg: IncomingMessage): Promise<void> {

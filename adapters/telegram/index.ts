@@ -1,7 +1,6 @@
 // The Telegram adapter (grammY): long polling or a webhook in, Bot API calls out, through an outbound limiter.
 // Thin by design: updates become IncomingMessage (normalize.ts), Outgoing becomes sendMessage / sendPhoto
 // (outgoing.ts); commands never learn they run on Telegram.
-import { randomBytes } from 'node:crypto'
 import { type AutoRetryOptions, autoRetry } from '@grammyjs/auto-retry'
 import { Bot, type Context, InputFile, type Transformer } from 'grammy'
 import type { CallbackQuery, Message, Update, UserFromGetMe } from 'grammy/types'
@@ -12,20 +11,17 @@ import { t } from '../../src/i18n/index.ts'
 import { log } from '../../src/log.ts'
 import type { AnyCommand } from '../../src/pipeline/command.ts'
 import type { ChatAdapter, IncomingMessage, Outgoing, PrivateSendResult } from '../types.ts'
+import { MessageEditor, type MessageEditorOptions } from './edits.ts'
 import { migratedTo, toAdapterError } from './errors.ts'
 import { type LimiterOptions, OutboundLimiter } from './limiter.ts'
 import { botCommands, MENU_LANGUAGES } from './menu.ts'
 import { chatMigrationHandler } from './migrate-chat.ts'
 import { langOf, normalizeCallback, normalizeMessage, startPayload } from './normalize.ts'
-import { type Part, planOutgoing } from './outgoing.ts'
-import { SECRET_PATTERN, WebhookServer } from './webhook.ts'
+import { apiChatId, inlineKeyboard, type Part, planOutgoing, splitText } from './outgoing.ts'
+import { type TelegramMode, telegramMode } from './mode.ts'
 
-/** How updates arrive: validated once from the environment (see `telegramMode`). */
-export type TelegramMode =
-  | { kind: 'polling' }
-  | { kind: 'webhook'; url: string; path: string; secret: string; port: number; host?: string }
-  /** updates are fed by the caller through `bot.handleUpdate` (tests) */
-  | { kind: 'manual' }
+export { type TelegramMode, telegramMode }
+import { WebhookServer } from './webhook.ts'
 
 export interface TelegramAdapterOptions {
   token: string
@@ -49,6 +45,8 @@ export interface TelegramAdapterOptions {
    */
   handlerWaitMs?: number
   now?: () => number
+  /** message edits (live poll tallies): at most one per message per `intervalMs` (default 10 s) */
+  edits?: Pick<MessageEditorOptions, 'intervalMs' | 'sleep'>
 }
 
 /** The update types the bot asks for; edited messages, reactions and the rest are never delivered. */
@@ -68,13 +66,22 @@ export class TelegramAdapter implements ChatAdapter {
   private readonly adminCache = new Map<string, { admin: boolean; at: number }>()
   private readonly chains = new Map<string, Promise<void>>()
   private readonly inflight = new Set<Promise<void>>()
+  /** trailing message edits waiting for their interval: stop() lets them go out */
+  private readonly scheduledEdits = new Set<Promise<void>>()
   private polling: Promise<void> | undefined
   private webhook: WebhookServer | undefined
   private stopped = false
   private readonly now: () => number
+  private readonly editor: MessageEditor
 
   constructor(private readonly opts: TelegramAdapterOptions) {
     this.now = opts.now ?? (() => Date.now())
+    this.editor = new MessageEditor({
+      ...opts.edits,
+      now: this.now,
+      apply: (chatId, messageId, out) => this.applyEdit(chatId, messageId, out),
+      track: (p) => this.track(p),
+    })
     this.limiter = new OutboundLimiter({ now: this.now, ...opts.limits })
     // a request that hangs must not hold the outbox for grammY's default 500 s (long polls take 30 s)
     const client = { timeoutSeconds: 75, ...(opts.apiRoot ? { apiRoot: opts.apiRoot } : {}) }
@@ -149,6 +156,12 @@ export class TelegramAdapter implements ChatAdapter {
     }
     await this.webhook?.close()
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight])
+    while (this.scheduledEdits.size > 0) await Promise.allSettled([...this.scheduledEdits])
+  }
+
+  private track(edit: Promise<void>): void {
+    this.scheduledEdits.add(edit)
+    void edit.finally(() => this.scheduledEdits.delete(edit))
   }
 
   /** Resolves when every update received so far has been handled (tests). */
@@ -266,6 +279,24 @@ export class TelegramAdapter implements ChatAdapter {
     await this.deliver(chatId, out)
   }
 
+  edit(chatId: string, messageId: string, out: Outgoing): Promise<void> {
+    return this.editor.edit(chatId, messageId, out)
+  }
+
+  private async applyEdit(chatId: string, messageId: string, out: Outgoing): Promise<void> {
+    // an edited message is one message: past 4096 characters the end (the tally's last lines) is left off
+    const [text] = splitText(out.text)
+    if (!text) return
+    // the keyboard must be sent again, or the edit removes it
+    const keyboard = inlineKeyboard(out.buttons)
+    await this.limiter.schedule<unknown>(chatId, () =>
+      this.bot.api.editMessageText(apiChatId(chatId), Number(messageId), text, {
+        link_preview_options: { is_disabled: true },
+        ...(keyboard ? { reply_markup: keyboard } : {}),
+      }),
+    )
+  }
+
   async sendPrivate(userId: string, out: Outgoing): Promise<PrivateSendResult> {
     // an anonymous admin or a channel (negative id) is not a person: never "privately" post into a group
     if (!/^\d+$/.test(userId)) return 'unreachable'
@@ -361,11 +392,6 @@ export class TelegramAdapter implements ChatAdapter {
   }
 }
 
-/** Numeric ids as numbers (as the Bot API documents them); `@username` stays a string. */
-function apiChatId(chatId: string): number | string {
-  return /^-?\d+$/.test(chatId) ? Number(chatId) : chatId
-}
-
 function waitAtMost(p: Promise<void>, ms: number): Promise<void> {
   if (!Number.isFinite(ms)) return p
   let timer: NodeJS.Timeout | undefined
@@ -377,26 +403,6 @@ function waitAtMost(p: Promise<void>, ms: number): Promise<void> {
 }
 
 // ---- configuration ---------------------------------------------------------------------------
-
-/** Polling unless TELEGRAM_WEBHOOK_URL is set; the webhook's path is the URL's path, its port PORT. */
-export function telegramMode(config: Config): TelegramMode {
-  if (!config.TELEGRAM_WEBHOOK_URL) return { kind: 'polling' }
-  let url: URL
-  try {
-    url = new URL(config.TELEGRAM_WEBHOOK_URL)
-  } catch {
-    throw new Error(`TELEGRAM_WEBHOOK_URL is not a URL: ${config.TELEGRAM_WEBHOOK_URL}`)
-  }
-  // the public Bot API calls https webhooks only; a self-hosted server (TELEGRAM_API_ROOT) may call http
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && config.TELEGRAM_API_ROOT)) {
-    throw new Error('TELEGRAM_WEBHOOK_URL must be an https:// URL')
-  }
-  const secret = config.TELEGRAM_WEBHOOK_SECRET ?? randomBytes(32).toString('base64url')
-  if (!SECRET_PATTERN.test(secret)) {
-    throw new Error('TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -')
-  }
-  return { kind: 'webhook', url: url.toString(), path: url.pathname || '/', secret, port: config.PORT }
-}
 
 export interface TelegramDeps {
   /** the bot's database, for re-keying a group that became a supergroup */

@@ -113,7 +113,8 @@ export function normalizeMessage(m: Message, opts: NormalizeOptions): IncomingMe
 /**
  * A button press becomes the presser's message: the button's data is a command line (`/vote 3 1`),
  * handled exactly as if the presser had typed it (the pipeline authorizes as usual). The dedupe key
- * is the callback query id, so a redelivered press is not counted twice.
+ * is the callback query id, so a redelivered press is not counted twice. The message carrying the button is
+ * the `origin`: a command may update it (a poll's launch post shows the tally so far).
  */
 export function normalizeCallback(q: CallbackQuery, me: UserFromGetMe, now: Date): IncomingMessage | null {
   if (!q.data || !q.message) return null
@@ -131,6 +132,7 @@ export function normalizeCallback(q: CallbackQuery, me: UserFromGetMe, now: Date
     images: [],
     sentAt: now,
     botNames: [me.username],
+    origin: { messageId: String(q.message.message_id) },
   }
 }
 

@@ -80,3 +80,8 @@ export function planOutgoing(out: Outgoing, onDroppedButton?: (b: Button) => voi
   if (keyboard && parts.length > 0) parts[parts.length - 1]!.keyboard = keyboard
   return parts
 }
+
+/** Numeric ids as numbers (as the Bot API documents them); `@username` stays a string. */
+export function apiChatId(chatId: string): number | string {
+  return /^-?\d+$/.test(chatId) ? Number(chatId) : chatId
+}

@@ -95,21 +95,9 @@ export function resultsText(t: Translator, poll: PollView, snap: PollSnapshot, t
       : t('poll.results.statusOpen', { deadline: formatDeadline(poll.deadline, timeZone) }),
   )
   lines.push(t(`poll.rule.${poll.rule}`))
-  const persons = poll.electorate === 'residents'
   const legal = poll.rule !== 'simple'
-  for (const o of r.options) {
-    const option = poll.options[o.option] ?? String(o.option + 1)
-    const n = o.option + 1
-    if (persons) lines.push(t('poll.results.optionPersons', { n, option, persons: o.voters }))
-    else if (legal) lines.push(t('poll.results.optionOwners', { n, option, households: o.voters, area: formatArea(o.areaCentiM2), owners: o.headcount }))
-    else lines.push(t('poll.results.optionHouseholds', { n, option, households: o.voters, area: formatArea(o.areaCentiM2) }))
-  }
+  lines.push(...optionLines(t, poll, r))
   const mark = (ok: boolean) => t(ok ? 'poll.mark.met' : 'poll.mark.notMet')
-  if (persons) {
-    lines.push(t('poll.results.votedPersons', { persons: r.participatingVoters }))
-  } else {
-    lines.push(t('poll.results.votedHouseholds', { households: r.participatingVoters, total: r.totalVoters }))
-  }
   if (legal) {
     const twoThirds = { num: 2n, den: 3n }
     lines.push(
@@ -128,14 +116,8 @@ export function resultsText(t: Translator, poll: PollView, snap: PollSnapshot, t
         mark: mark(r.participation.headcountMet),
       }),
     )
-    const p = r.participation
-    if (!p.met) {
-      lines.push(
-        p.missingAreaCentiM2 > 0n
-          ? t('poll.results.missing', { households: p.missingVoters, area: formatArea(p.missingAreaCentiM2) })
-          : t('poll.results.missingOwners', { households: p.missingVoters, owners: p.missingHeadcount }),
-      )
-    }
+    const missing = missingLine(t, r)
+    if (missing) lines.push(missing)
     const a = r.approval
     if (a && r.participatingVoters > 0) {
       const major = poll.rule === 'major'
@@ -170,6 +152,54 @@ export function resultsText(t: Translator, poll: PollView, snap: PollSnapshot, t
     lines.push(t('poll.results.voted', { list: shown.join('、') + (more > 0 ? t('poll.results.votedMore', { n: more }) : '') }))
   }
   if (!closed) lines.push(t('poll.launch.howToShort', { no: poll.no }))
+  return lines.join('\n')
+}
+
+/** Per option households (or persons) and area, then how many have voted. */
+function optionLines(t: Translator, poll: PollView, r: TallyResult): string[] {
+  const persons = poll.electorate === 'residents'
+  const legal = poll.rule !== 'simple'
+  const lines = r.options.map((o) => {
+    const option = poll.options[o.option] ?? String(o.option + 1)
+    const n = o.option + 1
+    if (persons) return t('poll.results.optionPersons', { n, option, persons: o.voters })
+    if (legal) return t('poll.results.optionOwners', { n, option, households: o.voters, area: formatArea(o.areaCentiM2), owners: o.headcount })
+    return t('poll.results.optionHouseholds', { n, option, households: o.voters, area: formatArea(o.areaCentiM2) })
+  })
+  lines.push(
+    persons
+      ? t('poll.results.votedPersons', { persons: r.participatingVoters })
+      : t('poll.results.votedHouseholds', { households: r.participatingVoters, total: r.totalVoters }),
+  )
+  return lines
+}
+
+/** 还差 12 户 / 340.5 m² — what participation still lacks (ordinary and major polls); null once it is met. */
+function missingLine(t: Translator, r: TallyResult): string | null {
+  const p = r.participation
+  if (p.met) return null
+  return p.missingAreaCentiM2 > 0n
+    ? t('poll.results.missing', { households: p.missingVoters, area: formatArea(p.missingAreaCentiM2) })
+    : t('poll.results.missingOwners', { households: p.missingVoters, owners: p.missingHeadcount })
+}
+
+/**
+ * The launch post with the tally so far under it: what a Telegram launch message is edited to after a
+ * button vote. Counts only (no voter list, even for open polls): the full picture is `结果`.
+ */
+export function liveLaunchText(
+  t: Translator,
+  poll: PollView,
+  snap: PollSnapshot,
+  timeZone: string,
+  opts: { asOf: Date; urgent?: boolean; noticeDays?: number },
+): string {
+  const r = snap.tally
+  const lines = [launchText(t, poll, timeZone, opts), '', t('poll.live.header', { at: formatLocal(opts.asOf, timeZone) })]
+  lines.push(...optionLines(t, poll, r))
+  const missing = poll.rule === 'simple' ? null : missingLine(t, r)
+  if (missing) lines.push(missing)
+  lines.push(outcomeText(t, poll, r))
   return lines.join('\n')
 }
 

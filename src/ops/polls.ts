@@ -57,6 +57,20 @@ export function pollView(p: PollRow): PollView {
   }
 }
 
+/** 指导规则 第三十九条 asks for notice before an owners' meeting; the compound may set its own period. */
+export const DEFAULT_NOTICE_DAYS = 7
+
+/** The compound's notice period for ordinary and major polls, in days. */
+export function noticeDaysOf(settings: { pollNoticeDays?: unknown } | null | undefined): number {
+  const configured = settings?.pollNoticeDays
+  return typeof configured === 'number' && Number.isInteger(configured) && configured >= 0 ? configured : DEFAULT_NOTICE_DAYS
+}
+
+/** An ordinary or major poll launched with less than the notice period (the head's 紧急): its post says so. */
+export function shortNotice(poll: Pick<PollRow, 'rule' | 'createdAt' | 'deadline'>, noticeDays: number): boolean {
+  return poll.rule !== 'simple' && poll.deadline.getTime() - poll.createdAt.getTime() < noticeDays * 86_400_000
+}
+
 export function compoundTranslator(c: Pick<CompoundRow, 'language'>): Translator {
   return translator(isLang(c.language) ? c.language : 'zh-CN')
 }

@@ -70,12 +70,17 @@ export async function enqueueReplies(
  */
 export async function scrubGroupRows(q: Queryable, compoundId: number | null, rows: OutboxRow[]): Promise<void> {
   if (!rows.some((r) => r.targetKind === 'chat' || r.groupAckText || r.groupFallbackText)) return
-  // the roster's names are cached per compound (db/households.ts): one small query, not the roster
-  const names = compoundId === null ? [] : await ownerNamesOf(q, compoundId)
-  const scrub = (text: string) => scrubGroupText(text, names.filter((n) => text.includes(n)))
+  const scrub = await groupScrubber(q, compoundId)
   for (const row of rows) {
     if (row.targetKind === 'chat') row.text = scrub(row.text)
     if (row.groupAckText) row.groupAckText = scrub(row.groupAckText)
     if (row.groupFallbackText) row.groupFallbackText = scrub(row.groupFallbackText)
   }
+}
+
+/** The scrub scrubGroupRows applies, for group texts that do not go through the outbox (message edits). */
+export async function groupScrubber(q: Queryable, compoundId: number | null): Promise<(text: string) => string> {
+  // the roster's names are cached per compound (db/households.ts): one small query, not the roster
+  const names = compoundId === null ? [] : await ownerNamesOf(q, compoundId)
+  return (text: string) => scrubGroupText(text, names.filter((n) => text.includes(n)))
 }

@@ -44,6 +44,12 @@ export type Reply =
   | { to: 'compound'; text: string; image?: OutImage; dedupeKey?: string; buttons?: Button[][] }
   | { to: 'member'; memberId: number; text: string; image?: OutImage }
   | { to: 'chatOf'; platform: Platform; chatId: string; text: string; image?: OutImage; dedupeKey?: string }
+  /**
+   * Update, in place, the bot message whose button the sender pressed (IncomingMessage.origin): the latest
+   * state of something already posted, such as a poll's tally. Not stored and not retried (the next press
+   * or `结果` shows the same); dropped where the message did not come from a button or the platform cannot edit.
+   */
+  | { to: 'origin'; text: string; buttons?: Button[][] }
 
 export const reply = {
   chat: (text: string, image?: OutImage): Reply => ({ to: 'chat', text, image }),

@@ -1,6 +1,6 @@
 // The message pipeline: dedupe → resolve compound/member/roles → parse → authorize → validate → run,
 // all in one transaction that also writes the inbox row and the replies (outbox).
-import type { ChatAdapter, IncomingMessage } from '../../adapters/types.ts'
+import type { ChatAdapter, IncomingMessage, Outgoing } from '../../adapters/types.ts'
 import type { Database, Tx } from '../../db/client.ts'
 import { chatsOfCompound, findChat, findCompoundById, roleOf } from '../../db/compounds.ts'
 import { bindingsOf, compoundIdsOfMember, findMemberById, upsertMember } from '../../db/members.ts'
@@ -8,7 +8,7 @@ import { inbox, outbox } from '../../db/schema.ts'
 import type { Config } from '../config.ts'
 import { type Lang, isLang, translator } from '../i18n/index.ts'
 import { log } from '../log.ts'
-import { detachedRows, scrubGroupRows } from '../outbox/enqueue.ts'
+import { detachedRows, groupScrubber, scrubGroupRows } from '../outbox/enqueue.ts'
 import {
   type AnyCommand,
   type BaseContext,
@@ -48,7 +48,14 @@ export interface PipelineHooks {
 export type HandleOutcome =
   | { status: 'ignored' }
   | { status: 'duplicate' }
-  | { status: 'handled'; command: string; outboxIds: number[]; error?: 'user' | 'internal' }
+  | {
+      status: 'handled'
+      command: string
+      outboxIds: number[]
+      error?: 'user' | 'internal'
+      /** new contents for the message whose button was pressed (msg.origin), to apply after COMMIT */
+      edits?: Outgoing[]
+    }
 
 /** Thrown inside the transaction to roll back a failed command while keeping the inbox row and the error reply. */
 class RolledBack extends Error {}
@@ -90,8 +97,9 @@ export class Pipeline {
       }
       const replies = await this.runCommand(tx, ctx, cmd, isAdmin)
       const ids = await this.writeOutbox(tx, msg, ctx.compound, replies.replies, inboxId)
+      const edits = await this.originEdits(tx, msg, ctx.compound, replies.replies)
       if (this.opts.hooks?.beforeCommit) await this.opts.hooks.beforeCommit(msg)
-      return { status: 'handled', command: cmd.command.name, outboxIds: ids, error: replies.error } as const
+      return { status: 'handled', command: cmd.command.name, outboxIds: ids, error: replies.error, ...(edits.length ? { edits } : {}) } as const
     })
   }
 
@@ -263,6 +271,7 @@ export class Pipeline {
     const fromGroup = msg.chat.kind === 'group'
     const base = { compoundId: compound?.id ?? null, inboxId, createdAt: this.opts.clock.now() }
     for (const r of replies) {
+      if (r.to === 'origin') continue // not stored: see originEdits
       const image = r.image?.png ?? null
       switch (r.to) {
         case 'chat':
@@ -296,6 +305,13 @@ export class Pipeline {
     await scrubGroupRows(tx, compound?.id ?? null, rows)
     const ids = await tx.insert(outbox).values(rows).onConflictDoNothing().returning({ id: outbox.id })
     return ids.map((r) => r.id)
+  }
+  /** `origin` replies become edits of the pressed message; group texts get the same scrub as outbox rows. */
+  private async originEdits(tx: Tx, msg: IncomingMessage, compound: Compound | null, replies: Reply[]): Promise<Outgoing[]> {
+    const edits = replies.filter((r): r is Extract<Reply, { to: 'origin' }> => r.to === 'origin')
+    if (edits.length === 0 || !msg.origin) return []
+    const scrub = msg.chat.kind === 'group' ? await groupScrubber(tx, compound?.id ?? null) : (text: string) => text
+    return edits.map((r) => ({ text: scrub(r.text), ...(r.buttons ? { buttons: r.buttons } : {}) }))
   }
 }
 

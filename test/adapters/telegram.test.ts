@@ -319,8 +319,93 @@ describe('telegram adapter: messages through the pipeline', () => {
         ['answerCallbackQuery', undefined],
         ['sendMessage', ZHANG.id],
         ['sendMessage', GROUP.id],
+        ['editMessageText', GROUP.id],
       ])
       expect(await query(r.db, sql`SELECT count(*)::int AS n FROM ballots`)).toEqual([{ n: 1 }])
+    },
+  )
+
+  it.runIf(commands.some((c) => c.name === 'poll') && commands.some((c) => c.name === 'vote'))(
+    'a button vote edits the launch post to show the tally so far, at most once per 10 s, the latest tally last',
+    async () => {
+      const sleeps: { ms: number; go: () => void }[] = []
+      let now = Date.parse('2026-11-23T02:00:00Z')
+      const r = await rig({ adapter: { now: () => now, edits: { sleep: (ms) => new Promise<void>((go) => sleeps.push({ ms, go })) } } })
+      await boundGroup(r)
+      await r.feed(textUpdate(BOSS, '发起投票 换电梯 选项 同意/反对 规则 简单 全体住户'))
+      const launch = r.fake.of('sendMessage').find((c) => c.payload.reply_markup)!
+      const keyboard = launch.payload.reply_markup.inline_keyboard as { text: string; callback_data: string }[][]
+      let n = 0
+      const press = (from: typeof ZHANG | typeof BOSS, option: number): Update => {
+        const u = fixture('callback-query')
+        u.update_id += ++n
+        const q = u.callback_query!
+        q.id = `43827190381273650${n}`
+        q.from = { ...from }
+        q.data = keyboard[option - 1]![0]!.callback_data
+        q.message = { ...q.message!, message_id: 9101, text: launch.payload.text, reply_markup: launch.payload.reply_markup } as never
+        return u
+      }
+      const edits = () => r.fake.of('editMessageText')
+      const option = (i: number, persons: number) => zh('poll.results.optionPersons', { n: i, option: i === 1 ? '同意' : '反对', persons })
+      r.fake.clear()
+
+      await r.feed(press(ZHANG, 1))
+      // the first edit goes out at once: the launch post as it was, the tally under it, the buttons kept
+      expect(edits()).toHaveLength(1)
+      const first = edits()[0]!.payload
+      expect(first).toMatchObject({ chat_id: GROUP.id, message_id: 9101, reply_markup: { inline_keyboard: keyboard } })
+      expect(first.text.startsWith(`${launch.payload.text}\n\n`)).toBe(true)
+      expect(first.text).toContain(zh('poll.live.header', { at: '2026-11-23 10:00' }))
+      expect(first.text).toContain(option(1, 1))
+      expect(first.text).toContain(option(2, 0))
+
+      // within 10 s: nothing at once, one trailing edit is scheduled for the rest of the interval
+      now += 3_000
+      await r.feed(press(BOSS, 2))
+      now += 1_000
+      await r.feed(press(ZHANG, 2)) // changes the vote
+      expect(edits()).toHaveLength(1)
+      expect(sleeps.map((s) => s.ms)).toEqual([7_000])
+      expect(await query(r.db, sql`SELECT count(*)::int AS n FROM ballots`)).toEqual([{ n: 3 }])
+
+      now += 6_000
+      sleeps[0]!.go()
+      for (let i = 0; i < 200 && edits().length < 2; i++) await new Promise((res) => setTimeout(res, 5))
+      expect(edits()).toHaveLength(2)
+      const trailing = edits()[1]!.payload
+      expect(trailing).toMatchObject({ chat_id: GROUP.id, message_id: 9101, reply_markup: { inline_keyboard: keyboard } })
+      expect(trailing.text).toContain(option(1, 0))
+      expect(trailing.text).toContain(option(2, 2))
+      expect(trailing.text).toContain(zh('poll.live.header', { at: '2026-11-23 10:00' }))
+
+      // another press 10 s after the trailing edit goes out at once again
+      now += 10_000
+      await r.feed(press(BOSS, 1))
+      expect(edits()).toHaveLength(3)
+      expect(edits()[2]!.payload.text).toContain(option(1, 1))
+      expect(sleeps).toHaveLength(1)
+    },
+  )
+
+  it.runIf(commands.some((c) => c.name === 'poll') && commands.some((c) => c.name === 'vote'))(
+    'a typed vote edits nothing, and a failed edit (message not modified) does not touch the vote',
+    async () => {
+      const r = await rig()
+      await boundGroup(r)
+      await r.feed(textUpdate(BOSS, '发起投票 换电梯 选项 同意/反对 规则 简单 全体住户'))
+      r.fake.clear()
+      await r.feed(textUpdate(ZHANG, '投票 #1 1'))
+      expect(r.fake.of('editMessageText')).toEqual([])
+      r.fake.answer('editMessageText', { ok: false, error_code: 400, description: 'Bad Request: message is not modified' })
+      const u = fixture('callback-query')
+      u.update_id += 77
+      u.callback_query!.id = '4382719038127365077'
+      u.callback_query!.data = '/vote 1 2'
+      await r.feed(u)
+      expect(r.fake.of('editMessageText')).toHaveLength(1)
+      expect(r.fake.of('sendMessage').map((c) => c.payload.chat_id)).toEqual([ZHANG.id, GROUP.id, ZHANG.id, GROUP.id])
+      expect(await query(r.db, sql`SELECT count(*)::int AS n FROM ballots`)).toEqual([{ n: 2 }])
     },
   )
 
