@@ -45,6 +45,17 @@ export interface Outgoing {
 
 export type PrivateSendResult = 'sent' | 'unreachable'
 
+/**
+ * What handling a message came to, as far as an adapter needs to know. `failed` means nothing was written
+ * (the database was unreachable) and the sender was asked to try again: a redelivery of the same message
+ * must then be handled, not dropped by an adapter's own duplicate filter.
+ */
+export interface HandledResult {
+  status: 'handled' | 'ignored' | 'duplicate' | 'failed'
+}
+
+export type MessageHandler = (m: IncomingMessage) => Promise<HandledResult | void>
+
 /** Typed adapter failures so the outbox can tell retryable from permanent. */
 export class AdapterError extends Error {
   constructor(
@@ -59,7 +70,7 @@ export class AdapterError extends Error {
 
 export interface ChatAdapter {
   readonly platform: Platform
-  start(handle: (m: IncomingMessage) => Promise<void>): Promise<void>
+  start(handle: MessageHandler): Promise<void>
   send(chatId: string, out: Outgoing): Promise<void>
   sendPrivate(userId: string, out: Outgoing): Promise<PrivateSendResult>
   isChatAdmin(chatId: string, userId: string): Promise<boolean>

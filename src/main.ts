@@ -43,9 +43,8 @@ export async function runBot(config: Config, opts: RunOptions = {}): Promise<num
   }
   const adapters: ChatAdapter[] = consoleAdapter ? [consoleAdapter] : platforms
   const app = new App({ database, config, adapters })
-  const handle = async (m: Parameters<App['handle']>[0]) => {
-    await app.handle(m)
-  }
+  // adapters learn whether handling failed (database down): they must not drop a redelivery of it
+  const handle = (m: Parameters<App['handle']>[0]) => app.handle(m)
   const running = services.map((make) => make(config)).filter((s): s is Service => s !== null)
   healthState.database = database
   const healthServer = config.LINLI_HEALTH_PORT !== undefined ? new HealthServer(config.LINLI_HEALTH_PORT) : undefined

@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { createInterface } from 'node:readline'
-import type { ChatAdapter, ImageRef, IncomingMessage, Outgoing, PrivateSendResult } from '../types.ts'
+import type { ChatAdapter, ImageRef, IncomingMessage, MessageHandler, Outgoing, PrivateSendResult } from '../types.ts'
 import { runInteractive } from './interactive.ts'
 
 export const SANDBOX_GROUP = 'g1'
@@ -47,7 +47,7 @@ export class ConsoleAdapter implements ChatAdapter {
     this.out = opts.output ?? process.stdout
   }
 
-  async start(handle: (m: IncomingMessage) => Promise<void>): Promise<void> {
+  async start(handle: MessageHandler): Promise<void> {
     const input = this.opts.input ?? process.stdin
     if (this.opts.mode === 'interactive') {
       this.done = runInteractive(this, input, this.out, handle, this.opts)

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { createInterface } from 'node:readline'
-import type { IncomingMessage } from '../types.ts'
+import type { IncomingMessage, MessageHandler } from '../types.ts'
 import type { ConsoleAdapter, ConsoleOptions } from './index.ts'
 import { SANDBOX_GROUP } from './index.ts'
 
@@ -20,7 +20,7 @@ export function runInteractive(
   adapter: ConsoleAdapter,
   input: NodeJS.ReadableStream,
   output: NodeJS.WritableStream,
-  handle: (m: IncomingMessage) => Promise<void>,
+  handle: MessageHandler,
   opts: ConsoleOptions,
 ): Promise<void> {
   let speaker = opts.defaultSpeaker ?? '我'

@@ -10,7 +10,7 @@ import type { Config } from '../../src/config.ts'
 import { t } from '../../src/i18n/index.ts'
 import { log } from '../../src/log.ts'
 import type { AnyCommand } from '../../src/pipeline/command.ts'
-import type { ChatAdapter, IncomingMessage, Outgoing, PrivateSendResult } from '../types.ts'
+import type { ChatAdapter, IncomingMessage, MessageHandler, Outgoing, PrivateSendResult } from '../types.ts'
 import { MessageEditor, type MessageEditorOptions } from './edits.ts'
 import { migratedTo, toAdapterError } from './errors.ts'
 import { type LimiterOptions, OutboundLimiter } from './limiter.ts'
@@ -62,7 +62,7 @@ export class TelegramAdapter implements ChatAdapter {
   readonly limiter: OutboundLimiter
   /** resolves when the "/" menu has been published (or failed, which is only logged) */
   commandsPublished: Promise<void> = Promise.resolve()
-  private handle: ((m: IncomingMessage) => Promise<void>) | undefined
+  private handle: (MessageHandler) | undefined
   private readonly adminCache = new Map<string, { admin: boolean; at: number }>()
   private readonly chains = new Map<string, Promise<void>>()
   private readonly inflight = new Set<Promise<void>>()
@@ -101,7 +101,7 @@ export class TelegramAdapter implements ChatAdapter {
 
   // ---- lifecycle -------------------------------------------------------------------------------
 
-  async start(handle: (m: IncomingMessage) => Promise<void>): Promise<void> {
+  async start(handle: MessageHandler): Promise<void> {
     this.handle = handle
     const mode = this.opts.mode
     if (mode.kind === 'polling') {

@@ -15,7 +15,7 @@ import {
 } from 'wechaty'
 import type { WechatyInterface } from 'wechaty/impls'
 import { log } from '../../src/log.ts'
-import { AdapterError, type ChatAdapter, type IncomingMessage, type Outgoing, type PrivateSendResult } from '../types.ts'
+import { AdapterError, type ChatAdapter, type IncomingMessage, type MessageHandler, type Outgoing, type PrivateSendResult } from '../types.ts'
 import { normalizeMessage, type Skip } from './normalize.ts'
 import { OutboundQueue, type QueueOptions } from './queue.ts'
 import type { WechatStore } from './store.ts'
@@ -66,7 +66,7 @@ export class WechatAdapter implements ChatAdapter {
   readonly sendsOneAtATime = true
   readonly bot: WechatyInterface
   readonly queue: OutboundQueue
-  private handle?: (m: IncomingMessage) => Promise<void>
+  private handle?: MessageHandler
   private readonly now: () => number
   private readonly windowMs: number
   private readonly imageDir: string
@@ -96,7 +96,7 @@ export class WechatAdapter implements ChatAdapter {
 
   // ---- lifecycle --------------------------------------------------------------------------
 
-  async start(handle: (m: IncomingMessage) => Promise<void>): Promise<void> {
+  async start(handle: MessageHandler): Promise<void> {
     this.handle = handle
     this.stopped = false
     this.queue.open()
@@ -282,7 +282,7 @@ export class WechatAdapter implements ChatAdapter {
     }
     const base = { id: m.id, chat: m.chat.id, talker: m.sender.id, text: m.text }
     if (m.text.trim()) {
-      const k = `${m.chat.id}\u0000${m.sender.id}\u0000${m.text.trim()}`
+      const k = recentKey(m)
       const last = this.recent.get(k)
       this.recent.set(k, { id: m.id, at: receivedAt })
       if (last && last.id !== m.id && receivedAt - last.at <= this.windowMs) {
@@ -295,13 +295,21 @@ export class WechatAdapter implements ChatAdapter {
       this.trace({ ...base, result: 'failed' })
       return
     }
+    let failed: boolean
     try {
-      await this.handle(m)
-      this.trace({ ...base, result: 'handled' })
+      failed = (await this.handle(m))?.status === 'failed'
     } catch (err) {
       log.error({ err, chat: m.chat.id, msg: m.id }, 'wechat: message handler failed')
-      this.trace({ ...base, result: 'failed' })
+      failed = true
     }
+    if (failed) {
+      // nothing was written and the sender was told to try again: the same message again (a re-emit, or the
+      // same text typed again at once) must be handled then, not dropped as a duplicate
+      this.seenIds.delete(m.id)
+      const k = recentKey(m)
+      if (this.recent.get(k)?.id === m.id) this.recent.delete(k)
+    }
+    this.trace({ ...base, result: failed ? 'failed' : 'handled' })
   }
 
   /** whether a room is bound to a compound, cached for a minute */
@@ -446,4 +454,9 @@ async function terminalQr(value: string): Promise<string | undefined> {
     return toString(value, { type: 'terminal', small: true }).catch(() => undefined)
   }
   return undefined
+}
+
+/** The same text from the same talker in the same chat: what a puppet's re-emit under a new id looks like. */
+function recentKey(m: IncomingMessage): string {
+  return `${m.chat.id}\u0000${m.sender.id}\u0000${m.text.trim()}`
 }

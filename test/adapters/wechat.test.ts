@@ -126,7 +126,15 @@ interface Harness extends ReturnType<typeof mockWorld> {
   repliesIn(room: string, from: number): Payload[]
 }
 
-async function harness(opts: { world?: ReturnType<typeof mockWorld>; puppet?: WechatAdapterOptions['puppet']; store?: (db: Database) => WechatStore } = {}): Promise<Harness> {
+async function harness(
+  opts: {
+    world?: ReturnType<typeof mockWorld>
+    puppet?: WechatAdapterOptions['puppet']
+    store?: (db: Database) => WechatStore
+    /** the first n messages come back 'failed', as App.handle reports a database outage */
+    failures?: number
+  } = {},
+): Promise<Harness> {
   const w = opts.world ?? mockWorld()
   const db = await dbs.fresh()
   const handled: IncomingMessage[] = []
@@ -144,9 +152,14 @@ async function harness(opts: { world?: ReturnType<typeof mockWorld>; puppet?: We
   })
   const config = loadConfig({ LINLI_BOT_NAME: '邻里', LINLI_DATA_DIR: dataDir } as NodeJS.ProcessEnv)
   const app = new App({ database: db, config, adapters: [adapter] })
+  let failures = opts.failures ?? 0
   await adapter.start(async (m) => {
     handled.push(m)
-    await app.handle(m)
+    if (failures > 0) {
+      failures--
+      return { status: 'failed' as const }
+    }
+    return app.handle(m)
   })
   cleanups.push(() => adapter.stop())
   const loggedIn = new Promise((res) => adapter.bot.once('login', res))
@@ -335,6 +348,34 @@ describe('wechat adapter on wechaty-puppet-mock with the real app', () => {
     expect(await h.db.db.select().from(householdBindings)).toHaveLength(2)
   })
 
+
+  it('handles a redelivery of a message whose handling failed (database down), under the same id or at once again', async () => {
+    const h = await harness({ failures: 2 })
+    const msg = (id: string) =>
+      h.mocker.MessageMock.create({
+        id,
+        talkerId: h.alice.id,
+        roomId: h.room.id,
+        text: '@邻里\u2005帮助',
+        timestamp: Date.now(),
+        type: types.Message.Text,
+        mentionIdList: [h.botUser.id],
+      } as never)
+    msg('after-outage-1')
+    h.puppet.emit('message', { messageId: 'after-outage-1' })
+    await h.traced((t) => t.id === 'after-outage-1' && t.result === 'failed', 'the failed delivery')
+    // the same text under a new id within 3 s: not taken for a re-emit of the failed one
+    const retyped = await say(h, h.alice, '@邻里\u2005帮助', { mention: true })
+    expect(retyped.trace.result).toBe('failed')
+    // the database is back: the re-emitted message is handled and answered once
+    const from = h.log.length
+    h.puppet.emit('message', { messageId: 'after-outage-1' })
+    await h.traced((t) => t.id === 'after-outage-1' && t.result === 'handled', 'the redelivery')
+    await h.adapter.whenIdle()
+    await until(() => h.repliesIn(h.room.id, from).some((p) => p.text?.includes('开通 小区名')), 'the answer')
+    expect(h.handled.filter((m) => m.id === 'after-outage-1')).toHaveLength(2)
+    expect(h.traces.filter((t) => t.result === 'duplicate' || t.result === 'redelivery')).toEqual([])
+  })
   it('greets new members of a bound room once, in the compound’s language; records topic changes', async () => {
     const h = await harness()
     const newbie = h.mocker.createContact({ name: '新来的' })
