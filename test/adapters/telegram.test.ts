@@ -101,6 +101,18 @@ async function boundGroup(r: Rig, chat: { id: number; type: 'group' | 'supergrou
 
 const inboxRows = (r: Rig) => r.db.db.select().from(inbox).orderBy(inbox.id)
 
+const hasPolls = commands.some((c) => c.name === 'poll') && commands.some((c) => c.name === 'vote')
+
+/** A bound group where the head launched a simple residents poll: the launch post and its keyboard; API calls cleared. */
+async function launchedPoll(r: Rig) {
+  await boundGroup(r)
+  await r.feed(textUpdate(BOSS, '发起投票 换电梯 选项 同意/反对 规则 简单 全体住户'))
+  const launch = r.fake.of('sendMessage').find((c) => c.payload.reply_markup)!
+  const keyboard = launch.payload.reply_markup.inline_keyboard as { text: string; callback_data: string }[][]
+  r.fake.clear()
+  return { launch, keyboard }
+}
+
 /** rows of a raw query on either driver (PGlite: { rows }, postgres.js: an array) */
 async function query<T>(db: Database, q: ReturnType<typeof sql>): Promise<T[]> {
   const res = (await db.db.execute(q)) as unknown
@@ -298,17 +310,13 @@ describe('telegram adapter: messages through the pipeline', () => {
     expect(await r.db.db.select().from(householdBindings)).toHaveLength(1)
   })
 
-  it.runIf(commands.some((c) => c.name === 'poll') && commands.some((c) => c.name === 'vote'))(
+  it.runIf(hasPolls)(
     'launches a poll with one button per option; a press votes privately and the group sees the ack',
     async () => {
       const r = await rig()
-      await boundGroup(r)
-      await r.feed(textUpdate(BOSS, '发起投票 换电梯 选项 同意/反对 规则 简单 全体住户'))
-      const launch = r.fake.of('sendMessage').find((c) => c.payload.reply_markup)
-      expect(launch?.payload.chat_id).toBe(GROUP.id)
-      const keyboard = launch!.payload.reply_markup.inline_keyboard as { text: string; callback_data: string }[][]
+      const { launch, keyboard } = await launchedPoll(r)
+      expect(launch.payload.chat_id).toBe(GROUP.id)
       expect(keyboard.map((row) => row[0]!.callback_data)).toEqual(['/vote 1 1', '/vote 1 2'])
-      r.fake.clear()
       const press = fixture('callback-query')
       press.update_id += 1
       press.callback_query!.id = '4382719038127364999'
@@ -325,16 +333,13 @@ describe('telegram adapter: messages through the pipeline', () => {
     },
   )
 
-  it.runIf(commands.some((c) => c.name === 'poll') && commands.some((c) => c.name === 'vote'))(
+  it.runIf(hasPolls)(
     'a button vote edits the launch post to show the tally so far, at most once per 10 s, the latest tally last',
     async () => {
       const sleeps: { ms: number; go: () => void }[] = []
       let now = Date.parse('2026-11-23T02:00:00Z')
       const r = await rig({ adapter: { now: () => now, edits: { sleep: (ms) => new Promise<void>((go) => sleeps.push({ ms, go })) } } })
-      await boundGroup(r)
-      await r.feed(textUpdate(BOSS, '发起投票 换电梯 选项 同意/反对 规则 简单 全体住户'))
-      const launch = r.fake.of('sendMessage').find((c) => c.payload.reply_markup)!
-      const keyboard = launch.payload.reply_markup.inline_keyboard as { text: string; callback_data: string }[][]
+      const { launch, keyboard } = await launchedPoll(r)
       let n = 0
       const press = (from: typeof ZHANG | typeof BOSS, option: number): Update => {
         const u = fixture('callback-query')
@@ -348,7 +353,6 @@ describe('telegram adapter: messages through the pipeline', () => {
       }
       const edits = () => r.fake.of('editMessageText')
       const option = (i: number, persons: number) => zh('poll.results.optionPersons', { n: i, option: i === 1 ? '同意' : '反对', persons })
-      r.fake.clear()
 
       await r.feed(press(ZHANG, 1))
       // the first edit goes out at once: the launch post as it was, the tally under it, the buttons kept
@@ -388,13 +392,11 @@ describe('telegram adapter: messages through the pipeline', () => {
     },
   )
 
-  it.runIf(commands.some((c) => c.name === 'poll') && commands.some((c) => c.name === 'vote'))(
+  it.runIf(hasPolls)(
     'a typed vote edits nothing, and a failed edit (message not modified) does not touch the vote',
     async () => {
       const r = await rig()
-      await boundGroup(r)
-      await r.feed(textUpdate(BOSS, '发起投票 换电梯 选项 同意/反对 规则 简单 全体住户'))
-      r.fake.clear()
+      await launchedPoll(r)
       await r.feed(textUpdate(ZHANG, '投票 #1 1'))
       expect(r.fake.of('editMessageText')).toEqual([])
       r.fake.answer('editMessageText', { ok: false, error_code: 400, description: 'Bad Request: message is not modified' })
