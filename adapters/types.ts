@@ -11,7 +11,16 @@ export interface IncomingMessage {
   platform: Platform
   /** platform message id: with the chat id, the dedupe key */
   id: string
-  chat: { id: string; kind: 'group' | 'private'; title?: string }
+  chat: {
+    id: string
+    kind: 'group' | 'private'
+    title?: string
+    /**
+     * Where replies to this message go when not the chat itself, as the adapter's send() understands it
+     * (a Telegram forum topic: `<chat id>/<topic id>`). The chat id stays the binding and dedupe key.
+     */
+    replyTarget?: string
+  }
   sender: { id: string; name: string; isBot?: boolean }
   /** as typed; the parser normalizes */
   text: string

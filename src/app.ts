@@ -90,7 +90,7 @@ export class App {
     if (!adapter) return
     const text = t('zh-CN', 'common.tryLater')
     try {
-      if (msg.chat.kind === 'group') await adapter.send(msg.chat.id, { text })
+      if (msg.chat.kind === 'group') await adapter.send(msg.chat.replyTarget ?? msg.chat.id, { text })
       else await adapter.sendPrivate(msg.sender.id, { text })
     } catch (err) {
       log.warn({ err }, 'could not tell the user to try later')

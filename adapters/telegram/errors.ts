@@ -10,6 +10,11 @@ export function migratedTo(err: unknown): string | undefined {
   return undefined
 }
 
+/** Sending into a forum topic that was closed or deleted since the message came. */
+export function topicGone(err: unknown): boolean {
+  return err instanceof GrammyError && err.error_code === 400 && /thread not found|TOPIC_CLOSED|TOPIC_DELETED|TOPIC_ID_INVALID/i.test(err.description)
+}
+
 const PERMISSION_400 = /not enough rights|have no rights|need administrator rights|CHAT_WRITE_FORBIDDEN|CHAT_RESTRICTED|USER_BANNED/i
 const NOT_FOUND_400 = /chat not found|user not found|PEER_ID_INVALID|group chat was deactivated/i
 

@@ -12,12 +12,12 @@ import { log } from '../../src/log.ts'
 import type { AnyCommand } from '../../src/pipeline/command.ts'
 import type { ChatAdapter, IncomingMessage, MessageHandler, Outgoing, PrivateSendResult } from '../types.ts'
 import { MessageEditor, type MessageEditorOptions } from './edits.ts'
-import { migratedTo, toAdapterError } from './errors.ts'
+import { migratedTo, toAdapterError, topicGone } from './errors.ts'
 import { type LimiterOptions, OutboundLimiter } from './limiter.ts'
 import { botCommands, MENU_LANGUAGES } from './menu.ts'
 import { chatMigrationHandler } from './migrate-chat.ts'
 import { langOf, normalizeCallback, normalizeMessage, startPayload } from './normalize.ts'
-import { apiChatId, inlineKeyboard, type Part, planOutgoing, splitText } from './outgoing.ts'
+import { apiChatId, inlineKeyboard, type Part, planOutgoing, splitTarget, splitText } from './outgoing.ts'
 import { type TelegramMode, telegramMode } from './mode.ts'
 
 export { type TelegramMode, telegramMode }
@@ -317,13 +317,24 @@ export class TelegramAdapter implements ChatAdapter {
     return `https://t.me/${this.me.username}?start=${START_PAYLOAD}`
   }
 
-  private async deliver(chatId: string, out: Outgoing): Promise<void> {
+  private async deliver(to: string, out: Outgoing): Promise<void> {
+    const { chatId, topic: wanted } = splitTarget(to)
+    let topic = wanted
     const parts = planOutgoing(out, (b) => log.warn({ chat: chatId, data: b.data }, 'telegram button dropped (data over 64 bytes)'))
     let target = chatId
     for (const part of parts) {
       try {
-        await this.sendPart(target, part)
+        await this.sendPart(target, part, topic)
       } catch (err) {
+        if (topic !== undefined && topicGone(err)) {
+          // the topic was closed or deleted since: the answer goes to the group's General topic instead
+          log.info({ chat: target, topic }, 'telegram forum topic gone; sending to the chat')
+          topic = undefined
+          await this.sendPart(target, part).catch((again: unknown) => {
+            throw toAdapterError(again)
+          })
+          continue
+        }
         const to = migratedTo(err)
         if (to === undefined) throw toAdapterError(err)
         // the group became a supergroup: re-key and send there
@@ -338,16 +349,16 @@ export class TelegramAdapter implements ChatAdapter {
     }
   }
 
-  private sendPart(chatId: string, part: Part): Promise<unknown> {
+  private sendPart(chatId: string, part: Part, topic?: number): Promise<unknown> {
     return this.limiter.schedule<unknown>(chatId, () => {
       const chat = apiChatId(chatId)
-      const markup = part.keyboard ? { reply_markup: part.keyboard } : {}
+      const extra = { ...(part.keyboard ? { reply_markup: part.keyboard } : {}), ...(topic !== undefined ? { message_thread_id: topic } : {}) }
       if (part.kind === 'text') {
-        return this.bot.api.sendMessage(chat, part.text, { link_preview_options: { is_disabled: true }, ...markup })
+        return this.bot.api.sendMessage(chat, part.text, { link_preview_options: { is_disabled: true }, ...extra })
       }
       return this.bot.api.sendPhoto(chat, new InputFile(part.png, 'image.png'), {
         ...(part.caption ? { caption: part.caption } : {}),
-        ...markup,
+        ...extra,
       })
     })
   }

@@ -85,7 +85,7 @@ export function normalizeMessage(m: Message, opts: NormalizeOptions): IncomingMe
   const msg: IncomingMessage = {
     platform: 'telegram',
     id: String(m.message_id),
-    chat: kind === 'group' ? { id: String(m.chat.id), kind, ...(title ? { title } : {}) } : { id: String(m.chat.id), kind },
+    chat: kind === 'group' ? { id: String(m.chat.id), kind, ...(title ? { title } : {}), ...topicOf(m) } : { id: String(m.chat.id), kind },
     sender,
     text,
     mentionsBot: mentionsBot(m, opts.me),
@@ -94,7 +94,8 @@ export function normalizeMessage(m: Message, opts: NormalizeOptions): IncomingMe
     botNames: [opts.me.username],
   }
   if (anonymousAdmin) msg.senderIsAdmin = true
-  const r = m.reply_to_message
+  // in a forum topic every message "replies" to the topic's creation; that is no quote
+  const r = m.reply_to_message?.forum_topic_created ? undefined : m.reply_to_message
   if (r) {
     const quoted = senderOf(r)
     const rImages = imagesOf(r)
@@ -122,10 +123,11 @@ export function normalizeCallback(q: CallbackQuery, me: UserFromGetMe, now: Date
   if (!kind) return null
   const chat = q.message.chat
   const title = 'title' in chat ? chat.title : undefined
+  const topic = 'is_topic_message' in q.message ? topicOf(q.message) : {}
   return {
     platform: 'telegram',
     id: `cb:${q.id}`,
-    chat: kind === 'group' ? { id: String(chat.id), kind, ...(title ? { title } : {}) } : { id: String(q.from.id), kind },
+    chat: kind === 'group' ? { id: String(chat.id), kind, ...(title ? { title } : {}), ...topic } : { id: String(q.from.id), kind },
     sender: { id: String(q.from.id), name: displayName(q.from), isBot: q.from.is_bot },
     text: q.data,
     mentionsBot: true,
@@ -134,6 +136,12 @@ export function normalizeCallback(q: CallbackQuery, me: UserFromGetMe, now: Date
     botNames: [me.username],
     origin: { messageId: String(q.message.message_id) },
   }
+}
+
+/** A message in a forum topic (not General): replies go to that topic, as `<chat id>/<topic id>`. */
+export function topicOf(m: Pick<Message, 'chat' | 'is_topic_message' | 'message_thread_id'>): { replyTarget?: string } {
+  if (!m.is_topic_message || m.message_thread_id === undefined) return {}
+  return { replyTarget: `${m.chat.id}/${m.message_thread_id}` }
 }
 
 /** `/start <payload>` (or `/start@thisbot <payload>`) in a private chat: the deep link that opens the private chat. */

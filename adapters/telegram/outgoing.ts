@@ -85,3 +85,9 @@ export function planOutgoing(out: Outgoing, onDroppedButton?: (b: Button) => voi
 export function apiChatId(chatId: string): number | string {
   return /^-?\d+$/.test(chatId) ? Number(chatId) : chatId
 }
+
+/** A send target: a chat id, or `<chat id>/<topic id>` for a forum topic (IncomingMessage.chat.replyTarget). */
+export function splitTarget(target: string): { chatId: string; topic?: number } {
+  const m = /^(-?\d+)\/(\d+)$/.exec(target)
+  return m ? { chatId: m[1]!, topic: Number(m[2]) } : { chatId: target }
+}

@@ -269,6 +269,7 @@ export class Pipeline {
   ): Promise<number[]> {
     const rows: (typeof outbox.$inferInsert)[] = []
     const fromGroup = msg.chat.kind === 'group'
+    const groupTarget = msg.chat.replyTarget ?? msg.chat.id
     const base = { compoundId: compound?.id ?? null, inboxId, createdAt: this.opts.clock.now() }
     for (const r of replies) {
       if (r.to === 'origin') continue // not stored: see originEdits
@@ -279,7 +280,7 @@ export class Pipeline {
             ...base,
             platform: msg.platform,
             targetKind: fromGroup ? 'chat' : 'user',
-            targetId: fromGroup ? msg.chat.id : msg.sender.id,
+            targetId: fromGroup ? groupTarget : msg.sender.id,
             text: r.text,
             image,
           })
@@ -292,7 +293,7 @@ export class Pipeline {
             targetId: msg.sender.id,
             text: r.text,
             image,
-            groupChatId: fromGroup ? msg.chat.id : null,
+            groupChatId: fromGroup ? groupTarget : null,
             groupAckText: fromGroup ? (r.groupAck ?? null) : null,
             groupFallbackText: fromGroup ? (r.groupFallback ?? null) : null,
           })

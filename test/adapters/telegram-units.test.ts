@@ -2,11 +2,11 @@
 import { GrammyError, HttpError } from 'grammy'
 import type { Message } from 'grammy/types'
 import { describe, expect, it } from 'vitest'
-import { migratedTo, toAdapterError } from '../../adapters/telegram/errors.ts'
+import { migratedTo, toAdapterError, topicGone } from '../../adapters/telegram/errors.ts'
 import { createTelegramAdapter, telegramMode } from '../../adapters/telegram/index.ts'
 import { botCommands, slashName } from '../../adapters/telegram/menu.ts'
-import { chatKind, langOf, mentionsBot, normalizeCallback, normalizeMessage, startPayload } from '../../adapters/telegram/normalize.ts'
-import { inlineKeyboard, MAX_CAPTION, planOutgoing, splitText } from '../../adapters/telegram/outgoing.ts'
+import { chatKind, langOf, mentionsBot, normalizeCallback, normalizeMessage, startPayload, topicOf } from '../../adapters/telegram/normalize.ts'
+import { inlineKeyboard, MAX_CAPTION, planOutgoing, splitTarget, splitText } from '../../adapters/telegram/outgoing.ts'
 import { secretMatches } from '../../adapters/telegram/webhook.ts'
 import { commands } from '../../commands/index.ts'
 import { loadConfig } from '../../src/config.ts'
@@ -79,7 +79,12 @@ describe('normalizeCallback and /start', () => {
       images: [],
       sentAt: now,
       botNames: [BOT_INFO.username],
+      // the message carrying the button, which a command may update (a poll's tally)
+      origin: { messageId: '320' },
     })
+    // pressed in a forum topic: the answers go there
+    const inTopic = { ...q, message: { ...q.message!, is_topic_message: true as const, message_thread_id: 77 } }
+    expect(normalizeCallback(inTopic, BOT_INFO, now)?.chat).toEqual({ id: String(GROUP.id), kind: 'group', title: GROUP.title, replyTarget: `${GROUP.id}/77` })
     expect(normalizeCallback({ ...q, data: undefined }, BOT_INFO, now)).toBeNull()
     expect(normalizeCallback({ ...q, message: undefined, inline_message_id: 'x' }, BOT_INFO, now)).toBeNull()
   })
@@ -196,5 +201,27 @@ describe('menu', () => {
       expect(c.description.length).toBeLessThanOrEqual(256)
     }
     for (const cmd of commands) expect(cmd.keywords.en.map((k) => k.toLowerCase())).toContain(slashName(cmd))
+  })
+})
+
+describe('forum topics', () => {
+  it('addresses a topic as <chat>/<topic> and reads it back; other targets are chats', () => {
+    const chat = { id: -1001987654321, type: 'supergroup' as const, title: 'x', is_forum: true as const }
+    expect(topicOf({ chat, is_topic_message: true, message_thread_id: 77 })).toEqual({ replyTarget: '-1001987654321/77' })
+    // a reply thread outside a forum topic, or General: the chat itself
+    expect(topicOf({ chat, message_thread_id: 12 })).toEqual({})
+    expect(topicOf({ chat })).toEqual({})
+    expect(splitTarget('-1001987654321/77')).toEqual({ chatId: '-1001987654321', topic: 77 })
+    expect(splitTarget('-1001987654321')).toEqual({ chatId: '-1001987654321' })
+    expect(splitTarget('222222222')).toEqual({ chatId: '222222222' })
+    expect(splitTarget('@channel/1')).toEqual({ chatId: '@channel/1' })
+  })
+
+  it('tells a closed or deleted topic from other 400s', () => {
+    const err = (description: string) => new GrammyError('x', { ok: false, error_code: 400, description }, 'sendMessage', {})
+    expect(topicGone(err('Bad Request: message thread not found'))).toBe(true)
+    expect(topicGone(err('Bad Request: TOPIC_CLOSED'))).toBe(true)
+    expect(topicGone(err('Bad Request: chat not found'))).toBe(false)
+    expect(topicGone(new Error('message thread not found'))).toBe(false)
   })
 })

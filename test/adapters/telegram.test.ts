@@ -192,6 +192,43 @@ describe('telegram adapter: messages through the pipeline', () => {
     expect(await query(r.db, sql`SELECT count(*)::int AS n FROM tickets`)).toEqual([{ n: 1 }])
   })
 
+  it.runIf(commands.some((c) => c.name === 'repair'))(
+    'answers in the forum topic a command came from (the topic is no quote), and in General once the topic is gone',
+    async () => {
+      const r = await rig()
+      await boundGroup(r)
+      const inTopic = (text: string) => {
+        const u = textUpdate(ZHANG, text)
+        Object.assign(u.message!, {
+          is_topic_message: true,
+          message_thread_id: 77,
+          reply_to_message: { message_id: 77, date: 1795399000, chat: GROUP, from: BOSS, forum_topic_created: { name: '报修', icon_color: 7322096 } },
+        })
+        return u
+      }
+      await r.feed(inTopic('报修 3号楼楼道灯不亮'))
+      expect(r.seen[0]).toMatchObject({ chat: { id: G, kind: 'group', replyTarget: `${G}/77` } })
+      expect(r.seen[0]!.replyTo).toBeUndefined()
+      const [ticket] = await query<{ description: string }>(r.db, sql`SELECT description FROM tickets`)
+      expect(ticket!.description).toContain('楼道灯不亮')
+      const replies = r.fake.of('sendMessage')
+      expect(replies.length).toBeGreaterThan(0)
+      for (const c of replies) expect(c.payload).toMatchObject({ chat_id: GROUP.id, message_thread_id: 77 })
+
+      // the topic was deleted meanwhile: the answer goes to General rather than nowhere
+      r.fake.clear()
+      r.fake.answer('sendMessage', { ok: false, error_code: 400, description: 'Bad Request: message thread not found' }, { chatId: GROUP.id })
+      await r.feed(inTopic('/help'))
+      const sent = r.fake.of('sendMessage')
+      expect(sent.length).toBeGreaterThanOrEqual(2)
+      expect(sent[0]!.payload.message_thread_id).toBe(77)
+      for (const c of sent.slice(1)) expect(c.payload.chat_id).toBe(GROUP.id)
+      for (const c of sent.slice(1)) expect(c.payload.message_thread_id).toBeUndefined()
+      expect(sent[1]!.payload.text).toBe(sent[0]!.payload.text)
+      expect(await query(r.db, sql`SELECT count(*)::int AS n FROM outbox WHERE status <> 'sent'`)).toEqual([{ n: 0 }])
+    },
+  )
+
   it('sets up a compound with a Chinese keyword from the group creator (getChatMember), refuses a plain member', async () => {
     const r = await rig()
     r.fake.clear()
