@@ -1,18 +1,30 @@
 // One phase of the disclosure benchmark in its own process, so its peak memory (VmHWM) is its own.
 //   node --import tsx bench/disclosure-child.ts <database url> <phase> [n]
-// Phases: per-compound <n> (the existing path: postDisclosure per compound, in sequence as the scheduler
-// runs it), batch (src/disclosure/batch.ts over every compound), charts <n> (chart PNGs), verify <n>
-// (batch vs per-compound data on a sample). Prints one JSON line on stdout.
+// Phases:
+//   per-compound <n>  postDisclosure for one compound after another (what the scheduler did before it batched;
+//                     what one compound's post costs)
+//   batch             postDisclosures (src/disclosure/batch.ts) over every compound
+//   tick              the scheduler's runDue over every compound with the week due (the day's billing and daily
+//                     jobs done, the month and the year disclosed earlier), then the next minute's tick, when
+//                     nothing is due: seconds and statements of each
+//   charts <n>        chart PNGs
+//   verify <n>        the set-based reads (src/disclosure/facts.ts) against the per-aggregate queries, on a sample
+// Prints one JSON line on stdout.
 process.env.LINLI_LOG_LEVEL ??= 'warn'
 export {}
 
 const { openDatabase } = await import('../db/client.ts')
 const { allCompounds } = await import('../db/disclosure.ts')
-const { gatherDisclosure } = await import('../src/disclosure/build.ts')
-const { gatherDisclosures, postDisclosures } = await import('../src/disclosure/batch.ts')
+const { postDisclosures } = await import('../src/disclosure/batch.ts')
+const { gatherDisclosures } = await import('../src/disclosure/build.ts')
+const { gatherFacts } = await import('../src/disclosure/facts.ts')
 const { postDisclosure } = await import('../src/disclosure/post.ts')
+const { runDue } = await import('../src/scheduler/tick.ts')
+const { localDay } = await import('../src/scheduler/schedule.ts')
+const { comparable, factsByAggregate } = await import('../test/integration/disclosure-reference.ts')
 const { renderChartPng } = await import('../src/disclosure/chart.ts')
 const { renderSummary } = await import('../src/domain/summary.ts')
+const { sql } = await import('drizzle-orm')
 const { DEFAULT_SLOTS, latestSlot, periodDueAt } = await import('../src/scheduler/schedule.ts')
 const { peakRssMiB } = await import('./lib.ts')
 
@@ -23,7 +35,8 @@ const [url, phase, arg] = process.argv.slice(2)
 if (!url || !phase) throw new Error('usage: disclosure-child.ts <url> <phase> [n]')
 const n = Number(arg ?? 0)
 const now = BENCH_NOW
-const database = await openDatabase({ url, poolSize: 4 })
+let statements = 0
+const database = await openDatabase({ url, poolSize: 4, onQuery: () => void statements++ })
 const db = database.db
 const textOnly = (data: import('../src/disclosure/build.ts').DisclosureData) => ({ parts: renderSummary(data.summary), chart: null })
 
@@ -56,39 +69,65 @@ try {
   } else if (phase === 'batch') {
     const items = compounds.map((c) => ({ compound: c, ...periodOf(c) }))
     const t0 = performance.now()
-    const r = await postDisclosures(db, items, { now, render: textOnly })
+    const { items: _perItem, ...r } = await postDisclosures(db, items, { now, render: textOnly })
     const seconds = (performance.now() - t0) / 1000
     result = { ...r, seconds, peakRssMiB: peakRssMiB(), period: items[0]?.period.key }
+  } else if (phase === 'tick') {
+    // billing and the daily jobs (09:00 local) ran earlier that day: this tick's work is the weekly disclosure
+    const keys = compounds.map((c) => `${c.id}:${localDay(now, c.timeZone, 9).day}`)
+    await db.execute(sql`INSERT INTO job_runs (job, fire_key, instance, started_at, finished_at)
+      SELECT j, k, 'bench', ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
+      FROM unnest(string_to_array('bill,repair-overdue,legal-calendar,poll-remind', ',')) j, unnest(string_to_array(${keys.join(',')}, ',')) k
+      ON CONFLICT DO NOTHING`)
+    // and October and 2025 were disclosed on their 1st: what is due is the week
+    await db.execute(sql`INSERT INTO disclosures (compound_id, chat_id, period_kind, period, created_at)
+      SELECT c.compound_id, c.id, k.kind, k.period, ${now.toISOString()}::timestamptz FROM chats c, (VALUES ('month', '2026-10'), ('year', '2025')) AS k(kind, period)
+      ON CONFLICT DO NOTHING`)
+    const timed = async (at: Date) => {
+      statements = 0
+      const t0 = performance.now()
+      const r = await runDue(db, at, { instance: 'bench', render: textOnly })
+      return { seconds: (performance.now() - t0) / 1000, statements, errors: r.errors, chats: r.disclosures.reduce((k, d) => k + d.chats, 0) }
+    }
+    const due = await timed(now)
+    const idle = await timed(new Date(now.getTime() + 60_000))
+    result = { compounds: compounds.length, due, idle, peakRssMiB: peakRssMiB() }
   } else if (phase === 'charts') {
     const sample = compounds.slice(0, n)
     const data = await gatherDisclosures(db, sample.map((c) => ({ compound: c, ...periodOf(c) })), { now })
     // the first chart loads the font and warms echarts up: timed apart
     const w0 = performance.now()
-    renderChartPng(data.get(sample[0]!.id)!.chart)
+    renderChartPng(data[0]!.chart)
     const firstMs = performance.now() - w0
     const times: number[] = []
     let bytes = 0
-    for (const c of sample.slice(1)) {
+    for (const d of data.slice(1)) {
       const t0 = performance.now()
-      bytes += renderChartPng(data.get(c.id)!.chart).length
+      bytes += renderChartPng(d.chart).length
       times.push(performance.now() - t0)
     }
     const meanMs = times.reduce((a, b) => a + b, 0) / Math.max(1, times.length)
     result = { charts: times.length, firstMs, meanMs, meanKiB: bytes / Math.max(1, times.length) / 1024, peakRssMiB: peakRssMiB() }
   } else if (phase === 'verify') {
-    // every (compounds/n)-th compound, and the first few with a poll
+    // every (compounds/n)-th compound, and the first few with a poll: the set-based reads of the whole sample
+    // against the per-aggregate queries (db/ledger.ts, …) one compound at a time
     const step = Math.max(1, Math.floor(compounds.length / n))
     const sample = compounds.filter((c, i) => i % step === 0 || c.id % 10 === 0).slice(0, n + 5)
-    const batch = await gatherDisclosures(db, sample.map((c) => ({ compound: c, ...periodOf(c) })), { now })
+    const items = sample.map((c) => ({ compound: c, ...periodOf(c) }))
+    const batch = await gatherFacts(db, items, { now })
+    // JSON with bigints spelled out and object keys sorted
     const norm = (v: unknown) =>
-      JSON.stringify(v, (k, x) => (typeof x === 'bigint' ? `${x}n` : k === 'privateNames' && Array.isArray(x) ? [...x].sort() : x))
+      JSON.stringify(v, (_k, x: unknown) =>
+        typeof x === 'bigint'
+          ? `${x}n`
+          : x && typeof x === 'object' && !Array.isArray(x)
+            ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b)))
+            : x,
+      )
     const different: number[] = []
-    for (const c of sample) {
-      const { period, late } = periodOf(c)
-      const one = await gatherDisclosure(db, c, period, { now, late })
-      const many = batch.get(c.id)!
-      const same = norm(one) === norm(many) && renderSummary(one.summary).join('\n') === renderSummary(many.summary).join('\n')
-      if (!same) different.push(c.id)
+    for (const [k, item] of items.entries()) {
+      const one = await factsByAggregate(db, item, now)
+      if (norm(comparable(one)) !== norm(comparable(batch[k]!))) different.push(item.compound.id)
     }
     result = { compared: sample.length, different }
   } else {

@@ -1,6 +1,9 @@
 // Benchmark 3: the weekly disclosure of 10,000 compounds with 1,000,000 ledger entries. The data is generated
 // here (bench/disclosure-data.ts); each measured phase runs in its own child process (bench/disclosure-child.ts)
 // so that its peak resident memory (VmHWM) is its own and not this process's.
+//
+// Run alone (it prints the figures as JSON; `npm run bench` runs it with the others and writes RESULTS.md):
+//   npx tsx bench/disclosure.ts [compounds]     (DATABASE_URL: the server, as for npm run bench)
 import { execFile } from 'node:child_process'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -8,7 +11,7 @@ import postgres from 'postgres'
 import { openDatabase } from '../db/client.ts'
 import { migrate } from '../db/migrate.ts'
 import { type DisclosureDataset, generateDisclosureData } from './disclosure-data.ts'
-import { log } from './lib.ts'
+import { createBenchDatabase, log } from './lib.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = resolve(here, '..')
@@ -36,7 +39,17 @@ export interface DisclosureBench {
   dataset: DisclosureDataset
   verify: { compared: number; different: number[] }
   perCompound: { compounds: number; seconds: number; perCompoundMs: number; peakRssMiB: number; extrapolatedSeconds: number }
-  batch: { compounds: number; chats: number; rows: number; seconds: number; peakRssMiB: number; period: string }
+  batch: { compounds: number; chats: number; rows: number; errors: number; seconds: number; peakRssMiB: number; period: string }
+  /**
+   * The scheduler's tick (runDue) over every compound: `due` with the week due (billing and the daily jobs done
+   * earlier that day), `idle` the next minute, when everything is posted
+   */
+  tick: {
+    compounds: number
+    due: { seconds: number; statements: number; errors: number; chats: number }
+    idle: { seconds: number; statements: number; errors: number; chats: number }
+    peakRssMiB: number
+  }
   charts: { charts: number; firstMs: number; meanMs: number; meanKiB: number; peakRssMiB: number; extrapolatedSeconds: number }
 }
 
@@ -49,11 +62,35 @@ export async function benchDisclosure(url: string, opts: { compounds: number; pe
   }
   log(`disclosure: generating ${opts.compounds.toLocaleString('en-US')} compounds`)
   const dataset = await generateDisclosureData(url, opts.compounds)
-  log(`disclosure: ${dataset.entries.toLocaleString('en-US')} ledger entries in ${dataset.seconds.toFixed(1)} s; checking the batch against the per-compound path`)
+  log(`disclosure: ${dataset.entries.toLocaleString('en-US')} ledger entries in ${dataset.seconds.toFixed(1)} s; checking the set-based reads against the per-aggregate queries`)
   const verify = (await child(url, 'verify', 40)) as DisclosureBench['verify']
-  log(`disclosure: the existing per-compound path on ${opts.perCompoundSample} compounds`)
+  log(`disclosure: postDisclosure one compound after another, on ${opts.perCompoundSample} compounds`)
   const per = (await child(url, 'per-compound', opts.perCompoundSample)) as Omit<DisclosureBench['perCompound'], 'extrapolatedSeconds'>
   // forget what the sample posted, so the batch run posts every compound
+  await forgetPosts(url)
+  log('disclosure: the batched path over every compound')
+  const batch = (await child(url, 'batch')) as DisclosureBench['batch']
+  await forgetPosts(url)
+  log('disclosure: the scheduler tick over every compound, then an idle tick')
+  const tick = (await child(url, 'tick')) as DisclosureBench['tick']
+  log(
+    `disclosure: tick ${tick.due.seconds.toFixed(1)} s, ${tick.due.statements} statements for ${tick.due.chats} chats; ` +
+      `idle tick ${(tick.idle.seconds * 1000).toFixed(0)} ms, ${tick.idle.statements} statements`,
+  )
+  log('disclosure: chart rendering')
+  const charts = (await child(url, 'charts', opts.charts)) as Omit<DisclosureBench['charts'], 'extrapolatedSeconds'>
+  return {
+    dataset,
+    verify,
+    perCompound: { ...per, extrapolatedSeconds: (per.perCompoundMs * opts.compounds) / 1000 },
+    batch,
+    tick,
+    charts: { ...charts, extrapolatedSeconds: (charts.meanMs * opts.compounds) / 1000 },
+  }
+}
+
+/** Forget every disclosure post, so the next phase posts every compound again. */
+async function forgetPosts(url: string): Promise<void> {
   const sql = postgres(url, { max: 1, onnotice: () => {} })
   try {
     await sql`DELETE FROM outbox`
@@ -62,15 +99,15 @@ export async function benchDisclosure(url: string, opts: { compounds: number; pe
   } finally {
     await sql.end({ timeout: 5 })
   }
-  log('disclosure: the batched path over every compound')
-  const batch = (await child(url, 'batch')) as DisclosureBench['batch']
-  log('disclosure: chart rendering')
-  const charts = (await child(url, 'charts', opts.charts)) as Omit<DisclosureBench['charts'], 'extrapolatedSeconds'>
-  return {
-    dataset,
-    verify,
-    perCompound: { ...per, extrapolatedSeconds: (per.perCompoundMs * opts.compounds) / 1000 },
-    batch,
-    charts: { ...charts, extrapolatedSeconds: (charts.meanMs * opts.compounds) / 1000 },
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const compounds = Number(process.argv[2] ?? 10_000)
+  const db = await createBenchDatabase('disclosure')
+  try {
+    const r = await benchDisclosure(db.url, { compounds, perCompoundSample: 200, charts: 10 })
+    process.stdout.write(`${JSON.stringify(r, null, 2)}\n`)
+  } finally {
+    await db.drop()
   }
 }

@@ -4,7 +4,7 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, like, lt, or, sql } from 'drizzle-orm'
 import type { PeriodKind } from '../src/domain/calendar.ts'
 import type { Queryable, Tx } from './client.ts'
-import { compounds, disclosures, householdBindings, households, jobRuns, members, outbox, polls, roles, tickets } from './schema.ts'
+import { chats, compounds, disclosures, householdBindings, households, jobRuns, members, outbox, polls, roles, tickets } from './schema.ts'
 
 export type CompoundRow = typeof compounds.$inferSelect
 
@@ -14,36 +14,59 @@ export async function allCompounds(q: Queryable): Promise<CompoundRow[]> {
 
 // ---- disclosures -----------------------------------------------------------------------------
 
-/** Chats (chats.id) that already have the disclosure of this period. */
-export async function disclosedChatIds(q: Queryable, compoundId: number, kind: PeriodKind, period: string): Promise<Set<number>> {
-  const rows = await q
-    .select({ chatId: disclosures.chatId })
-    .from(disclosures)
-    .where(and(eq(disclosures.compoundId, compoundId), eq(disclosures.periodKind, kind), eq(disclosures.period, period)))
-  return new Set(rows.map((r) => r.chatId))
+/** A (compound, period kind, period) to disclose. */
+export interface DisclosurePeriod {
+  compoundId: number
+  kind: PeriodKind
+  period: string
+}
+
+export const disclosurePeriodKey = (p: DisclosurePeriod): string => `${p.compoundId}:${p.kind}:${p.period}`
+
+/** Text arrays as one text parameter each (the drivers differ on array parameters; text is the same everywhere). */
+const ints = (values: readonly number[]) => sql`string_to_array(${values.join(',')}, ',')::int[]`
+const texts = (values: readonly string[]) => sql`string_to_array(${values.join(',')}, ',')`
+
+type Row = Record<string, unknown>
+const rowsOf = (res: unknown): Row[] => ((res as { rows?: Row[] }).rows ?? (res as Row[])) as Row[]
+
+/**
+ * Of `periods`, those that some chat of their compound does not have yet (by disclosurePeriodKey): one
+ * statement however many compounds (the scheduler asks it every minute for every compound). A compound
+ * without a chat has nothing to post.
+ */
+export async function undisclosedPeriods(q: Queryable, periods: readonly DisclosurePeriod[]): Promise<Set<string>> {
+  if (periods.length === 0) return new Set()
+  // `d.period = ANY(the few distinct periods)` is implied by the join, but lets the planner read only the rows
+  // of those periods (disclosures_period_idx) instead of the table, which grows by every period ever posted
+  const res = await q.execute(sql`SELECT DISTINCT p.compound_id, p.kind, p.period
+    FROM unnest(${ints(periods.map((p) => p.compoundId))}, ${texts(periods.map((p) => p.kind))}, ${texts(periods.map((p) => p.period))})
+      AS p(compound_id, kind, period)
+    JOIN ${chats} c ON c.compound_id = p.compound_id
+    WHERE NOT EXISTS (SELECT 1 FROM ${disclosures} d
+      WHERE d.compound_id = c.compound_id AND d.chat_id = c.id AND d.period_kind = p.kind AND d.period = p.period
+        AND d.period = ANY(${texts([...new Set(periods.map((p) => p.period))])}))`)
+  return new Set(rowsOf(res).map((r) => disclosurePeriodKey({ compoundId: Number(r.compound_id), kind: r.kind as PeriodKind, period: String(r.period) })))
 }
 
 /**
- * Record the disclosure of a period for one chat, before it is sent. True only for the one caller that
- * inserted the row: everybody else (another instance, a restart, a second tick) gets false and posts nothing.
+ * Record the disclosure of a period for many chats at once, before it is sent (one statement). Returns the
+ * rows this caller inserted: only those get posted. Everybody else (another instance, a restart, a second
+ * tick) finds the unique key taken and posts nothing for that chat.
  */
-export async function recordDisclosure(
+export async function recordDisclosures(
   tx: Tx,
-  values: { compoundId: number; chatId: number; kind: PeriodKind; period: string; late: boolean; at: Date },
-): Promise<boolean> {
-  const rows = await tx
-    .insert(disclosures)
-    .values({
-      compoundId: values.compoundId,
-      chatId: values.chatId,
-      periodKind: values.kind,
-      period: values.period,
-      late: values.late,
-      createdAt: values.at,
-    })
-    .onConflictDoNothing()
-    .returning({ id: disclosures.id })
-  return rows.length > 0
+  rows: readonly (DisclosurePeriod & { chatId: number; late: boolean })[],
+  at: Date,
+): Promise<(DisclosurePeriod & { chatId: number })[]> {
+  if (rows.length === 0) return []
+  const res = await tx.execute(sql`INSERT INTO ${disclosures} (compound_id, chat_id, period_kind, period, late, created_at)
+    SELECT u.compound_id, u.chat_id, u.period_kind, u.period, u.late, ${at.toISOString()}::timestamptz
+    FROM unnest(${ints(rows.map((r) => r.compoundId))}, ${ints(rows.map((r) => r.chatId))}, ${texts(rows.map((r) => r.kind))},
+      ${texts(rows.map((r) => r.period))}, ${texts(rows.map((r) => String(r.late)))}::boolean[]) AS u(compound_id, chat_id, period_kind, period, late)
+    ON CONFLICT DO NOTHING
+    RETURNING compound_id, chat_id, period_kind, period`)
+  return rowsOf(res).map((r) => ({ compoundId: Number(r.compound_id), chatId: Number(r.chat_id), kind: r.period_kind as PeriodKind, period: String(r.period) }))
 }
 
 export async function disclosuresOf(q: Queryable, compoundId: number) {
@@ -81,6 +104,19 @@ export async function finishJobRun(q: Queryable, job: string, fireKey: string, a
     .update(jobRuns)
     .set({ finishedAt: at })
     .where(and(eq(jobRuns.job, job), eq(jobRuns.fireKey, fireKey)))
+}
+
+/**
+ * Which of `fireKeys` already have a run of one of `jobs` (by `<job> <fireKey>`), claimed or finished: one
+ * statement, so a tick can skip the daily jobs that ran today without a claim per compound.
+ */
+export async function jobRunsTaken(q: Queryable, jobs: readonly string[], fireKeys: readonly string[]): Promise<Set<string>> {
+  if (jobs.length === 0 || fireKeys.length === 0) return new Set()
+  const found = await q
+    .select({ job: jobRuns.job, fireKey: jobRuns.fireKey })
+    .from(jobRuns)
+    .where(and(inArray(jobRuns.job, [...jobs]), sql`${jobRuns.fireKey} = ANY(${texts(fireKeys)})`))
+  return new Set(found.map((r) => `${r.job} ${r.fireKey}`))
 }
 
 /** Give a claimed run back (it failed before doing anything lasting): the next tick tries again. */

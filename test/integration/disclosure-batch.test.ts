@@ -1,5 +1,8 @@
-// The batched disclosure (src/disclosure/batch.ts) gathers exactly what gatherDisclosure gathers, compound by
-// compound, and posts once per chat and period like postDisclosure (the two paths can be mixed).
+// The disclosure's set-based reads (src/disclosure/facts.ts) give, item by item, what the per-aggregate queries
+// other commands print give (db/ledger.ts periodTotals / balanceAt / arrearsOf / ledgerHead, ticketsInPeriod,
+// pollsInPeriod, privateNamesOf); the batch (src/disclosure/batch.ts) posts once per chat and period like
+// postDisclosure (the two can be mixed), scrubs group text like the outbox's enqueueReplies, and keeps going
+// when one item or one chunk fails.
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { setRole } from '../../db/compounds.ts'
@@ -7,12 +10,15 @@ import { upsertMember } from '../../db/members.ts'
 import { compounds, disclosures, outbox } from '../../db/schema.ts'
 import { periodFromKey } from '../../src/domain/calendar.ts'
 import { renderSummary } from '../../src/domain/summary.ts'
-import { gatherDisclosures, postDisclosures } from '../../src/disclosure/batch.ts'
-import { type DisclosureData, gatherDisclosure } from '../../src/disclosure/build.ts'
+import { postDisclosures } from '../../src/disclosure/batch.ts'
+import { type DisclosureData, disclosureData, gatherDisclosure, gatherDisclosures } from '../../src/disclosure/build.ts'
+import { gatherFacts } from '../../src/disclosure/facts.ts'
 import { postDisclosure } from '../../src/disclosure/post.ts'
+import { enqueueReplies } from '../../src/outbox/enqueue.ts'
 import { importRoster, parseRoster } from '../../src/ops/roster.ts'
 import { createTestDatabases, type TestDatabases } from '../helpers/db.ts'
 import { TestClock, world } from '../helpers/world.ts'
+import { comparable, factsByAggregate } from './disclosure-reference.ts'
 
 let dbs: TestDatabases
 beforeAll(async () => {
@@ -30,9 +36,6 @@ const ROSTER = `building,unit,room,area_m2,occupancy,owner_name
 
 const textOnly = (d: DisclosureData) => ({ parts: renderSummary(d.summary), chart: null })
 
-/** The same data, JSON with bigints spelled out and the private names as a set. */
-const norm = (v: unknown) =>
-  JSON.stringify(v, (k, x) => (typeof x === 'bigint' ? `${x}n` : k === 'privateNames' && Array.isArray(x) ? [...x].sort() : x))
 
 describe('batched disclosure', () => {
   it('gathers what gatherDisclosure gathers for every compound, and posts each chat once', async () => {
@@ -82,26 +85,106 @@ describe('batched disclosure', () => {
     const now = new Date('2026-11-23T01:05:00Z')
     const fresh = await w.db.db.select().from(compounds).orderBy(compounds.id)
     const items = fresh.map((compound) => ({ compound, period: periodFromKey('2026-W47', compound.timeZone)!, late: compound.id === c.id }))
-    const many = await gatherDisclosures(w.db.db, items, { now })
-    for (const { compound, period, late } of items) {
-      const one = await gatherDisclosure(w.db.db, compound, period, { now, late })
-      expect(norm(many.get(compound.id)), compound.name).toBe(norm(one))
+    // and the month of the busy compound in the same list (one compound, two periods), and a running week
+    const more = [
+      { compound: fresh[0]!, period: periodFromKey('2026-11', fresh[0]!.timeZone)! },
+      { compound: fresh[0]!, period: periodFromKey('2026-W48', fresh[0]!.timeZone)! },
+    ]
+    const listed = [...items, ...more]
+    const facts = await gatherFacts(w.db.db, listed, { now })
+    for (const [k, item] of listed.entries()) {
+      expect(comparable(facts[k]!), `${item.compound.name} ${item.period.key}`).toEqual(comparable(await factsByAggregate(w.db.db, item, now)))
     }
-    const busy = renderSummary(many.get(a.id)!.summary).join('\n')
+    expect(facts[3]!.expenses.length).toBeGreaterThan(0)
+    expect(facts[4]!.repairs).toMatchObject({ opened: 0, open: 0 })
+    // gatherDisclosures and gatherDisclosure build the same from those facts
+    const many = await gatherDisclosures(w.db.db, items, { now })
+    for (const [k, item] of items.entries()) {
+      expect(many[k]).toEqual(disclosureData(item, facts[k]!, now))
+      expect(await gatherDisclosure(w.db.db, item.compound, item.period, { now, late: item.late })).toEqual(many[k])
+    }
+    const busy = renderSummary(many[0]!.summary).join('\n')
     expect(busy).toMatch(/【幸福里 公示】2026年第47周[\s\S]*冲正流水[\s\S]*#1 路灯颜色[\s\S]*#2 换物业/)
     expect(busy).not.toMatch(/李建国|13812345678/)
-    expect(many.get(b.id)!.summary.arrears.count).toBe(3)
-    expect(many.get(c.id)!.summary.chain.count).toBe(0)
+    expect(many[1]!.summary.arrears.count).toBe(3)
+    expect(many[2]!.summary.chain.count).toBe(0)
 
     // posting: the compound already posted by postDisclosure gets nothing more; a second run posts nothing
     await postDisclosure(w.db.db, fresh.find((x) => x.id === b.id)!, items[1]!.period, { now, render: textOnly })
     const first = await postDisclosures(w.db.db, items, { now, render: textOnly, chunkSize: 2 })
-    expect(first).toEqual({ compounds: 2, chats: 3, rows: 3 })
-    expect(await postDisclosures(w.db.db, items, { now, render: textOnly })).toEqual({ compounds: 0, chats: 0, rows: 0 })
+    expect(first).toMatchObject({ compounds: 2, chats: 3, rows: 3, errors: 0 })
+    expect(first.items.map((r) => [r.item.compound.id, r.chats, r.rows])).toEqual([[a.id, 2, 2], [b.id, 0, 0], [c.id, 1, 1]])
+    expect(await postDisclosures(w.db.db, items, { now, render: textOnly })).toMatchObject({ compounds: 0, chats: 0, rows: 0, errors: 0 })
     const rows = await w.db.db.select().from(outbox).where(sql`${outbox.dedupeKey} LIKE 'disclosure:%'`).orderBy(outbox.id)
     expect(rows.map((r) => r.targetId).sort()).toEqual(['g1', 'g1b', 'g2', 'g3'])
     expect(rows.find((r) => r.targetId === 'g1')!.text).toBe(busy)
     const recorded = await w.db.db.select().from(disclosures)
     expect(recorded.map((d) => d.late).sort()).toEqual([false, false, false, true])
   })
+
+  it('scrubs what goes to a group exactly as the outbox does for every other post (enqueueReplies)', async () => {
+    const { w, list } = await compoundsWithChats(['g1'])
+    const [c] = list
+    await importRoster(w.db.db, c!.id, parseRoster(ROSTER))
+    // a renderer that leaks the roster's names and a phone number, in the text and in the chart's caption
+    const leak = '收款人 李建国，王秀英代缴，业主张伟 电话 138-1234-5678'
+    const leaky = () => ({ parts: [leak], chart: { png: new Uint8Array([1, 2, 3]), caption: `张伟 的收支图` } })
+    const period = periodFromKey('2026-W47', c!.timeZone)!
+    const res = await postDisclosures(w.db.db, [{ compound: c!, period }], { now: NOW, render: leaky })
+    expect(res).toMatchObject({ chats: 1, rows: 2, errors: 0 })
+    const posted = await w.db.db.select().from(outbox).where(sql`${outbox.dedupeKey} LIKE 'disclosure:%'`).orderBy(outbox.id)
+    // the same texts through the outbox helper the other posts use (enqueueReplies → scrubGroupRows)
+    const to = { to: 'chatOf' as const, platform: 'console' as const, chatId: 'g1' }
+    await enqueueReplies(w.db.db, c!, [{ ...to, text: leak, dedupeKey: 'ref:1' }, { ...to, text: '张伟 的收支图', dedupeKey: 'ref:2' }], { now: NOW })
+    const ref = await w.db.db.select().from(outbox).where(sql`${outbox.dedupeKey} LIKE 'ref:%'`).orderBy(outbox.id)
+    expect(posted.map((r) => r.text)).toEqual(ref.map((r) => r.text))
+    expect(posted.map((r) => r.text)).toEqual(['收款人 李*，王*代缴，业主张* 电话 ***', '张* 的收支图'])
+    // and postDisclosure, which goes the same way, for the month
+    const month = periodFromKey('2026-10', c!.timeZone)!
+    expect(await postDisclosure(w.db.db, c!, month, { now: NOW, render: leaky })).toEqual({ chats: 1, rows: 2 })
+    const monthly = await w.db.db.select().from(outbox).where(sql`${outbox.dedupeKey} LIKE ${`disclosure:%:month:2026-10:%`}`).orderBy(outbox.id)
+    expect(monthly.map((r) => r.text)).toEqual(ref.map((r) => r.text))
+  })
+
+  it('leaves out an item that cannot be rendered, and a chunk that fails, and posts the rest; the next run posts them', async () => {
+    const { w, list } = await compoundsWithChats(['g1', 'g2', 'g3'])
+    const items = list.map((compound) => ({ compound, period: periodFromKey('2026-W47', compound.timeZone)! }))
+    const broken = new Set([list[1]!.id])
+    const render = (d: DisclosureData) => {
+      if (broken.has(items.find((i) => i.compound.name === d.summary.compound.name)!.compound.id)) throw new Error('cannot draw')
+      return textOnly(d)
+    }
+    const one = await postDisclosures(w.db.db, items, { now: NOW, render })
+    expect(one).toMatchObject({ compounds: 2, chats: 2, errors: 1 })
+    expect(one.items.map((r) => [r.chats, r.error === undefined])).toEqual([[1, true], [0, false], [1, true]])
+    broken.clear()
+    // the first of two chunks fails in its transaction (the database went away)
+    let failures = 1
+    const flaky = new Proxy(w.db.db, {
+      get: (target, prop, receiver) =>
+        prop === 'transaction' && failures-- > 0 ? () => Promise.reject(new Error('connection lost')) : Reflect.get(target, prop, receiver),
+    })
+    await w.db.db.execute(sql`DELETE FROM outbox WHERE compound_id = ${list[0]!.id}`)
+    await w.db.db.execute(sql`DELETE FROM disclosures WHERE compound_id = ${list[0]!.id}`)
+    const two = await postDisclosures(flaky, items, { now: NOW, render: textOnly, chunkSize: 1 })
+    expect(two).toMatchObject({ compounds: 1, chats: 1, errors: 1 })
+    expect(two.items.map((r) => [r.item.compound.id, r.chats, String(r.error ?? '')])).toEqual([
+      [list[0]!.id, 0, 'Error: connection lost'],
+      [list[1]!.id, 1, ''],
+      [list[2]!.id, 0, ''],
+    ])
+    expect(await postDisclosures(w.db.db, items, { now: NOW, render: textOnly })).toMatchObject({ compounds: 1, chats: 1, errors: 0 })
+    expect((await w.db.db.select().from(disclosures)).length).toBe(3)
+  })
 })
+
+const NOW = new Date('2026-11-23T01:05:00Z')
+
+/** Compounds created in October, one per chat given (幸福里 1, 幸福里 2, …), each in its own group. */
+async function compoundsWithChats(chatIds: string[]) {
+  const w = await world(dbs, { clock: new TestClock(new Date('2026-11-09T02:00:00Z')) })
+  for (const [k, chat] of chatIds.entries()) await (await w.says(`boss${k}`, `开通 幸福里${k + 1}`, { chat, admin: true })).expectReply('已开通')
+  await w.db.db.execute(sql`UPDATE compounds SET created_at = '2026-10-01T00:00:00Z'`)
+  const list = await w.db.db.select().from(compounds).orderBy(compounds.id)
+  return { w, list }
+}

@@ -1,0 +1,29 @@
+// The chat messages of a disclosure (text parts and the chart) and the outbox dedupe key of each.
+import type { Period } from '../domain/calendar.ts'
+import { chartCaption, renderSummary } from '../domain/summary.ts'
+import { log } from '../log.ts'
+import type { OutImage } from '../pipeline/command.ts'
+import type { DisclosureData } from './build.ts'
+import { renderChartPng } from './chart.ts'
+
+export interface DisclosureMessages {
+  parts: string[]
+  chart: OutImage | null
+}
+
+/** The chat messages of a disclosure: text parts and the chart (null when the chart could not be drawn). */
+export function disclosureMessages(data: DisclosureData): DisclosureMessages {
+  const parts = renderSummary(data.summary)
+  let chart: OutImage | null = null
+  try {
+    chart = { png: renderChartPng(data.chart), caption: chartCaption(data.summary) }
+  } catch (err) {
+    // the text is the disclosure; a chart that cannot be drawn must not hold it back
+    log.error({ err }, 'disclosure chart failed')
+  }
+  return { parts, chart }
+}
+
+export function disclosureKey(compoundId: number, chatId: number, period: Pick<Period, 'kind' | 'key'>, part: string | number): string {
+  return `disclosure:${compoundId}:${chatId}:${period.kind}:${period.key}:${part}`
+}
