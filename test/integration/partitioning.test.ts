@@ -5,8 +5,10 @@ import { getTableColumns, getTableName } from 'drizzle-orm'
 import { PgTable } from 'drizzle-orm/pg-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as schema from '../../db/schema.ts'
+import { renderSummary } from '../../src/domain/summary.ts'
 import { billMonth } from '../../src/ops/billing.ts'
 import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { runDue } from '../../src/scheduler/tick.ts'
 import { useTestDatabases } from '../helpers/db.ts'
 import { world } from '../helpers/world.ts'
 
@@ -26,6 +28,14 @@ const tables: PgTable[] = (Object.values(schema) as unknown[]).filter((v): v is 
 const compoundTables: string[] = tables.map((t) => getTableName(t) as string).filter((n) => !(n in GLOBAL_TABLES))
 
 const dbs = useTestDatabases()
+
+/** 09:05 in Shanghai on the Monday after `d`: the weekly disclosure and the daily jobs are due. */
+function nextMonday0905(d: Date): Date {
+  const day = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), 1, 5))
+  do day.setUTCDate(day.getUTCDate() + 1)
+  while (day.getUTCDay() !== 1)
+  return day
+}
 
 /** Tables a statement touches, by name (drizzle quotes them; hand-written SQL may not). */
 function tablesIn(query: string): string[] {
@@ -94,6 +104,11 @@ describe('partitioning by compound', () => {
       expect(r.outcome, text).not.toMatchObject({ error: 'internal' })
     }
     await billMonth(db.db, compoundId, "2026-12", w.clock.now())
+    // the scheduler: the next Monday's tick (disclosures, billing, daily jobs), then the same minute again
+    const monday = nextMonday0905(w.clock.now())
+    const tick = await runDue(db.db, monday, { instance: 'p', render: (d) => ({ parts: renderSummary(d.summary), chart: null }) })
+    expect(tick).toMatchObject({ errors: 0, disclosures: [expect.objectContaining({ kind: 'week', chats: 1 })] })
+    expect(await runDue(db.db, monday, { instance: 'p' })).toMatchObject({ errors: 0, disclosures: [] })
     recording = false
     const violations = new Map<string, string>()
     for (const q of seen) {
