@@ -184,7 +184,12 @@ export const tickets = pgTable(
     doneAt: tstz('done_at'),
     closedAt: tstz('closed_at'),
   },
-  (t) => [uniqueIndex('tickets_compound_no_uq').on(t.compoundId, t.no), index('tickets_compound_status_idx').on(t.compoundId, t.status)],
+  (t) => [
+    uniqueIndex('tickets_compound_no_uq').on(t.compoundId, t.no),
+    index('tickets_compound_status_idx').on(t.compoundId, t.status),
+    // the disclosure's repairs opened in a period (src/disclosure/facts.ts)
+    index('tickets_compound_created_idx').on(t.compoundId, t.createdAt),
+  ],
 )
 
 /** Append-only history of a ticket (a trigger refuses UPDATE and DELETE). */
@@ -201,7 +206,8 @@ export const ticketEvents = pgTable(
     note: text('note'),
     at: tstz('at').notNull().defaultNow(),
   },
-  (t) => [index('ticket_events_ticket_idx').on(t.ticketId)],
+  // by compound and time: the disclosure's repairs done in a period, and each ticket's status at its end (src/disclosure/facts.ts)
+  (t) => [index('ticket_events_ticket_idx').on(t.ticketId), index('ticket_events_compound_at_idx').on(t.compoundId, t.at)],
 )
 
 export const ticketPhotos = pgTable('ticket_photos', {
@@ -346,7 +352,8 @@ export const disclosures = pgTable(
     late: boolean('late').notNull().default(false),
     createdAt: tstz('created_at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('disclosures_once_uq').on(t.compoundId, t.chatId, t.periodKind, t.period)],
+  // the scheduler's every-minute check reads the rows of the periods due now (db/disclosure.ts undisclosedPeriods)
+  (t) => [uniqueIndex('disclosures_once_uq').on(t.compoundId, t.chatId, t.periodKind, t.period), index('disclosures_period_idx').on(t.period, t.periodKind)],
 )
 
 /** Run coordinator for scheduled jobs: one row per (job, fire) means one run across instances. */
