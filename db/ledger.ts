@@ -25,6 +25,7 @@
 // level a racing writer fails on the unique serial index instead of forking the chain.
 import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
+import { firstUnpaidCharge } from '../src/domain/billing.ts'
 import { type ChainEntry, type ChainVerification, entryHash, GENESIS_HASH, verifyChain } from '../src/domain/ledger-chain.ts'
 import type { Queryable, Tx } from './client.ts'
 import { households, ledgerEntries, ledgerReceipts } from './schema.ts'
@@ -392,16 +393,7 @@ export async function arrearsOf(q: Queryable, compoundId: number): Promise<Arrea
   for (const [householdId, b] of owing) {
     const h = byHousehold.get(householdId)
     if (!h) continue
-    let paid = b.paidFen
-    let oldest = h.charges[h.charges.length - 1]!.recordedAt
-    for (const c of h.charges) {
-      if (paid >= c.amountFen) {
-        paid -= c.amountFen
-        continue
-      }
-      oldest = c.recordedAt
-      break
-    }
+    const oldest = firstUnpaidCharge(h.charges, b.paidFen).recordedAt
     out.push({ householdId, code: h.code, owedFen: b.owedFen, oldestUnpaidAt: oldest })
   }
   out.sort((a, b) => a.oldestUnpaidAt.getTime() - b.oldestUnpaidAt.getTime() || (b.owedFen > a.owedFen ? 1 : b.owedFen < a.owedFen ? -1 : 0) || a.code.localeCompare(b.code))

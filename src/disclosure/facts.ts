@@ -18,6 +18,7 @@ import type { CompoundRow } from '../../db/compounds.ts'
 import { polls } from '../../db/schema.ts'
 import { type Period, previousPeriod } from '../domain/calendar.ts'
 import { GENESIS_HASH } from '../domain/ledger-chain.ts'
+import { firstUnpaidCharge } from '../domain/billing.ts'
 import { isOverdue, overdueDaysOf } from '../domain/repair-overdue.ts'
 import { isActive } from '../domain/repair-status.ts'
 import type { SummaryItem } from '../domain/summary.ts'
@@ -342,18 +343,7 @@ async function arrearsOfAll(q: Queryable, ids: readonly number[]) {
     for (const [hid, b] of households) {
       const h = byHousehold.get(hid)
       if (!h) continue
-      // payments settle the oldest charges first
-      let paid = b.paidFen
-      let oldest = h.charges[h.charges.length - 1]!.at
-      for (const c of h.charges) {
-        if (paid >= c.amountFen) {
-          paid -= c.amountFen
-          continue
-        }
-        oldest = c.at
-        break
-      }
-      list.push({ code: h.code, owedFen: b.owedFen, oldest })
+      list.push({ code: h.code, owedFen: b.owedFen, oldest: firstUnpaidCharge(h.charges, b.paidFen).at })
     }
     list.sort(
       (a, b) =>

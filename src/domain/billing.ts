@@ -173,3 +173,16 @@ export function guessIncomeCategory(text: string): IncomeCategory {
   for (const [cat, re] of INCOME_WORDS) if (re.test(text)) return cat
   return 'other'
 }
+
+/**
+ * Payments settle the oldest charges first: the first charge (of `charges`, oldest first) that `paidFen` does
+ * not cover in full — where a household's arrears begin. The last charge when the payments cover them all.
+ */
+export function firstUnpaidCharge<C extends { amountFen: bigint }>(charges: readonly C[], paidFen: bigint): C {
+  let paid = paidFen
+  for (const c of charges) {
+    if (paid < c.amountFen) return c
+    paid -= c.amountFen
+  }
+  return charges[charges.length - 1]!
+}

@@ -18,6 +18,7 @@ import {
   type ScheduleLike,
   scheduleBillsMonth,
   scheduleIsEmpty,
+  firstUnpaidCharge,
 } from '../../src/domain/billing.ts'
 import { DEFAULT_MAX_FEN } from '../../src/domain/money.ts'
 
@@ -145,5 +146,24 @@ describe('limits and categories', () => {
     ['卖废品', 'other'],
   ])('income %s → %s', (text, cat) => {
     expect(guessIncomeCategory(text)).toBe(cat)
+  })
+})
+
+describe('firstUnpaidCharge: payments settle the oldest charges first', () => {
+  const charges = [
+    { amountFen: 10000n, at: '2026-09' },
+    { amountFen: 10000n, at: '2026-10' },
+    { amountFen: 5000n, at: '2026-11' },
+  ]
+  it.each([
+    [0n, '2026-09'],
+    [9999n, '2026-09'],
+    [10000n, '2026-10'],
+    [19999n, '2026-10'],
+    [20000n, '2026-11'],
+    [24999n, '2026-11'],
+    [25000n, '2026-11'], // all covered: the last charge
+  ])('paid %s fen → arrears begin %s', (paid, at) => {
+    expect(firstUnpaidCharge(charges, paid).at).toBe(at)
   })
 })
