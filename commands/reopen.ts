@@ -1,27 +1,15 @@
 // 驳回 #<n> <原因>: the reporter (or the committee) says the fix did not hold; the ticket is reopened
 // and goes back to its assignee (派单 may give it to someone else).
-import { z } from 'zod'
 import { transitionTicket } from '../db/tickets.ts'
 import { defineCommand, reply } from '../src/pipeline/command.ts'
 import { MAX_NOTE } from './progress.ts'
-import { chars, loadTicket, requireReporterOrCommittee, requireTransition, splitTicketNo, ticketNo } from './repair-shared.ts'
+import { loadTicket, requireReporterOrCommittee, requireTransition, ticketWithReason } from './repair-shared.ts'
 
 export default defineCommand({
   name: 'reopen',
   keywords: { 'zh-CN': ['驳回'], 'zh-TW': ['駁回'], en: ['reopen'] },
   role: 'resident',
-  parse(raw) {
-    const { no, rest } = splitTicketNo(raw)
-    return { no, reason: rest }
-  },
-  args: z.object({
-    no: ticketNo,
-    reason: z
-      .string()
-      .trim()
-      .min(1, 'repairs.missingReason')
-      .refine((s) => chars(s) <= MAX_NOTE, 'repairs.reasonTooLong'),
-  }),
+  ...ticketWithReason('repairs.missingReason', MAX_NOTE),
   async run(ctx, args) {
     const ticket = await loadTicket(ctx, args.no)
     requireReporterOrCommittee(ctx, ticket, 'reopen')

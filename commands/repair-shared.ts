@@ -20,6 +20,24 @@ export const ticketNo = z.number({ message: 'repairs.missingNo' }).int().positiv
 /** Length in characters as a person counts them (code points, so an emoji is one). */
 export const chars = (s: string) => [...s].length
 
+/** `#<n> <reason>` (驳回, 关闭): the ticket number and a required reason of at most `maxChars` characters. */
+export function ticketWithReason(missingReasonKey: string, maxChars: number) {
+  return {
+    parse(raw: string) {
+      const { no, rest } = splitTicketNo(raw)
+      return { no, reason: rest }
+    },
+    args: z.object({
+      no: ticketNo,
+      reason: z
+        .string()
+        .trim()
+        .min(1, missingReasonKey)
+        .refine((s) => chars(s) <= maxChars, 'repairs.reasonTooLong'),
+    }),
+  }
+}
+
 export function isCommittee(ctx: CompoundContext): boolean {
   return hasRole(ctx.role, 'committee')
 }
