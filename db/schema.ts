@@ -14,6 +14,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core'
+import { sql } from 'drizzle-orm'
 
 const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
   dataType: () => 'bytea',
@@ -27,6 +28,8 @@ export interface CompoundSettings {
   publicPaymentNotice?: boolean
   arrearsRoomsPublic?: boolean
   pollNoticeDays?: number
+  /** a repair cost above this (fen, default 500,000 = ¥5,000) needs the head's approval (docs/LEDGER.md) */
+  costApprovalLimitFen?: string
   disclosure?: { weekly?: string | false; monthly?: string | false; yearly?: string | false }
   [key: string]: unknown
 }
@@ -79,9 +82,12 @@ export const members = pgTable(
     platform: text('platform').notNull(),
     platformUserId: text('platform_user_id').notNull(),
     displayName: text('display_name').notNull(),
+    // the platform's handle where it has one (Telegram @username, stored lowercased without '@'):
+    // a mention resolves by it, never by a display name that anyone can copy
+    username: text('username'),
     createdAt: tstz('created_at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('members_platform_user_uq').on(t.platform, t.platformUserId)],
+  (t) => [uniqueIndex('members_platform_user_uq').on(t.platform, t.platformUserId), index('members_platform_username_idx').on(t.platform, t.username)],
 )
 
 export const householdBindings = pgTable(
@@ -230,6 +236,8 @@ export const feeSchedules = pgTable('fee_schedules', {
   rateFen: fen('rate_fen').notNull(),
   startMonth: text('start_month').notNull(),
   endMonth: text('end_month'),
+  // day of the billed month a charge falls due (1–31, clamped to the month's length); null: the month's last day
+  dueDay: integer('due_day'),
   createdBy: integer('created_by').references(() => members.id),
   createdAt: tstz('created_at').notNull().defaultNow(),
 })
@@ -252,6 +260,8 @@ export const ledgerEntries = pgTable(
     reversesSerial: integer('reverses_serial'),
     // idempotency key for generated charges: fee:<schedule>:<household>:<YYYY-MM>
     billingKey: text('billing_key'),
+    // charges only: when the charge falls due (a household is in arrears only for charges past due); hashed when set
+    dueAt: tstz('due_at'),
     recordedBy: integer('recorded_by').references(() => members.id),
     recordedAt: tstz('recorded_at').notNull().defaultNow(),
     prevHash: text('prev_hash').notNull(),
@@ -338,6 +348,75 @@ export const currentBallots = pgTable(
   (t) => [primaryKey({ columns: [t.pollId, t.voterKey] })],
 )
 
+/**
+ * A poll's electorate frozen at launch: later roster changes (re-import, removal, new bindings) never move an
+ * open poll's denominators or a voter's weight. Append-only (trigger). No foreign key to households: a
+ * household removed from the roster still counts in the polls it was frozen into.
+ */
+export const pollElectorate = pgTable(
+  'poll_electorate',
+  {
+    compoundId: integer('compound_id').notNull().references(() => compounds.id),
+    pollId: integer('poll_id').notNull().references(() => polls.id),
+    // h:<household id> (owner polls) or m:<member id> (resident polls): matches ballots.voter_key
+    voterKey: text('voter_key').notNull(),
+    householdId: integer('household_id'),
+    code: text('code'),
+    areaCentiM2: bigint('area_centi_m2', { mode: 'bigint' }).notNull().default(sql`0`),
+    // the owner persons of this voter (headcount: 最高法 interpretation art. 9), e.g. o:<normalized owner name>
+    ownerKeys: jsonb('owner_keys').$type<string[]>().notNull().default([]),
+  },
+  (t) => [primaryKey({ columns: [t.pollId, t.voterKey] })],
+)
+
+// ---- money workflow ---------------------------------------------------------------------------
+
+/**
+ * A repair cost reported by someone who may not book money (an assignee who is not committee): shown on the
+ * ticket, not in the ledger, until the committee approves it (then booked, ledger_serial set) or rejects it.
+ * Only pending → approved | rejected | withdrawn is allowed (trigger); no DELETE.
+ */
+export const costClaims = pgTable(
+  'cost_claims',
+  {
+    id: serial('id').primaryKey(),
+    compoundId: integer('compound_id').notNull().references(() => compounds.id),
+    ticketId: integer('ticket_id').notNull().references(() => tickets.id),
+    amountFen: fen('amount_fen').notNull(),
+    payee: text('payee'),
+    note: text('note'),
+    claimedBy: integer('claimed_by').notNull().references(() => members.id),
+    claimedAt: tstz('claimed_at').notNull().defaultNow(),
+    status: text('status').$type<'pending' | 'approved' | 'rejected' | 'withdrawn'>().notNull().default('pending'),
+    decidedBy: integer('decided_by').references(() => members.id),
+    decidedAt: tstz('decided_at'),
+    decisionNote: text('decision_note'),
+    ledgerSerial: integer('ledger_serial'),
+  },
+  (t) => [index('cost_claims_ticket_idx').on(t.ticketId), index('cost_claims_compound_status_idx').on(t.compoundId, t.status)],
+)
+
+/**
+ * A write the bot offered and holds until the same person confirms it (a suspected duplicate payment or
+ * expense: `确认重复 <流水号>`; later, plain-language offers). Valid until expires_at; used once.
+ */
+export const confirmations = pgTable(
+  'confirmations',
+  {
+    id: serial('id').primaryKey(),
+    compoundId: integer('compound_id').references(() => compounds.id),
+    memberId: integer('member_id').notNull().references(() => members.id),
+    kind: text('kind').notNull(),
+    // what the confirmation refers to, e.g. the serial of the entry it may duplicate
+    ref: text('ref'),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+    expiresAt: tstz('expires_at').notNull(),
+    usedAt: tstz('used_at'),
+  },
+  (t) => [index('confirmations_member_idx').on(t.memberId, t.kind)],
+)
+
 // ---- disclosure and scheduling --------------------------------------------------------------
 
 /** One disclosure post per compound, chat, period kind and period: recorded before it is sent. */
@@ -350,6 +429,9 @@ export const disclosures = pgTable(
     periodKind: text('period_kind').$type<'week' | 'month' | 'year'>().notNull(),
     period: text('period').notNull(),
     late: boolean('late').notNull().default(false),
+    // the ledger chain head this post published (serial 0 and GENESIS for an empty ledger): 核验 checks it is still in the chain
+    chainSerial: integer('chain_serial'),
+    chainHead: text('chain_head'),
     createdAt: tstz('created_at').notNull().defaultNow(),
   },
   // the scheduler's every-minute check reads the rows of the periods due now (db/disclosure.ts undisclosedPeriods)
