@@ -48,6 +48,8 @@ export interface NewLedgerEntry {
   reversesSerial?: number | null
   /** idempotency key of a generated charge (`fee:<schedule>:<household>:<YYYY-MM>|once`) */
   billingKey?: string | null
+  /** charges only: when the charge falls due (src/domain/billing.ts dueAtFor); hashed when set */
+  dueAt?: Date | null
   recordedBy?: number | null
   /** always ctx.now (or the billing run's `now`), never a column default */
   recordedAt: Date
@@ -160,6 +162,7 @@ export async function appendLedgerEntry(tx: Tx, entry: NewLedgerEntry): Promise<
     reversesSerial: entry.reversesSerial ?? null,
     recordedBy: entry.recordedBy ?? null,
     recordedAt: entry.recordedAt,
+    dueAt: entry.dueAt ?? null,
   }
   const hash = entryHash(prevHash, chained)
   const inserted = await tx
@@ -182,6 +185,9 @@ function validate(entry: NewLedgerEntry): void {
   }
   if ((entry.kind === 'charge' || entry.kind === 'payment') && entry.householdId == null) {
     throw new LedgerError('invalidEntry', `a ${entry.kind} needs a household`)
+  }
+  if (entry.dueAt != null && (entry.kind !== 'charge' || !(entry.dueAt instanceof Date) || Number.isNaN(entry.dueAt.getTime()))) {
+    throw new LedgerError('invalidEntry', 'only a charge has a due date, and it must be a valid Date')
   }
 }
 
@@ -244,6 +250,7 @@ export async function appendLedgerEntries(
       reversesSerial: null,
       recordedBy: e.recordedBy ?? null,
       recordedAt: e.recordedAt,
+      dueAt: e.dueAt ?? null,
     }
     const hash = entryHash(prevHash, chained)
     rows.push({ ...chained, kind: e.kind, billingKey: e.billingKey ?? null, prevHash, hash })

@@ -16,6 +16,11 @@ export interface ChainEntry {
   recordedBy: number | null
   recordedAt: Date
   compoundId: number
+  /**
+   * A charge's due date. Hashed only when set, so entries written before due dates existed (no such key in
+   * their hash) still verify, and a charge's due date cannot be moved later without breaking the chain.
+   */
+  dueAt?: Date | null
 }
 
 export const GENESIS_HASH: string = '0'.repeat(64)
@@ -50,6 +55,9 @@ export function canonicalize(e: ChainEntry): string {
   if (!(e.recordedAt instanceof Date) || Number.isNaN(e.recordedAt.getTime())) {
     throw new RangeError('ledger-chain: recordedAt is not a valid Date')
   }
+  if (e.dueAt != null && (!(e.dueAt instanceof Date) || Number.isNaN(e.dueAt.getTime()))) {
+    throw new RangeError('ledger-chain: dueAt is not a valid Date')
+  }
   const values: Record<(typeof KEYS)[number], string | number | null> = {
     amountFen: e.amountFen.toString(),
     category: e.category,
@@ -66,7 +74,10 @@ export function canonicalize(e: ChainEntry): string {
     ticketId: intOrNull('ticketId', e.ticketId),
   }
   // `?? null` keeps an accidentally undefined field explicit instead of dropping the key.
-  return `{${KEYS.map((k) => `${JSON.stringify(k)}:${JSON.stringify(values[k] ?? null)}`).join(',')}}`
+  const fields = KEYS.map((k) => `${JSON.stringify(k)}:${JSON.stringify(values[k] ?? null)}`)
+  // dueAt, only when set, in its alphabetical place (after counterparty): older entries hash exactly as before
+  if (e.dueAt != null) fields.splice(KEYS.indexOf('counterparty') + 1, 0, `"dueAt":${JSON.stringify(e.dueAt.toISOString())}`)
+  return `{${fields.join(',')}}`
 }
 
 /** sha256 hex over prevHash + '\n' + canonicalize(e) */

@@ -198,3 +198,43 @@ describe('verifyChain', () => {
     )
   })
 })
+
+describe('due dates in the chain (a charge\'s dueAt is hashed only when set)', () => {
+  // an entry written before due dates existed, and its hash as the old writer computed it
+  const old: ChainEntry = {
+    serial: 1,
+    kind: 'charge',
+    householdId: 7,
+    amountFen: 7160n,
+    category: 'fee',
+    counterparty: null,
+    note: '物业费 2026-03',
+    receiptRef: null,
+    ticketId: null,
+    reversesSerial: null,
+    recordedBy: null,
+    recordedAt: new Date('2026-03-01T01:00:00.000Z'),
+    compoundId: 1,
+  }
+  const OLD_HASH = '3cb461dc0fcde0a862841c3fdc31631125a90f6a11f837182864ac2549bc14d2'
+
+  it('an existing chain without due dates still verifies: no dueAt, or a null one, hashes as before', () => {
+    expect(entryHash(GENESIS_HASH, old)).toBe(OLD_HASH)
+    expect(entryHash(GENESIS_HASH, { ...old, dueAt: null })).toBe(OLD_HASH)
+    expect(canonicalize({ ...old, dueAt: null })).not.toContain('dueAt')
+    expect(verifyChain([{ ...old, dueAt: null, prevHash: GENESIS_HASH, hash: OLD_HASH }])).toEqual({ ok: true, count: 1, head: OLD_HASH })
+  })
+
+  it('a set dueAt is hashed (in key order, as ISO UTC): changing it breaks the chain', () => {
+    const due = { ...old, dueAt: new Date('2026-03-31T16:00:00Z') }
+    expect(canonicalize(due)).toContain('"counterparty":null,"dueAt":"2026-03-31T16:00:00.000Z","householdId":7')
+    const chain = link([due, entry(2)])
+    expect(chain[0]!.hash).not.toBe(OLD_HASH)
+    expect(verifyChain(chain)).toMatchObject({ ok: true, count: 2 })
+    // moving the due date later (to hide arrears) is caught at that serial
+    expect(verifyChain([{ ...chain[0]!, dueAt: new Date('2026-04-30T16:00:00Z') }, chain[1]!])).toMatchObject({ ok: false, firstBadSerial: 1 })
+    // and so is dropping it
+    expect(verifyChain([{ ...chain[0]!, dueAt: null }, chain[1]!])).toMatchObject({ ok: false, firstBadSerial: 1 })
+    expect(() => canonicalize({ ...old, dueAt: new Date('nope') })).toThrow(RangeError)
+  })
+})
