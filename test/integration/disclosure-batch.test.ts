@@ -164,17 +164,17 @@ describe('batched disclosure', () => {
       get: (target, prop, receiver) =>
         prop === 'transaction' && failures-- > 0 ? () => Promise.reject(new Error('connection lost')) : Reflect.get(target, prop, receiver),
     })
-    await w.db.db.execute(sql`DELETE FROM outbox WHERE compound_id = ${list[0]!.id}`)
-    await w.db.db.execute(sql`DELETE FROM disclosures WHERE compound_id = ${list[0]!.id}`)
-    const two = await postDisclosures(flaky, items, { now: NOW, render: textOnly, chunkSize: 1 })
+    // the first compound gets another period due: its week 47 is posted, and a disclosure is never deleted
+    const again = [{ ...items[0]!, period: periodFromKey('2026-W46', list[0]!.timeZone)! }, items[1]!, items[2]!]
+    const two = await postDisclosures(flaky, again, { now: NOW, render: textOnly, chunkSize: 1 })
     expect(two).toMatchObject({ compounds: 1, chats: 1, errors: 1 })
     expect(two.items.map((r) => [r.item.compound.id, r.chats, String(r.error ?? '')])).toEqual([
       [list[0]!.id, 0, 'Error: connection lost'],
       [list[1]!.id, 1, ''],
       [list[2]!.id, 0, ''],
     ])
-    expect(await postDisclosures(w.db.db, items, { now: NOW, render: textOnly })).toMatchObject({ compounds: 1, chats: 1, errors: 0 })
-    expect((await w.db.db.select().from(disclosures)).length).toBe(3)
+    expect(await postDisclosures(w.db.db, again, { now: NOW, render: textOnly })).toMatchObject({ compounds: 1, chats: 1, errors: 0 })
+    expect((await w.db.db.select().from(disclosures)).length).toBe(4)
   })
 })
 
