@@ -7,6 +7,14 @@ export interface ImageRef {
   mime?: string
 }
 
+/** A mention the platform reported: by user id, or by handle (username) when that is all it says. */
+export interface Mention {
+  userId?: string
+  username?: string
+  name?: string
+  text: string
+}
+
 export interface IncomingMessage {
   platform: Platform
   /** platform message id: with the chat id, the dedupe key */
@@ -21,12 +29,27 @@ export interface IncomingMessage {
      */
     replyTarget?: string
   }
-  sender: { id: string; name: string; isBot?: boolean }
+  /**
+   * `username`: the platform's handle (Telegram @username, as the platform gives it) — null when the user has
+   * none, absent where the platform has no handles. Names are shown, never trusted: see `mentions`.
+   */
+  sender: { id: string; name: string; isBot?: boolean; username?: string | null }
   /** as typed; the parser normalizes */
   text: string
   mentionsBot: boolean
-  /** the message this one quotes, when the platform tells */
+  /**
+   * The message this one quotes. `sender` is set only when the platform itself states who wrote the quoted
+   * message and that it is from this chat (Telegram reply_to_message, a sandbox line of the same group);
+   * a quote that exists only as text (WeChat's 「name：…」 form) has none: its text may be read, its name is
+   * never an identity.
+   */
   replyTo?: { id: string; text?: string; sender?: { id: string; name: string }; images?: ImageRef[] }
+  /**
+   * People the platform says this message mentions (Telegram `mention` → username, `text_mention` → user id;
+   * WeChat's mention id list; sandbox `mentions`). `text` is how the mention appears in the message (`@alice`),
+   * which is how a command argument is matched to it; `name` is the platform's name for that user, when given.
+   */
+  mentions?: Mention[]
   images: ImageRef[]
   sentAt: Date
   /** the adapter already knows the sender is a chat admin (console `admin`, Telegram anonymous admin) */

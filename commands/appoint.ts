@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { setRole } from '../db/compounds.ts'
 import { defineCommand, reply, UserError } from '../src/pipeline/command.ts'
-import { resolveMember } from '../src/pipeline/members.ts'
+import { memberLabels, resolveMember } from '../src/pipeline/members.ts'
 
 export const ROLE_WORDS: Record<string, 'collector' | 'committee' | 'head'> = {
   委员: 'committee', 委員: 'committee', committee: 'committee',
@@ -15,18 +15,21 @@ export default defineCommand({
   role: 'head',
   parse(raw) {
     const parts = raw.split(/\s+/).filter(Boolean)
-    const role = parts.length > 1 ? parts.pop()!.toLowerCase() : undefined
-    return { member: parts.join(' ') || undefined, role }
+    // the role is the last word; alone, it is the role for the person whose message this one replies to
+    const role = parts.length > 1 || (parts.length === 1 && parts[0]!.toLowerCase() in ROLE_WORDS) ? parts.pop()!.toLowerCase() : undefined
+    return { member: parts.join(' '), role }
   },
   args: z.object({
-    member: z.string({ message: 'common.missingArg' }).min(1),
+    member: z.string(),
     role: z.string({ message: 'appoint.roleInvalid' }).refine((r) => r in ROLE_WORDS, 'appoint.roleInvalid'),
   }),
   async run(ctx, args) {
-    const target = await resolveMember(ctx, args.member)
+    // by mention, reply, 认证 list number, or a display name that only one member has
+    const target = await resolveMember(ctx, args.member, { listNumber: true })
     if (target.id === ctx.member.id) throw new UserError('appoint.self')
     const role = ROLE_WORDS[args.role]!
     await setRole(ctx.tx, { compoundId: ctx.compound.id, memberId: target.id, role, grantedBy: ctx.member.id })
-    return [reply.chat(ctx.t('appoint.done', { name: target.displayName, role: ctx.t(`role.${role}`) }))]
+    const name = (await memberLabels(ctx, [target])).get(target.id)!
+    return [reply.chat(ctx.t('appoint.done', { name, role: ctx.t(`role.${role}`) }))]
   },
 })

@@ -1,11 +1,11 @@
 // 派单 #<n> <@成员或姓名>: give a ticket to a member (who may then report progress and completion)
-// or to a free-text name such as 王师傅 (the committee reports for them). A name written as an
-// @-mention must be a member of the compound; a plain name is a member when one has it, else free text.
+// or to a free-text name such as 王师傅 (the committee reports for them). A platform mention, `@name`,
+// or (with no name) a reply to the person's message must be a member of the compound; a plain name is
+// that member when exactly one has it, refused when several do, and free text when none does.
 import { z } from 'zod'
-import { findCompoundMembers } from '../db/members.ts'
 import { transitionTicket, ticketView } from '../db/tickets.ts'
 import { defineCommand, reply, type Reply, UserError } from '../src/pipeline/command.ts'
-import { resolveMember } from '../src/pipeline/members.ts'
+import { lookupMember, memberLabels, refusal } from '../src/pipeline/members.ts'
 import { chars, loadTicket, requireTransition, short, splitTicketNo, ticketNo, what } from './repair-shared.ts'
 
 export const MAX_ASSIGNEE = 30
@@ -14,18 +14,18 @@ export default defineCommand({
   name: 'assign',
   keywords: { 'zh-CN': ['派单'], 'zh-TW': ['派單'], en: ['assign'] },
   role: 'committee',
-  parse(raw) {
+  parse(raw, message) {
     const { no, rest } = splitTicketNo(raw)
-    return { no, name: rest }
+    return { no, name: rest, reply: message.replyTo?.sender !== undefined }
   },
-  args: z.object({
-    no: ticketNo,
-    name: z
-      .string()
-      .trim()
-      .min(1, 'repairs.missingAssignee')
-      .refine((s) => chars(s) <= MAX_ASSIGNEE, 'repairs.assigneeTooLong'),
-  }),
+  args: z
+    .object({
+      no: ticketNo,
+      name: z.string().trim().refine((s) => chars(s) <= MAX_ASSIGNEE, 'repairs.assigneeTooLong'),
+      reply: z.boolean(),
+    })
+    // no name: the person replied to (only when the platform states who that is)
+    .refine((a) => a.name.length > 0 || a.reply, { message: 'repairs.missingAssignee', path: ['name'] }),
   async run(ctx, args) {
     const { tx, t } = ctx
     const ticket = await loadTicket(ctx, args.no)
@@ -33,17 +33,13 @@ export default defineCommand({
 
     let memberId: number | null = null
     let name = args.name.replace(/^@\s*/, '')
-    if (args.name.startsWith('@')) {
-      const m = await resolveMember(ctx, args.name)
-      memberId = m.id
-      name = m.displayName
-    } else {
-      const found = await findCompoundMembers(tx, ctx.compound.id, ctx.message.platform, name)
-      if (found.length > 1) throw new UserError('common.ambiguousMember', { name })
-      if (found.length === 1) {
-        memberId = found[0]!.id
-        name = found[0]!.displayName
-      }
+    const found = await lookupMember(ctx, args.name)
+    if (found.kind === 'member') {
+      memberId = found.member.id
+      name = (await memberLabels(ctx, [found.member])).get(found.member.id)!
+    } else if (found.kind !== 'none' || found.strict) {
+      // several members with this name, or a mention / @name of nobody known: never a guess, never free text
+      throw refusal(ctx, found)
     }
     const same = memberId !== null ? ticket.assigneeMemberId === memberId : ticket.assigneeMemberId === null && ticket.assigneeName === name
     if (same && ticket.status !== 'reopened') throw new UserError('repairs.assigneeSame', { no: ticket.no, name })

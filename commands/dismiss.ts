@@ -3,18 +3,20 @@ import { z } from 'zod'
 import { removeRole, roleOf } from '../db/compounds.ts'
 import { roles } from '../db/schema.ts'
 import { defineCommand, reply, UserError } from '../src/pipeline/command.ts'
-import { resolveMember } from '../src/pipeline/members.ts'
+import { memberLabels, resolveMember } from '../src/pipeline/members.ts'
 
 export default defineCommand({
   name: 'dismiss',
   keywords: { 'zh-CN': ['免职'], 'zh-TW': ['免職'], en: ['dismiss'] },
   role: 'head',
-  args: z.object({ text: z.string().min(1, 'common.missingArg') }),
+  // empty text: the person whose message this one replies to (resolveMember refuses when there is none)
+  args: z.object({ text: z.string().max(100) }),
   async run(ctx, { text }) {
-    const target = await resolveMember(ctx, text)
+    const target = await resolveMember(ctx, text, { listNumber: true })
+    const name = (await memberLabels(ctx, [target])).get(target.id)!
     if (target.id === ctx.member.id) throw new UserError('appoint.self')
     const role = await roleOf(ctx.tx, ctx.compound.id, target.id)
-    if (!role) throw new UserError('dismiss.noRole', { name: target.displayName })
+    if (!role) throw new UserError('dismiss.noRole', { name })
     if (role === 'head') {
       const [row] = await ctx.tx
         .select({ n: sql<number>`count(*)::int` })
@@ -23,6 +25,6 @@ export default defineCommand({
       if ((row?.n ?? 0) <= 1) throw new UserError('dismiss.lastHead')
     }
     await removeRole(ctx.tx, ctx.compound.id, target.id)
-    return [reply.chat(ctx.t('dismiss.done', { name: target.displayName, role: ctx.t(`role.${role}`) }))]
+    return [reply.chat(ctx.t('dismiss.done', { name, role: ctx.t(`role.${role}`) }))]
   },
 })

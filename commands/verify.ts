@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm'
 import { z } from 'zod'
 import { householdBindings, households, members } from '../db/schema.ts'
 import { type CompoundContext, defineCommand, reply, UserError } from '../src/pipeline/command.ts'
-import { resolveMember } from '../src/pipeline/members.ts'
+import { memberLabels, repliedAuthor, resolveMember } from '../src/pipeline/members.ts'
 
 async function pending(ctx: CompoundContext) {
   return ctx.tx
@@ -22,10 +22,14 @@ export default defineCommand({
   async run(ctx, { text }) {
     const { tx, t } = ctx
     const list = await pending(ctx)
-    if (!text) {
+    // two members whose names read the same are told apart (handle or the end of their id), so the committee
+    // does not verify an impostor who copied a neighbour's name
+    const labels = await memberLabels(ctx, list.map((r) => r.member))
+    const label = (r: (typeof list)[number]) => labels.get(r.member.id) ?? r.member.displayName
+    if (!text && !repliedAuthor(ctx.message)) {
       if (list.length === 0) return [reply.chat(t('verify.none'))]
       const lines = list.map((r) =>
-        t('verify.listItem', { no: r.binding.id, name: r.member.displayName, room: r.household.code, relation: t(`relation.${r.binding.relation}`) }),
+        t('verify.listItem', { no: r.binding.id, name: label(r), room: r.household.code, relation: t(`relation.${r.binding.relation}`) }),
       )
       return [reply.chat([t('verify.listTitle'), ...lines].join('\n'))]
     }
@@ -36,6 +40,7 @@ export default defineCommand({
       targets = list.filter((r) => r.binding.id === Number(byNumber[1]))
       if (targets.length === 0) throw new UserError('verify.notFound', { no: byNumber[1] })
     } else {
+      // a mention, the author of the message replied to, or a name only one member has
       const m = await resolveMember(ctx, text)
       targets = list.filter((r) => r.member.id === m.id)
       if (targets.length === 0) throw new UserError('verify.memberHasNone', { name: m.displayName })
@@ -47,7 +52,7 @@ export default defineCommand({
         .update(householdBindings)
         .set({ status: 'verified', verifiedBy: ctx.member.id, verifiedAt: ctx.now })
         .where(and(eq(householdBindings.compoundId, ctx.compound.id), eq(householdBindings.id, r.binding.id)))
-      out.push(t('verify.done', { name: r.member.displayName, room: r.household.code, relation: t(`relation.${r.binding.relation}`) }))
+      out.push(t('verify.done', { name: label(r), room: r.household.code, relation: t(`relation.${r.binding.relation}`) }))
     }
     return [reply.chat(out.join('\n'))]
   },

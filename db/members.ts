@@ -1,23 +1,65 @@
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, inArray, ne, type SQL, sql } from 'drizzle-orm'
+import { cleanDisplayName } from '../src/domain/display-name.ts'
 import type { Queryable } from './client.ts'
 import { householdBindings, households, members, roles } from './schema.ts'
 
 export type MemberRow = typeof members.$inferSelect
 
-/** The member for a platform identity, created on first sight; the display name follows the platform. */
-export async function upsertMember(q: Queryable, platform: string, platformUserId: string, displayName: string) {
-  // PostgreSQL text cannot hold NUL: a display name carrying one must not fail every message of its sender
-  const name = displayName.replace(/\u0000/g, '').slice(0, 100) || platformUserId
+/**
+ * The member for a platform identity, created on first sight; the display name (cleaned: no bidi overrides,
+ * zero-width or control characters) and the platform handle follow the platform. `username`: a Telegram
+ * @username (any case, with or without '@'), null when the user has none, undefined when the platform has no
+ * such thing (WeChat, console without one) — then the stored one is left alone.
+ */
+export async function upsertMember(
+  q: Queryable,
+  platform: string,
+  platformUserId: string,
+  displayName: string,
+  username?: string | null,
+) {
+  const name = cleanDisplayName(displayName, platformUserId)
+  const handle = username === undefined ? undefined : normalizeUsername(username)
   // every message passes here: read first, and write (a new row version, WAL, a row lock held to the end
-  // of the transaction) only for a new member or a changed name
+  // of the transaction) only for a new member or a changed name or handle
   const known = await findMember(q, platform, platformUserId)
-  if (known && known.displayName === name) return known
+  if (known && known.displayName === name && (handle === undefined || known.username === handle)) return known
+  const set = handle === undefined ? { displayName: name } : { displayName: name, username: handle }
   const [row] = await q
     .insert(members)
-    .values({ platform, platformUserId, displayName: name })
-    .onConflictDoUpdate({ target: [members.platform, members.platformUserId], set: { displayName: name } })
+    .values({ platform, platformUserId, ...set })
+    .onConflictDoUpdate({ target: [members.platform, members.platformUserId], set })
     .returning()
+  if (handle && known?.username !== handle) {
+    // a handle belongs to one account at a time: whoever held it before has given it up (Telegram lets a freed
+    // username be taken), so a mention of it must no longer find them
+    await q
+      .update(members)
+      .set({ username: null })
+      .where(and(eq(members.platform, platform), eq(members.username, handle), ne(members.platformUserId, platformUserId)))
+  }
   return row!
+}
+
+/** `@Alice` → `alice`; empty → null. */
+export function normalizeUsername(username: string | null): string | null {
+  const u = (username ?? '').trim().replace(/^@/, '').toLowerCase()
+  return u || null
+}
+
+/**
+ * The member for a platform identity the platform itself stated (a mention's user id, a quoted message's
+ * author): found, or created with the platform's name. An existing member's name is never changed here —
+ * only their own messages do that — so a mention's text cannot rename anyone.
+ */
+export async function ensureMember(q: Queryable, platform: string, platformUserId: string, displayName: string) {
+  const known = await findMember(q, platform, platformUserId)
+  if (known) return known
+  await q
+    .insert(members)
+    .values({ platform, platformUserId, displayName: cleanDisplayName(displayName, platformUserId) })
+    .onConflictDoNothing()
+  return (await findMember(q, platform, platformUserId))!
 }
 
 export async function findMember(q: Queryable, platform: string, platformUserId: string) {
@@ -69,20 +111,90 @@ export async function membersByIds(q: Queryable, ids: number[]) {
   return q.select().from(members).where(inArray(members.id, ids))
 }
 
+/** A member of a compound as the identity commands see it: who, their handle, and a room to tell namesakes apart. */
+export interface CompoundMember {
+  id: number
+  displayName: string
+  platformUserId: string
+  username: string | null
+  /** a household this member is bound to in the compound (verified first), or null */
+  room: string | null
+}
+
+/** `m` spoke in one of the compound's chats, holds a role there, or has a binding there. */
+const inCompound = (compoundId: number, alias = 'm') => sql`(
+  EXISTS (SELECT 1 FROM inbox i WHERE i.member_id = ${sql.raw(alias)}.id AND i.compound_id = ${compoundId})
+  OR EXISTS (SELECT 1 FROM roles r WHERE r.member_id = ${sql.raw(alias)}.id AND r.compound_id = ${compoundId})
+  OR EXISTS (SELECT 1 FROM household_bindings b WHERE b.member_id = ${sql.raw(alias)}.id AND b.compound_id = ${compoundId}))`
+
 /**
- * Members of a compound by display name (an @-mention) or platform user id: someone who spoke in one of its
- * chats, holds a role, or has a binding there.
+ * The key names are compared by, in SQL: NFKC (full-width = half-width), no spaces, lower case. The typed side
+ * goes through the same lower(): whatever the server's locale does, it does to both.
  */
-export async function findCompoundMembers(q: Queryable, compoundId: number, platform: string, nameOrId: string) {
-  const needle = nameOrId.replace(/^@/, '').trim()
+const nameKeySql = (column: SQL) => sql`lower(replace(normalize(${column}, NFKC), ' ', ''))`
+const typedKey = (name: string) => sql`lower(${cleanDisplayName(name).normalize('NFKC').replace(/\s+/g, '')})`
+
+async function compoundMembersWhere(q: Queryable, compoundId: number, where: SQL): Promise<CompoundMember[]> {
   const res = await q.execute(sql`
-    SELECT m.* FROM members m
-    WHERE m.platform = ${platform}
-      AND (m.display_name = ${needle} OR m.platform_user_id = ${needle})
-      AND (EXISTS (SELECT 1 FROM inbox i WHERE i.member_id = m.id AND i.compound_id = ${compoundId})
-        OR EXISTS (SELECT 1 FROM roles r WHERE r.member_id = m.id AND r.compound_id = ${compoundId})
-        OR EXISTS (SELECT 1 FROM household_bindings b WHERE b.member_id = m.id AND b.compound_id = ${compoundId}))
-    ORDER BY m.id`)
+    SELECT m.id, m.display_name, m.platform_user_id, m.username,
+      (SELECT h.code FROM household_bindings b JOIN households h ON h.id = b.household_id
+        WHERE b.member_id = m.id AND b.compound_id = ${compoundId}
+        ORDER BY (b.status = 'verified') DESC, b.id LIMIT 1) AS room
+    FROM members m
+    WHERE ${where} AND ${inCompound(compoundId)}
+    ORDER BY m.id
+    LIMIT 20`)
   const rows = ((res as { rows?: unknown[] }).rows ?? (res as unknown as unknown[])) as Record<string, unknown>[]
-  return rows.map((r) => ({ id: Number(r.id), displayName: String(r.display_name), platformUserId: String(r.platform_user_id) }))
+  return rows.map((r) => ({
+    id: Number(r.id),
+    displayName: String(r.display_name),
+    platformUserId: String(r.platform_user_id),
+    username: r.username == null ? null : String(r.username),
+    room: r.room == null ? null : String(r.room),
+  }))
+}
+
+/** Members of the compound on `platform` whose display name reads the same as `name` (a typed name, without '@'). */
+export function compoundMembersByName(q: Queryable, compoundId: number, platform: string, name: string) {
+  return compoundMembersWhere(q, compoundId, sql`m.platform = ${platform} AND ${nameKeySql(sql`m.display_name`)} = ${typedKey(name)}`)
+}
+
+/** The member of the compound holding a platform handle (Telegram @username). */
+export function compoundMembersByUsername(q: Queryable, compoundId: number, platform: string, username: string) {
+  return compoundMembersWhere(q, compoundId, sql`m.platform = ${platform} AND m.username = ${normalizeUsername(username)}`)
+}
+
+/** The member of the compound with this platform user id, if they belong to it. */
+export async function compoundMemberByPlatformId(q: Queryable, compoundId: number, platform: string, platformUserId: string) {
+  const [row] = await compoundMembersWhere(q, compoundId, sql`m.platform = ${platform} AND m.platform_user_id = ${platformUserId}`)
+  return row
+}
+
+/** The member behind a binding number of the compound (the 序号 of the 认证 list). */
+export async function compoundMemberByBinding(q: Queryable, compoundId: number, bindingId: number) {
+  const [row] = await compoundMembersWhere(
+    q,
+    compoundId,
+    sql`m.id = (SELECT b.member_id FROM household_bindings b WHERE b.id = ${bindingId} AND b.compound_id = ${compoundId})`,
+  )
+  return row
+}
+
+/**
+ * Which of `memberIds` share their name (as a reader sees it) with another member of the compound, on any
+ * platform: lists show those with something that tells them apart.
+ */
+export async function namesakesIn(q: Queryable, compoundId: number, memberIds: readonly number[]): Promise<Set<number>> {
+  const ids = [...new Set(memberIds)]
+  if (ids.length === 0) return new Set()
+  const res = await q.execute(sql`
+    SELECT a.id FROM members a
+    WHERE a.id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})
+      AND EXISTS (
+        SELECT 1 FROM members m
+        WHERE m.id <> a.id
+          AND ${nameKeySql(sql`m.display_name`)} = ${nameKeySql(sql`a.display_name`)}
+          AND ${inCompound(compoundId)})`)
+  const rows = ((res as { rows?: unknown[] }).rows ?? (res as unknown as unknown[])) as Record<string, unknown>[]
+  return new Set(rows.map((r) => Number(r.id)))
 }

@@ -1,11 +1,12 @@
 // The console sandbox: a terminal group chat (TTY) or a JSON-lines protocol (pipes, --jsonl).
 // JSON lines in:  {"chat":"g1","from":"u1","name":"张三","text":"帮助","id":"m1","admin":true,"private":false,
-//                  "image":"<path>","replyTo":"<id>"}
+//                  "image":"<path>","replyTo":"<id>","username":"alice","mentions":[{"id":"u2"},{"username":"bob"}]}
 // JSON lines out: {"chat":"g1","text":"…"} | {"user":"u1","text":"…"} (+ "image":"<png path>")
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { createInterface } from 'node:readline'
-import type { ChatAdapter, ImageRef, IncomingMessage, MessageHandler, Outgoing, PrivateSendResult } from '../types.ts'
+import { cleanDisplayName } from '../../src/domain/display-name.ts'
+import type { ChatAdapter, ImageRef, IncomingMessage, Mention, MessageHandler, Outgoing, PrivateSendResult } from '../types.ts'
 import { runInteractive } from './interactive.ts'
 
 export const SANDBOX_GROUP = 'g1'
@@ -19,10 +20,14 @@ export interface ConsoleOptions {
   botName: string
   /** interactive speaker at start (the demo head) */
   defaultSpeaker?: string
+  /** interactive mode: where the log lines go instead of the terminal (said in the banner) */
+  logFile?: string
   now?: () => Date
 }
 
 interface Remembered {
+  chatId: string
+  group: boolean
   text: string
   from: string
   name: string
@@ -36,6 +41,7 @@ export class ConsoleAdapter implements ChatAdapter {
   private readonly admins = new Map<string, Set<string>>()
   private readonly seen = new Map<string, Remembered>()
   private readonly names = new Map<string, string>()
+  private readonly usernames = new Map<string, string | null>()
   private readonly out: NodeJS.WritableStream
   private imageCount = 0
   private autoId = 0
@@ -79,7 +85,8 @@ export class ConsoleAdapter implements ChatAdapter {
     }
     const from = o.from
     // a line without "name" keeps the name this sender used before
-    const name = typeof o.name === 'string' && o.name ? o.name : (this.names.get(from) ?? from)
+    const given = typeof o.name === 'string' ? cleanDisplayName(o.name) : ''
+    const name = given || (this.names.get(from) ?? from)
     this.names.set(from, name)
     const isPrivate = o.private === true
     const chatId = isPrivate ? `dm:${from}` : typeof o.chat === 'string' && o.chat ? o.chat : SANDBOX_GROUP
@@ -87,15 +94,20 @@ export class ConsoleAdapter implements ChatAdapter {
     if (!isPrivate && typeof o.admin === 'boolean') this.setAdmin(chatId, from, o.admin)
     const images: ImageRef[] = typeof o.image === 'string' && o.image ? [{ ref: resolve(o.image) }] : []
     const text = typeof o.text === 'string' ? o.text : ''
+    // a line's handle is like a Telegram @username: it sticks to the sender until a line changes it
+    if (typeof o.username === 'string') this.usernames.set(from, o.username.replace(/^@/, '') || null)
+    const username = this.usernames.get(from)
+    const mentions = this.mentionsOf(o.mentions)
     return this.remember({
       platform: 'console',
       id,
       chat: isPrivate ? { id: chatId, kind: 'private' } : { id: chatId, kind: 'group' },
-      sender: { id: from, name },
+      sender: { id: from, name, ...(username !== undefined ? { username } : {}) },
       text,
       mentionsBot: text.includes(`@${this.opts.botName}`),
       images,
-      replyTo: this.quote(typeof o.replyTo === 'string' || typeof o.replyTo === 'number' ? String(o.replyTo) : undefined),
+      ...(mentions.length > 0 ? { mentions } : {}),
+      replyTo: this.quote(typeof o.replyTo === 'string' || typeof o.replyTo === 'number' ? String(o.replyTo) : undefined, chatId, isPrivate),
       sentAt: this.opts.now?.() ?? new Date(),
       senderIsAdmin: !isPrivate && this.isAdminSync(chatId, from),
       botNames: [this.opts.botName],
@@ -113,7 +125,7 @@ export class ConsoleAdapter implements ChatAdapter {
       text,
       mentionsBot: text.includes(`@${this.opts.botName}`),
       images: opts.images ?? [],
-      replyTo: this.quote(opts.replyTo),
+      replyTo: this.quote(opts.replyTo, chatId, opts.private),
       sentAt: this.opts.now?.() ?? new Date(),
       senderIsAdmin: !opts.private && this.isAdminSync(chatId, from),
       botNames: [this.opts.botName],
@@ -121,15 +133,49 @@ export class ConsoleAdapter implements ChatAdapter {
   }
 
   private remember(m: IncomingMessage): IncomingMessage {
-    this.seen.set(m.id, { text: m.text, from: m.sender.id, name: m.sender.name, images: m.images })
+    this.seen.set(this.lineKey(m.chat.id, m.id), {
+      chatId: m.chat.id,
+      group: m.chat.kind === 'group',
+      text: m.text,
+      from: m.sender.id,
+      name: m.sender.name,
+      images: m.images,
+    })
     return m
   }
 
-  private quote(id: string | undefined): IncomingMessage['replyTo'] {
-    if (!id) return undefined
-    const q = this.seen.get(id)
-    if (!q) return { id }
+  private lineKey(chatId: string, id: string): string {
+    return `${chatId}\u0000${id}`
+  }
+
+  /**
+   * `replyTo` quotes an earlier line of the same group chat, as a platform would: a private line, a line of
+   * another chat, or an id never seen is no quote at all (it cannot lend its author or text to this one).
+   */
+  private quote(id: string | undefined, chatId: string, isPrivate: boolean): IncomingMessage['replyTo'] {
+    if (!id || isPrivate) return undefined
+    const q = this.seen.get(this.lineKey(chatId, id))
+    if (!q || !q.group || q.chatId !== chatId) return undefined
     return { id, text: q.text, sender: { id: q.from, name: q.name }, images: q.images }
+  }
+
+  /** `"mentions":[{"id":"u2"},{"username":"alice"}]` (optional `"text"`, default `@<name>`): who the line mentions. */
+  private mentionsOf(raw: unknown): Mention[] {
+    if (!Array.isArray(raw)) return []
+    const out: Mention[] = []
+    for (const m of raw) {
+      if (typeof m !== 'object' || m === null) continue
+      const o = m as Record<string, unknown>
+      const given = typeof o.text === 'string' && o.text ? o.text : undefined
+      if (typeof o.id === 'string' && o.id) {
+        const name = this.names.get(o.id)
+        out.push({ userId: o.id, ...(name ? { name } : {}), text: given ?? `@${name ?? o.id}` })
+      } else if (typeof o.username === 'string' && o.username) {
+        const username = o.username.replace(/^@/, '')
+        out.push({ username, text: given ?? `@${username}` })
+      }
+    }
+    return out
   }
 
   setAdmin(chatId: string, userId: string, admin: boolean): void {

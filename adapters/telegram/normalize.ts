@@ -1,7 +1,8 @@
 // Telegram updates → IncomingMessage. Pure: no API calls, no clock except the one passed in.
 import type { CallbackQuery, Chat, Message, MessageEntity, PhotoSize, User, UserFromGetMe } from 'grammy/types'
 import type { Lang } from '../../src/i18n/index.ts'
-import type { ImageRef, IncomingMessage } from '../types.ts'
+import { cleanDisplayName } from '../../src/domain/display-name.ts'
+import type { ImageRef, IncomingMessage, Mention } from '../types.ts'
 
 /** Group, supergroup or private; channels are not chats the bot serves. */
 export function chatKind(chat: Pick<Chat, 'type'>): 'group' | 'private' | null {
@@ -10,9 +11,9 @@ export function chatKind(chat: Pick<Chat, 'type'>): 'group' | 'private' | null {
   return null
 }
 
+/** First and last name, cleaned of bidi overrides and invisible characters; else the @username, else the id. */
 export function displayName(u: Pick<User, 'first_name' | 'last_name' | 'username' | 'id'>): string {
-  const name = [u.first_name, u.last_name].filter(Boolean).join(' ').trim()
-  return name || (u.username ? `@${u.username}` : String(u.id))
+  return cleanDisplayName([u.first_name, u.last_name].filter(Boolean).join(' '), u.username ? `@${u.username}` : String(u.id))
 }
 
 /** The largest size of a photo (Telegram sends several), or an image sent as a file. */
@@ -37,17 +38,52 @@ export function senderOf(m: Pick<Message, 'from' | 'sender_chat' | 'chat' | 'aut
   if (m.sender_chat) {
     if (m.sender_chat.id === m.chat.id) {
       const title = 'title' in m.chat ? m.chat.title : undefined
-      return { sender: { id: String(m.chat.id), name: m.author_signature ?? title ?? String(m.chat.id) }, anonymousAdmin: true }
+      return { sender: { id: String(m.chat.id), name: cleanDisplayName(m.author_signature ?? title, String(m.chat.id)) }, anonymousAdmin: true }
     }
     const title = 'title' in m.sender_chat ? m.sender_chat.title : undefined
-    return { sender: { id: String(m.sender_chat.id), name: title ?? String(m.sender_chat.id) }, anonymousAdmin: false }
+    return { sender: { id: String(m.sender_chat.id), name: cleanDisplayName(title, String(m.sender_chat.id)) }, anonymousAdmin: false }
   }
-  if (m.from) return { sender: { id: String(m.from.id), name: displayName(m.from), isBot: m.from.is_bot }, anonymousAdmin: false }
+  if (m.from) {
+    return {
+      sender: { id: String(m.from.id), name: displayName(m.from), isBot: m.from.is_bot, username: m.from.username ?? null },
+      anonymousAdmin: false,
+    }
+  }
   return { sender: { id: String(m.chat.id), name: String(m.chat.id) }, anonymousAdmin: false }
 }
 
 function entityText(text: string, e: MessageEntity): string {
   return text.slice(e.offset, e.offset + e.length)
+}
+
+// Telegram's username syntax: a letter, then letters, digits or underscores, 5–32 in all
+const HANDLE = /(?<![A-Za-z0-9_@.])@([A-Za-z][A-Za-z0-9_]{4,31})(?![A-Za-z0-9_])/g
+
+/**
+ * The people a message mentions, as Telegram states them: a `mention` entity is an @username, a `text_mention`
+ * a user id (users without a username). A typed @handle Telegram did not mark (an old client, a forwarded
+ * text) is still a handle, never a display name.
+ */
+export function mentionsOf(m: Pick<Message, 'text' | 'caption' | 'entities' | 'caption_entities'>): Mention[] {
+  const text = m.text ?? m.caption ?? ''
+  const entities = m.entities ?? m.caption_entities ?? []
+  const out: Mention[] = []
+  const covered: Array<[number, number]> = []
+  for (const e of entities) {
+    covered.push([e.offset, e.offset + e.length])
+    if (e.type === 'mention') {
+      const said = entityText(text, e)
+      out.push({ username: said.replace(/^@/, '').toLowerCase(), text: said })
+    } else if (e.type === 'text_mention') {
+      out.push({ userId: String(e.user.id), name: displayName(e.user), text: entityText(text, e) })
+    }
+  }
+  for (const h of text.matchAll(HANDLE)) {
+    const at = h.index
+    if (covered.some(([a, b]) => at >= a && at < b)) continue
+    out.push({ username: h[1]!.toLowerCase(), text: h[0] })
+  }
+  return out
 }
 
 /** `@thisbot` anywhere, a text mention of the bot, or a reply to one of the bot's messages. */
@@ -94,16 +130,21 @@ export function normalizeMessage(m: Message, opts: NormalizeOptions): IncomingMe
     botNames: [opts.me.username],
   }
   if (anonymousAdmin) msg.senderIsAdmin = true
+  const mentions = mentionsOf(m)
+  if (mentions.length > 0) msg.mentions = mentions
   // in a forum topic every message "replies" to the topic's creation; that is no quote
   const r = m.reply_to_message?.forum_topic_created ? undefined : m.reply_to_message
   if (r) {
-    const quoted = senderOf(r)
     const rImages = imagesOf(r)
     const rText = r.text ?? r.caption
+    // reply_to_message is always a message of this chat (a quote from elsewhere is external_reply, not read):
+    // its author is a person of this chat, as Telegram states it — unless it is a bot (this one included) or
+    // a post made as a chat or channel, which is nobody to credit
+    const author = r.from && !r.sender_chat && !r.from.is_bot ? { id: String(r.from.id), name: displayName(r.from) } : undefined
     msg.replyTo = {
       id: String(r.message_id),
       ...(rText !== undefined ? { text: rText } : {}),
-      sender: { id: quoted.sender.id, name: quoted.sender.name },
+      ...(author ? { sender: author } : {}),
       ...(rImages.length > 0 ? { images: rImages } : {}),
     }
   }
@@ -128,7 +169,7 @@ export function normalizeCallback(q: CallbackQuery, me: UserFromGetMe, now: Date
     platform: 'telegram',
     id: `cb:${q.id}`,
     chat: kind === 'group' ? { id: String(chat.id), kind, ...(title ? { title } : {}), ...topic } : { id: String(q.from.id), kind },
-    sender: { id: String(q.from.id), name: displayName(q.from), isBot: q.from.is_bot },
+    sender: { id: String(q.from.id), name: displayName(q.from), isBot: q.from.is_bot, username: q.from.username ?? null },
     text: q.data,
     mentionsBot: true,
     images: [],

@@ -1,10 +1,12 @@
 // wechaty Message → IncomingMessage: room and private text, images saved to the data directory,
-// the leading @mention of the bot stripped, WeChat's 「…」 quote format read as a reply.
+// the leading @mention of the bot stripped, WeChat's 「…」 quote format split off (its text kept, its name
+// never trusted), mentions taken from the puppet's mention id list only.
 import { mkdir, writeFile } from 'node:fs/promises'
 import { extname, resolve } from 'node:path'
 import { types, type Message } from 'wechaty'
 import { log } from '../../src/log.ts'
-import type { ImageRef, IncomingMessage } from '../types.ts'
+import { cleanDisplayName } from '../../src/domain/display-name.ts'
+import type { ImageRef, IncomingMessage, Mention } from '../types.ts'
 
 /** WeChat puts U+2005 (four-per-em space) after an @mention. */
 export const MENTION_SPACE = '\u2005'
@@ -119,6 +121,7 @@ export async function normalizeMessage(msg: Message, ctx: NormalizeContext): Pro
   let text = ''
   let mentionsBot = false
   let replyTo: IncomingMessage['replyTo']
+  let mentions: Mention[] = []
   if (type === types.Message.Image) {
     if (room && ctx.keepImagesFrom && !(await ctx.keepImagesFrom(room.id))) return 'image-unbound'
     const saved = await saveImage(msg, ctx.imageDir)
@@ -128,12 +131,11 @@ export async function normalizeMessage(msg: Message, ctx: NormalizeContext): Pro
     text = msg.text() ?? ''
     const quoted = parseQuote(text)
     if (quoted) {
+      // wechaty 1.x has no quote message type and its payload names no quoted message: this form is text, and
+      // anyone can type it. Its text may still be what the reply is about; the name in it is never an identity
+      // (no replyTo.sender), so nothing is credited to that person.
       text = quoted.text
       replyTo = { id: '', text: quoted.quote.text }
-      if (quoted.quote.name) {
-        const member = room ? await room.member(quoted.quote.name).catch(() => undefined) : undefined
-        replyTo.sender = { id: member?.id ?? '', name: quoted.quote.name }
-      }
     }
     if (room) mentionsBot = await msg.mentionSelf().catch(() => false)
     const stripped = stripLeadingMention(text, [...botNames, ...(ctx.extraNames ?? [])])
@@ -143,20 +145,42 @@ export async function normalizeMessage(msg: Message, ctx: NormalizeContext): Pro
       mentionsBot = true
     }
     if (!text.trim() && !mentionsBot) return 'empty'
+    if (room) mentions = await mentionsOf(msg, room, text)
   }
 
   return {
     platform: 'wechat',
     id: msg.id,
     chat: room ? { id: room.id, kind: 'group', ...(title ? { title } : {}) } : { id: talker.id, kind: 'private' },
-    sender: { id: talker.id, name: senderName || talker.id },
+    sender: { id: talker.id, name: cleanDisplayName(senderName, talker.id) },
     text,
     mentionsBot,
     ...(replyTo ? { replyTo } : {}),
+    ...(mentions.length > 0 ? { mentions } : {}),
     images,
     sentAt: safeDate(msg),
     botNames,
   }
+}
+
+/**
+ * The people a room message mentions, from the puppet's mention id list only: wechaty's mentionList() falls
+ * back to matching `@name` text against member names when the puppet gives no list, which anyone can fake.
+ * `text` is the `@name` as it appears in the message (room alias or WeChat name), to match a command's argument.
+ */
+async function mentionsOf(msg: Message, room: NonNullable<ReturnType<Message['room']>>, text: string): Promise<Mention[]> {
+  const ids = msg.payload && 'mentionIdList' in msg.payload && Array.isArray(msg.payload.mentionIdList) ? msg.payload.mentionIdList : []
+  const self = msg.wechaty.isLoggedIn ? msg.wechaty.currentUser.id : undefined
+  const out: Mention[] = []
+  for (const id of ids) {
+    if (!id || id === self) continue
+    const contact = await msg.wechaty.Contact.find({ id }).catch(() => undefined)
+    const alias = contact ? await room.alias(contact).catch(() => undefined) : undefined
+    const names = [alias, contact?.name()].filter((n): n is string => !!n)
+    const said = names.find((n) => text.includes(`@${n}`)) ?? names[0]
+    out.push({ userId: id, ...(names[0] ? { name: cleanDisplayName(names[0], id) } : {}), text: `@${said ?? id}` })
+  }
+  return out
 }
 
 function safeDate(msg: Message): Date {

@@ -73,7 +73,8 @@ describe('normalizeCallback and /start', () => {
       platform: 'telegram',
       id: 'cb:4382719038127364512',
       chat: { id: String(GROUP.id), kind: 'group', title: GROUP.title },
-      sender: { id: String(ZHANG.id), name: '张 三', isBot: false },
+      // the presser's @handle, as Telegram gives it (members.username follows it)
+      sender: { id: String(ZHANG.id), name: '张 三', isBot: false, username: 'zhangsan_3201' },
       text: '/bind 3-2-201 业主',
       mentionsBot: true,
       images: [],
