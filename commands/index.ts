@@ -6,6 +6,7 @@ import done from './done.ts'
 import myrepairs from './myrepairs.ts'
 import progress from './progress.ts'
 import reject from './reject.ts'
+import removeHousehold from './remove-household.ts'
 import reopen from './reopen.ts'
 import repair from './repair.ts'
 import repairCategory from './repair-category.ts'
@@ -53,6 +54,7 @@ export const commands: AnyCommand[] = [
   vote,
   results,
   closepoll,
+  removeHousehold,
   feerule,
   fee,
   pay,

@@ -1,11 +1,13 @@
 // 发起投票 / 發起投票 / poll: a committee member opens a poll; the launch post goes to every chat of the
 // compound with the options numbered, the rule in plain words, the deadline in the compound's time zone,
 // how to vote, and (Telegram) one button per option. Syntax and defaults: src/domain/poll-syntax.ts.
+// The electorate is frozen in the same transaction (poll_electorate): the roster's households, areas and
+// owner persons as they are now, or the residents verified now (docs/POLLS.md). Without any, no poll.
 import { z } from 'zod'
 import { createPoll } from '../db/polls.ts'
 import { launchButtons, launchText } from '../src/domain/poll-render.ts'
 import { parseLaunch } from '../src/domain/poll-syntax.ts'
-import { noticeDaysOf, pollView } from '../src/ops/polls.ts'
+import { electorateAtLaunch, freezeElectorate, noticeDaysOf, pollView } from '../src/ops/polls.ts'
 import { defineCommand, type Reply, reply, UserError } from '../src/pipeline/command.ts'
 
 export { DEFAULT_NOTICE_DAYS } from '../src/ops/polls.ts'
@@ -27,6 +29,8 @@ export default defineCommand({
     })
     if (!res.ok) throw new UserError(res.key, res.params, true)
     const spec = res.spec
+    const voters = await electorateAtLaunch(ctx.tx, compound.id, spec.electorate)
+    if (voters.length === 0) throw new UserError(spec.electorate === 'residents' ? 'poll.noResidents' : 'poll.noRoster')
     const poll = await createPoll(ctx.tx, {
       compoundId: compound.id,
       title: spec.title,
@@ -40,6 +44,7 @@ export default defineCommand({
       createdBy: ctx.member.id,
       createdAt: ctx.now,
     })
+    await freezeElectorate(ctx.tx, poll, voters)
     const post: Reply = {
       to: 'compound',
       text: launchText(t, pollView(poll), compound.timeZone, { urgent: spec.urgent, noticeDays }),

@@ -6,12 +6,15 @@
 //   one ballot per household they own, all with the same choice (their areas add up; tally counts
 //   them as one head). Two members of one household share its one vote: the later cast replaces the
 //   earlier, and both casts are kept in `ballots`. Tenants and family members are refused with why.
-// - residents polls: any member of the compound, one vote per person.
+//   Only households of the electorate frozen at launch vote: one added to the roster later is refused.
+// - residents polls: the members verified at launch, one vote per person; anyone else is refused with why.
+// Polls launched before electorates were frozen (no poll_electorate rows) keep the old rule: any eligible
+// member votes.
 // Replies go privately; the group sees only 已收到 3-2-201 的投票 (secret polls: not even the room), never
 // the choice. A secret poll's private confirmation does not repeat the choice either. A vote cast with a
 // launch post's button also updates that post with the counts so far (no voter list).
 import { z } from 'zod'
-import { castBallot, findPoll, openPollsOf } from '../db/polls.ts'
+import { castBallot, electorateMembership, findPoll, openPollsOf } from '../db/polls.ts'
 import { formatDeadline, launchButtons, liveLaunchText } from '../src/domain/poll-render.ts'
 import { parseVote, resolveChoice } from '../src/domain/poll-syntax.ts'
 import { noticeDaysOf, pollView, shortNotice, tallyPoll } from '../src/ops/polls.ts'
@@ -60,6 +63,18 @@ export default defineCommand({
     } else {
       voters = [{ key: `m:${ctx.member.id}`, householdId: null, label: ctx.member.displayName }]
     }
+    // the electorate frozen at launch decides who votes (and with what weight: see tallyPoll)
+    const outside: string[] = []
+    const membership = await electorateMembership(tx, compound.id, poll.id, voters.map((v) => v.key))
+    if (membership.frozen) {
+      const inside = voters.filter((v) => membership.members.has(v.key))
+      outside.push(...voters.filter((v) => !membership.members.has(v.key)).map((v) => v.label))
+      if (inside.length === 0) {
+        if (poll.electorate === 'residents') throw new UserError('vote.residentNotInElectorate', { no })
+        throw new UserError('vote.notInElectorate', { no, rooms: outside.join('、') })
+      }
+      voters = inside
+    }
 
     let changed = false
     let replacedOther = false
@@ -89,6 +104,7 @@ export default defineCommand({
           }),
         ]
     if (replacedOther) lines.push(t('vote.replacedOther'))
+    if (outside.length > 0) lines.push(t('vote.partlyOutside', { no, rooms: outside.join('、') }))
     const ack = poll.secret
       ? t('vote.ackSecret', { no })
       : poll.electorate === 'owners'

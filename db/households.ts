@@ -2,8 +2,8 @@ import { and, eq, sql } from 'drizzle-orm'
 import { ownerNameParts } from '../src/domain/group-privacy.ts'
 import type { HouseholdRef, RoomResolution } from '../src/domain/rooms.ts'
 import { canonicalCode, parseRoom, resolveRoom } from '../src/domain/rooms.ts'
-import type { Queryable } from './client.ts'
-import { households } from './schema.ts'
+import type { Queryable, Tx } from './client.ts'
+import { ballots, householdBindings, households, ledgerEntries, tickets } from './schema.ts'
 
 export type HouseholdRow = typeof households.$inferSelect
 
@@ -79,4 +79,44 @@ export async function ownerNamesOf(q: Queryable, compoundId: number): Promise<st
   if (ownerNameCache.size >= OWNER_NAME_CACHE_MAX) ownerNameCache.delete(ownerNameCache.keys().next().value!)
   ownerNameCache.set(key, { version, names })
   return names
+}
+
+/** A household by its exact canonical code, locked until the transaction ends (a removal holds it). */
+export async function lockHouseholdByCode(tx: Tx, compoundId: number, code: string): Promise<HouseholdRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(households)
+    .where(and(eq(households.compoundId, compoundId), eq(households.code, code)))
+    .limit(1)
+    .for('update')
+  return row
+}
+
+export interface HouseholdReferences {
+  ballots: number
+  ledger: number
+  tickets: number
+}
+
+/** What still refers to a household and keeps it in the roster: ballots, ledger entries, repair tickets (one statement). */
+export async function householdReferences(q: Queryable, compoundId: number, householdId: number): Promise<HouseholdReferences> {
+  const [row] = await q
+    .select({
+      ballots: sql<number>`(select count(*)::int from ${ballots} where ${and(eq(ballots.compoundId, compoundId), eq(ballots.householdId, householdId))})`,
+      ledger: sql<number>`(select count(*)::int from ${ledgerEntries} where ${and(eq(ledgerEntries.compoundId, compoundId), eq(ledgerEntries.householdId, householdId))})`,
+      tickets: sql<number>`(select count(*)::int from ${tickets} where ${and(eq(tickets.compoundId, compoundId), eq(tickets.householdId, householdId))})`,
+    })
+    .from(households)
+    .where(eq(households.id, householdId))
+  return { ballots: Number(row?.ballots ?? 0), ledger: Number(row?.ledger ?? 0), tickets: Number(row?.tickets ?? 0) }
+}
+
+/** Delete a household and its bindings (pending or verified); the number of bindings removed. */
+export async function deleteHousehold(tx: Tx, compoundId: number, householdId: number): Promise<number> {
+  const gone = await tx
+    .delete(householdBindings)
+    .where(and(eq(householdBindings.compoundId, compoundId), eq(householdBindings.householdId, householdId)))
+    .returning({ id: householdBindings.id })
+  await tx.delete(households).where(and(eq(households.compoundId, compoundId), eq(households.id, householdId)))
+  return gone.length
 }

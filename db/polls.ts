@@ -3,7 +3,7 @@
 // key (poll_id, voter_key) is the database's guarantee of one counted vote per household or person.
 import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, sql } from 'drizzle-orm'
 import type { Queryable, Tx } from './client.ts'
-import { ballots, compounds, currentBallots, householdBindings, households, members, polls, roles } from './schema.ts'
+import { ballots, compounds, currentBallots, householdBindings, households, members, pollElectorate, polls, roles } from './schema.ts'
 
 export type PollRow = typeof polls.$inferSelect
 export type NewPoll = Omit<typeof polls.$inferInsert, 'id' | 'no'>
@@ -204,6 +204,65 @@ export async function ownerRoster(q: Queryable, compoundId: number): Promise<Ros
   const byHousehold = new Map<number, number[]>()
   for (const o of owners) byHousehold.set(o.householdId, [...(byHousehold.get(o.householdId) ?? []), o.memberId])
   return rows.map((r) => ({ ...r, ownerMemberIds: byHousehold.get(r.id) ?? [] }))
+}
+
+export type ElectorateRow = typeof pollElectorate.$inferSelect
+
+/** Rows per INSERT when an electorate is frozen (a roster of thousands is a few statements). */
+const ELECTORATE_CHUNK = 1000
+
+/** Freeze a poll's electorate (append-only: a trigger refuses UPDATE, DELETE and TRUNCATE). */
+export async function insertElectorate(tx: Tx, rows: ElectorateRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += ELECTORATE_CHUNK) await tx.insert(pollElectorate).values(rows.slice(i, i + ELECTORATE_CHUNK))
+}
+
+/** A poll's frozen electorate, households by id (owner polls) or members by id (residents polls); [] for polls launched before it existed. */
+export async function electorateOf(q: Queryable, compoundId: number, pollId: number): Promise<ElectorateRow[]> {
+  return q
+    .select()
+    .from(pollElectorate)
+    .where(and(eq(pollElectorate.compoundId, compoundId), eq(pollElectorate.pollId, pollId)))
+    .orderBy(asc(pollElectorate.householdId), asc(pollElectorate.voterKey))
+}
+
+/**
+ * Which of `keys` are in a poll's frozen electorate, in one statement: `frozen` false for a poll launched
+ * before electorates were frozen (no rows: anyone eligible today votes, as then).
+ */
+export async function electorateMembership(
+  q: Queryable,
+  compoundId: number,
+  pollId: number,
+  keys: string[],
+): Promise<{ frozen: boolean; members: Set<string> }> {
+  const of = and(eq(pollElectorate.compoundId, compoundId), eq(pollElectorate.pollId, pollId))
+  const [row] = await q
+    .select({
+      frozen: sql<boolean>`exists (select 1 from ${pollElectorate} where ${of})`,
+      members: sql<string[] | null>`(select array_agg(${pollElectorate.voterKey}) from ${pollElectorate} where ${and(of, keys.length > 0 ? inArray(pollElectorate.voterKey, keys) : sql`false`)})`,
+    })
+    .from(polls)
+    .where(eq(polls.id, pollId))
+  return { frozen: Boolean(row?.frozen), members: new Set(row?.members ?? []) }
+}
+
+/** The roster as an owner poll freezes it: every household with its area and owner name. */
+export async function rosterAtLaunch(q: Queryable, compoundId: number) {
+  return q
+    .select({ id: households.id, code: households.code, areaCentiM2: households.areaCentiM2, ownerName: households.ownerName })
+    .from(households)
+    .where(eq(households.compoundId, compoundId))
+    .orderBy(asc(households.id))
+}
+
+/** Members with at least one verified binding (any relation): the electorate of a residents poll. */
+export async function verifiedResidents(q: Queryable, compoundId: number): Promise<number[]> {
+  const rows = await q
+    .selectDistinct({ memberId: householdBindings.memberId })
+    .from(householdBindings)
+    .where(and(eq(householdBindings.compoundId, compoundId), eq(householdBindings.status, 'verified')))
+    .orderBy(asc(householdBindings.memberId))
+  return rows.map((r) => r.memberId)
 }
 
 export async function memberNames(q: Queryable, ids: number[]): Promise<Map<number, string>> {

@@ -1,11 +1,13 @@
-// Operator commands: migrate, compound create, roster import, chat link/list, role grant.
+// Operator commands: migrate, compound create, roster import/remove, chat link/list, role grant.
 import { readFileSync } from 'node:fs'
 import { eq } from 'drizzle-orm'
 import { createCompound, findCompoundByName, linkChat, setRole } from '../../db/compounds.ts'
 import { findMember, upsertMember } from '../../db/members.ts'
 import { chats, compounds } from '../../db/schema.ts'
 import { isLang } from '../i18n/index.ts'
-import { importRoster, parseRoster, RosterError } from '../ops/roster.ts'
+import { canonicalCode, parseRoom } from '../domain/rooms.ts'
+import { formatArea } from '../domain/tally.ts'
+import { importRoster, parseRoster, removeHousehold, RosterError } from '../ops/roster.ts'
 import { args, type CliCommand, print, requireCompound, UsageError, withDatabase } from './common.ts'
 
 const PLATFORMS = ['console', 'telegram', 'wechat']
@@ -75,6 +77,32 @@ export const rosterImport: CliCommand = {
       const r = await importRoster(db.db, c.id, rows)
       print(`imported ${rows.length} households into "${c.name}": ${r.inserted} new, ${r.updated} updated`)
       return 0
+    })
+  },
+}
+
+export const rosterRemove: CliCommand = {
+  name: 'roster remove',
+  usage: 'linli roster remove <room> --compound <name>   (refused while a ballot, ledger entry or repair ticket refers to it; its bindings go with it)',
+  async run(argv, config) {
+    const { values, positionals } = args(argv, { compound: { type: 'string' } }, 1)
+    const address = parseRoom(positionals[0]!)
+    if (!address) throw new UsageError(`not a room: ${positionals[0]} (write it like 3-2-201)`)
+    const code = canonicalCode(address)
+    return withDatabase(config, async (db) => {
+      const c = await requireCompound(db, values.compound)
+      const res = await db.db.transaction((tx) => removeHousehold(tx, c.id, code))
+      if (res.ok) {
+        print(`removed ${res.household.code} (${formatArea(res.household.areaCentiM2)} m²) from "${c.name}" with ${res.bindings} binding(s); open polls keep it in their electorate`)
+        return 0
+      }
+      if (res.reason === 'unknown') {
+        process.stderr.write(`no room ${code} in the roster of "${c.name}"\n`)
+        return 1
+      }
+      const { ballots, ledger, tickets } = res.refs
+      process.stderr.write(`${code} not removed: referenced by ${ballots} ballot(s), ${ledger} ledger entry(ies), ${tickets} repair ticket(s)\n`)
+      return 1
     })
   },
 }

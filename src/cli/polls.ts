@@ -28,7 +28,7 @@ export const pollsRemind: CliCommand = {
       const sent = await remindOpenPolls(db, now)
       if (sent.length === 0) print('no open poll needs a reminder')
       for (const r of sent) {
-        const what = r.electorate === 'owners' ? `${r.count} households not voted` : `${r.count} people voted`
+        const what = r.electorate === 'owners' ? `${r.count} households not voted` : r.countsVoted ? `${r.count} people voted` : `${r.count} people not voted`
         print(`poll #${r.no} "${r.title}" of "${r.compoundName}": ${what}; ${r.rows === 0 ? 'already reminded today' : `${r.rows} messages queued`}`)
       }
       return 0

@@ -2,7 +2,10 @@
 // result snapshot stored when a poll closes. Pure: a translator in, strings out.
 //
 // Secret polls: nothing rendered here names a voter (no room, no name), and nothing anywhere links a
-// voter to a choice. Open polls list who voted (room codes; masked names for person electorates), never
+// voter to a choice. While a secret poll is open no per-option figure and no leading outcome is shown
+// anywhere (結果, the Telegram live tally): per-option households and areas, watched as votes come in, tell
+// who voted how. Only participation is shown until it closes; then the per-option totals.
+// Open (non-secret) polls list who voted (room codes; masked names for person electorates), never
 // per-voter choices.
 import type { Button } from '../../adapters/types.ts'
 import type { Translator } from '../i18n/index.ts'
@@ -29,6 +32,11 @@ export interface PollSnapshot {
   voted: string[] | null
   /** every cast, replaced ones included */
   casts: number
+  /**
+   * The electorate counted: 'frozen' at launch (poll_electorate), 'live' (the roster when counted; polls launched
+   * before electorates were frozen). Absent in snapshots stored before it existed.
+   */
+  roster?: 'frozen' | 'live'
 }
 
 const VOTED_LIST_MAX = 120
@@ -95,8 +103,13 @@ export function resultsText(t: Translator, poll: PollView, snap: PollSnapshot, t
       : t('poll.results.statusOpen', { deadline: formatDeadline(poll.deadline, timeZone) }),
   )
   lines.push(t(`poll.rule.${poll.rule}`))
+  const roster = rosterLine(t, poll, snap)
+  if (roster) lines.push(roster)
   const legal = poll.rule !== 'simple'
-  lines.push(...optionLines(t, poll, r))
+  // a secret poll shows participation only until it closes
+  const hidden = secretWhileOpen(poll)
+  if (!hidden) lines.push(...optionLines(t, poll, r))
+  lines.push(votedLine(t, poll, snap))
   const mark = (ok: boolean) => t(ok ? 'poll.mark.met' : 'poll.mark.notMet')
   if (legal) {
     const twoThirds = { num: 2n, den: 3n }
@@ -119,7 +132,7 @@ export function resultsText(t: Translator, poll: PollView, snap: PollSnapshot, t
     const missing = missingLine(t, r)
     if (missing) lines.push(missing)
     const a = r.approval
-    if (a && r.participatingVoters > 0) {
+    if (a && r.participatingVoters > 0 && !hidden) {
       const major = poll.rule === 'major'
       const f = a.requiredArea
       const need = (whole: bigint) => (major ? needAtLeast(whole, f) : needMore(whole, f))
@@ -144,9 +157,12 @@ export function resultsText(t: Translator, poll: PollView, snap: PollSnapshot, t
       )
     }
   }
-  lines.push(outcomeText(t, poll, r))
-  if (poll.secret) lines.push(t('poll.results.secret'))
-  else if (snap.voted && snap.voted.length > 0) {
+  // open and secret: one note says what is withheld; closed and secret: that voters and choices stay unnamed
+  if (hidden) lines.push(t('poll.results.secretOpen'))
+  else lines.push(outcomeText(t, poll, r))
+  if (poll.secret) {
+    if (!hidden) lines.push(t('poll.results.secret'))
+  } else if (snap.voted && snap.voted.length > 0) {
     const shown = snap.voted.slice(0, VOTED_LIST_MAX)
     const more = snap.voted.length - shown.length
     lines.push(t('poll.results.voted', { list: shown.join('、') + (more > 0 ? t('poll.results.votedMore', { n: more }) : '') }))
@@ -155,37 +171,62 @@ export function resultsText(t: Translator, poll: PollView, snap: PollSnapshot, t
   return lines.join('\n')
 }
 
-/** Per option households (or persons) and area, then how many have voted. */
+/** An open secret poll: per-option figures and the leading outcome are withheld until it closes. */
+export function secretWhileOpen(poll: Pick<PollView, 'secret' | 'status'>): boolean {
+  return poll.secret && poll.status !== 'closed'
+}
+
+/** Which roster the tally used: "按发起时名册：40 户 / 3210.50 m²，业主 38 人". */
+function rosterLine(t: Translator, poll: PollView, snap: PollSnapshot): string | null {
+  const r = snap.tally
+  if (poll.electorate === 'residents') return snap.roster === 'frozen' ? t('poll.results.rosterFrozenResidents', { persons: r.totalVoters }) : null
+  if (!snap.roster) return null
+  return t(snap.roster === 'frozen' ? 'poll.results.rosterFrozen' : 'poll.results.rosterLive', {
+    households: r.totalVoters,
+    area: formatArea(r.totalAreaCentiM2),
+    owners: r.totalHeadcount,
+  })
+}
+
+/** How many have voted: households of the roster, or persons (of the frozen list, when there is one). */
+function votedLine(t: Translator, poll: PollView, snap: PollSnapshot): string {
+  const r = snap.tally
+  if (poll.electorate !== 'residents') return t('poll.results.votedHouseholds', { households: r.participatingVoters, total: r.totalVoters })
+  return snap.roster === 'frozen'
+    ? t('poll.results.votedPersonsOf', { persons: r.participatingVoters, total: r.totalVoters })
+    : t('poll.results.votedPersons', { persons: r.participatingVoters })
+}
+
+/** Per option households (or persons) and area. */
 function optionLines(t: Translator, poll: PollView, r: TallyResult): string[] {
   const persons = poll.electorate === 'residents'
   const legal = poll.rule !== 'simple'
-  const lines = r.options.map((o) => {
+  return r.options.map((o) => {
     const option = poll.options[o.option] ?? String(o.option + 1)
     const n = o.option + 1
     if (persons) return t('poll.results.optionPersons', { n, option, persons: o.voters })
     if (legal) return t('poll.results.optionOwners', { n, option, households: o.voters, area: formatArea(o.areaCentiM2), owners: o.headcount })
     return t('poll.results.optionHouseholds', { n, option, households: o.voters, area: formatArea(o.areaCentiM2) })
   })
-  lines.push(
-    persons
-      ? t('poll.results.votedPersons', { persons: r.participatingVoters })
-      : t('poll.results.votedHouseholds', { households: r.participatingVoters, total: r.totalVoters }),
-  )
-  return lines
 }
 
-/** 还差 12 户 / 340.5 m² — what participation still lacks (ordinary and major polls); null once it is met. */
+/**
+ * 还差 12 户 / 340.5 m²，业主 9 人 — what participation still lacks (ordinary and major polls); null once it is
+ * met. Persons (人) and households (户) are different counts: the persons missing are exact, the households an
+ * estimate of how many more would have to vote (docs/POLLS.md).
+ */
 function missingLine(t: Translator, r: TallyResult): string | null {
   const p = r.participation
   if (p.met) return null
-  return p.missingAreaCentiM2 > 0n
-    ? t('poll.results.missing', { households: p.missingVoters, area: formatArea(p.missingAreaCentiM2) })
-    : t('poll.results.missingOwners', { households: p.missingVoters, owners: p.missingHeadcount })
+  const params = { households: p.missingVoters, area: formatArea(p.missingAreaCentiM2), owners: p.missingHeadcount }
+  if (p.missingAreaCentiM2 > 0n) return t(p.missingHeadcount > 0 ? 'poll.results.missingBoth' : 'poll.results.missing', params)
+  return t('poll.results.missingOwners', params)
 }
 
 /**
  * The launch post with the tally so far under it: what a Telegram launch message is edited to after a
- * button vote. Counts only (no voter list, even for open polls): the full picture is `结果`.
+ * button vote. Counts only (no voter list, even for open polls): the full picture is `结果`. A secret poll
+ * shows participation only (an edit right after a press would otherwise tell which option that voter took).
  */
 export function liveLaunchText(
   t: Translator,
@@ -196,10 +237,12 @@ export function liveLaunchText(
 ): string {
   const r = snap.tally
   const lines = [launchText(t, poll, timeZone, opts), '', t('poll.live.header', { at: formatLocal(opts.asOf, timeZone) })]
-  lines.push(...optionLines(t, poll, r))
+  const hidden = secretWhileOpen(poll)
+  if (!hidden) lines.push(...optionLines(t, poll, r))
+  lines.push(votedLine(t, poll, snap))
   const missing = poll.rule === 'simple' ? null : missingLine(t, r)
   if (missing) lines.push(missing)
-  lines.push(outcomeText(t, poll, r))
+  lines.push(hidden ? t('poll.results.secretOpen') : outcomeText(t, poll, r))
   return lines.join('\n')
 }
 
@@ -249,7 +292,7 @@ const frac = (f: { num: unknown; den: unknown }): Fraction => ({ num: big(f.num)
 /** Read a stored snapshot back; null when there is none or it is not one. */
 export function snapshotFromJson(json: unknown): PollSnapshot | null {
   if (!json || typeof json !== 'object') return null
-  const o = json as { tally?: Record<string, unknown>; voted?: unknown; casts?: unknown }
+  const o = json as { tally?: Record<string, unknown>; voted?: unknown; casts?: unknown; roster?: unknown }
   const r = o.tally as (TallyResult & Record<string, unknown>) | undefined
   if (!r || !Array.isArray(r.options)) return null
   try {
@@ -269,11 +312,13 @@ export function snapshotFromJson(json: unknown): PollSnapshot | null {
         : undefined,
     }
     if (!tally.approval) delete tally.approval
-    return {
+    const snap: PollSnapshot = {
       tally,
       voted: Array.isArray(o.voted) ? o.voted.map(String) : null,
       casts: typeof o.casts === 'number' ? o.casts : 0,
     }
+    if (o.roster === 'frozen' || o.roster === 'live') snap.roster = o.roster
+    return snap
   } catch {
     return null
   }

@@ -3,12 +3,14 @@
 // reminders.
 //
 // Counting (民法典 第二百七十八条; 最高法 建筑物区分所有权解释 第八条、第九条; see src/domain/tally.ts):
-// - Owner polls: the electorate is the compound's whole roster. Each household is a voter (`h:<id>`)
-//   with its registered exclusive area; its owners are the members holding a VERIFIED owner binding.
-//   Households sharing an owner form one head (owner unit); a household with no verified owner counts
-//   as its own head (ownerKeys []), so the total headcount never shrinks because owners are unbound.
-// - Residents polls (simple only): every member who voted is one voter (`m:<id>`); there is no roster
-//   of persons, so no participation threshold applies.
+// - The electorate is frozen at launch (poll_electorate, append-only): later roster re-imports, removals
+//   and bindings never move an open poll's denominators or a voter's weight (docs/POLLS.md).
+// - Owner polls: one voter per household of the roster at launch (`h:<id>`) with its area then; its owner
+//   persons come from the roster's owner names (src/domain/electorate.ts), so the headcount counts owners
+//   who never bound and counts an owner of several flats once. Households sharing an owner form one head.
+// - Residents polls (simple only): the members with a verified binding at launch (`m:<id>`), one each.
+// - Polls launched before electorates were frozen (no rows) keep the live count they had: the roster when
+//   counted, owners from verified owner bindings; residents polls count whoever voted.
 // - Only current ballots count (one per household or person); every cast stays in `ballots`.
 import type { Database, Db, Tx } from '../../db/client.ts'
 import type { CompoundRow } from '../../db/compounds.ts'
@@ -18,13 +20,19 @@ import {
   compoundOf,
   currentBallotsOf,
   duePolls,
+  type ElectorateRow,
+  electorateOf,
   findPollById,
+  insertElectorate,
   markClosed,
   memberNames,
   ownerRoster,
   type PollRow,
+  rosterAtLaunch,
   runningPolls,
+  verifiedResidents,
 } from '../../db/polls.ts'
+import { ownerKeysOf } from '../domain/electorate.ts'
 import {
   APPROVE_OPTION,
   formatDeadline,
@@ -75,20 +83,71 @@ export function compoundTranslator(c: Pick<CompoundRow, 'language'>): Translator
   return translator(isLang(c.language) ? c.language : 'zh-CN')
 }
 
+export type FrozenVoter = Omit<ElectorateRow, 'pollId'>
+
+/**
+ * The electorate a poll launched now freezes: every household of the roster with its area and owner persons
+ * (owner polls), or every member with a verified binding (residents polls). Empty when there is none: the
+ * launch is refused then, so a poll without rows is always one launched before electorates were frozen.
+ */
+export async function electorateAtLaunch(q: Queryable, compoundId: number, electorate: PollRow['electorate']): Promise<FrozenVoter[]> {
+  if (electorate === 'residents') {
+    return (await verifiedResidents(q, compoundId)).map((memberId) => ({
+      compoundId,
+      voterKey: `m:${memberId}`,
+      householdId: null,
+      code: null,
+      areaCentiM2: 0n,
+      ownerKeys: [`m:${memberId}`],
+    }))
+  }
+  return (await rosterAtLaunch(q, compoundId)).map((h) => ({
+    compoundId,
+    voterKey: `h:${h.id}`,
+    householdId: h.id,
+    code: h.code,
+    areaCentiM2: h.areaCentiM2,
+    ownerKeys: ownerKeysOf(h.ownerName, h.id),
+  }))
+}
+
+/** Store a just-created poll's electorate (in the launch transaction). */
+export async function freezeElectorate(tx: Tx, poll: Pick<PollRow, 'id'>, voters: FrozenVoter[]): Promise<void> {
+  await insertElectorate(tx, voters.map((v) => ({ ...v, pollId: poll.id })))
+}
+
 export interface LiveTally {
   snapshot: PollSnapshot
   /** room codes of households that have not voted (owner polls); null for residents polls */
   notVoted: string[] | null
 }
 
-/** Count a poll from its current ballots and today's roster. */
+/** Count a poll from its current ballots and its frozen electorate (or, for older polls, today's roster). */
 export async function tallyPoll(q: Queryable, poll: PollRow): Promise<LiveTally> {
-  const current = await currentBallotsOf(q, poll.compoundId, poll.id)
+  const [current, casts, frozen] = await Promise.all([
+    currentBallotsOf(q, poll.compoundId, poll.id),
+    castCount(q, poll.compoundId, poll.id),
+    electorateOf(q, poll.compoundId, poll.id),
+  ])
   const ballots = current.map((b) => ({ voterKey: b.voterKey, options: b.options }))
-  const casts = await castCount(q, poll.compoundId, poll.id)
+  const count = (voters: Voter[]) => tally({ rule: poll.rule, optionCount: poll.options.length, voters, ballots, approveOption: APPROVE_OPTION })
+  if (frozen.length > 0) {
+    const result = count(frozen.map((v) => ({ key: v.voterKey, areaCentiM2: v.areaCentiM2, ownerKeys: v.ownerKeys })))
+    const votedKeys = new Set(current.map((b) => b.voterKey))
+    if (poll.electorate === 'residents') {
+      const inList = new Set(frozen.map((v) => v.voterKey))
+      const counted = current.filter((b) => inList.has(b.voterKey))
+      const names = poll.secret ? new Map<number, string>() : await memberNames(q, [...new Set(counted.map((b) => b.memberId))])
+      const voted = poll.secret ? null : counted.map((b) => maskName(names.get(b.memberId) ?? ''))
+      return { snapshot: { tally: result, voted, casts, roster: 'frozen' }, notVoted: null }
+    }
+    const voted = frozen.filter((v) => votedKeys.has(v.voterKey)).map((v) => v.code ?? v.voterKey)
+    const notVoted = frozen.filter((v) => !votedKeys.has(v.voterKey)).map((v) => v.code ?? v.voterKey)
+    return { snapshot: { tally: result, voted: poll.secret ? null : voted, casts, roster: 'frozen' }, notVoted }
+  }
   if (poll.electorate === 'residents') {
     const voters: Voter[] = current.map((b) => ({ key: b.voterKey, areaCentiM2: 0n, ownerKeys: [b.voterKey] }))
-    const result = tally({ rule: poll.rule, optionCount: poll.options.length, voters, ballots, approveOption: APPROVE_OPTION })
+    const result = count(voters)
     const names = await memberNames(q, [...new Set(current.map((b) => b.memberId))])
     const voted = current.map((b) => maskName(names.get(b.memberId) ?? ''))
     return { snapshot: { tally: result, voted: poll.secret ? null : voted, casts }, notVoted: null }
@@ -99,11 +158,11 @@ export async function tallyPoll(q: Queryable, poll: PollRow): Promise<LiveTally>
     areaCentiM2: h.areaCentiM2,
     ownerKeys: h.ownerMemberIds.map((m) => `m:${m}`),
   }))
-  const result = tally({ rule: poll.rule, optionCount: poll.options.length, voters, ballots, approveOption: APPROVE_OPTION })
+  const result = count(voters)
   const votedKeys = new Set(current.map((b) => b.voterKey))
   const voted = roster.filter((h) => votedKeys.has(`h:${h.id}`)).map((h) => h.code)
   const notVoted = roster.filter((h) => !votedKeys.has(`h:${h.id}`)).map((h) => h.code)
-  return { snapshot: { tally: result, voted: poll.secret ? null : voted, casts }, notVoted }
+  return { snapshot: { tally: result, voted: poll.secret ? null : voted, casts, roster: 'live' }, notVoted }
 }
 
 /** The result of a poll: the stored snapshot once closed, else counted now. */
@@ -176,16 +235,19 @@ export interface RemindReport {
   compoundName: string
   no: number
   title: string
-  /** households not voted (owner polls) or persons voted (residents polls) */
+  /** households (owner polls) or persons (residents polls) that have not voted; see `countsVoted` */
   count: number
   electorate: 'owners' | 'residents'
+  /** a residents poll launched before electorates were frozen has no list of who may vote: `count` is who voted */
+  countsVoted?: true
   /** outbox rows written (0 when today's reminder was already sent) */
   rows: number
 }
 
 /**
  * Remind about every open poll: the committee (committee and head) privately gets the room codes of
- * households that have not voted; each chat of the compound gets the count only. Once per poll and local
+ * households that have not voted; each chat of the compound gets the count only (residents polls: the count
+ * of persons who have not voted). Participation only, never a per-option figure, secret or not. Once per poll and local
  * day (dedupe keys `poll-remind:<poll>:<date>`), so running it twice a day posts once. Owner polls in
  * which every household has voted get no reminder. Secret polls too: who has not voted is participation,
  * not a choice, and the committee needs it to reach the quorum door to door.
@@ -219,12 +281,26 @@ export async function remindOpenPolls(
         for (const memberId of await committeeOf(tx, compound.id)) {
           replies.push({ to: 'member', memberId, text, dedupeKey: `${key}:m${memberId}` })
         }
+      } else if (snapshot.roster === 'frozen') {
+        count = snapshot.tally.totalVoters - snapshot.tally.participatingVoters
+        if (count === 0) return null
+        replies.push({ to: 'compound', text: t('poll.remind.groupResidentsMissing', { no: p.no, title: p.title, count, deadline }), dedupeKey: key })
       } else {
         count = snapshot.tally.participatingVoters
         replies.push({ to: 'compound', text: t('poll.remind.groupResidents', { no: p.no, title: p.title, count, deadline }), dedupeKey: key })
       }
       const rows = await enqueueReplies(tx, compound, replies, { now })
-      return { compoundId: compound.id, compoundName: compound.name, no: p.no, title: p.title, count, electorate: p.electorate, rows: rows.length }
+      const legacy = p.electorate === 'residents' && snapshot.roster !== 'frozen'
+      return {
+        compoundId: compound.id,
+        compoundName: compound.name,
+        no: p.no,
+        title: p.title,
+        count,
+        electorate: p.electorate,
+        rows: rows.length,
+        ...(legacy ? { countsVoted: true as const } : {}),
+      }
     })
     if (report) out.push(report)
   }

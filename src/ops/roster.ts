@@ -1,8 +1,11 @@
 // Roster import: households of a compound from CSV (building, unit, room, area_m2[, occupancy][, owner_name]).
-// All or nothing: a bad row is reported with its line number and nothing is imported.
+// All or nothing: a bad row is reported with its line number and nothing is imported. A re-import updates
+// areas, occupancy and owner names for polls launched later; an open poll keeps the electorate it froze at
+// launch (poll_electorate). Roster removal: removeHousehold below (CLI `roster remove`, 删除房屋).
 import { parse } from 'csv-parse/sync'
 import { sql } from 'drizzle-orm'
-import type { Db } from '../../db/client.ts'
+import type { Db, Tx } from '../../db/client.ts'
+import { deleteHousehold, type HouseholdReferences, type HouseholdRow, householdReferences, lockHouseholdByCode } from '../../db/households.ts'
 import { households } from '../../db/schema.ts'
 import { canonicalCode, parseRoom } from '../domain/rooms.ts'
 
@@ -19,8 +22,10 @@ export interface RosterRow {
   room: string
   code: string
   areaCentiM2: bigint
-  occupancy: Occupancy
-  ownerName: string | null
+  /** undefined when the CSV has no occupancy column: a re-import then keeps what the roster has */
+  occupancy?: Occupancy
+  /** undefined when the CSV has no owner_name column: a re-import then keeps the names (the owner headcount) */
+  ownerName?: string | null
 }
 
 export class RosterError extends Error {
@@ -61,13 +66,14 @@ export function parseRoster(csv: string): RosterRow[] {
     if (!addr) throw new RosterError(line, `not a room: ${building}/${unit}/${room}`)
     const area = parseArea(at(r, 'area_m2'))
     if (area === null) throw new RosterError(line, `area_m2 must be a positive number with at most 2 decimals, got "${at(r, 'area_m2')}"`)
-    const occ = OCCUPANCY[at(r, 'occupancy').toLowerCase()]
-    if (!occ) throw new RosterError(line, `occupancy must be owner_occupied, rented or vacant, got "${at(r, 'occupancy')}"`)
+    const occ = header.includes('occupancy') ? OCCUPANCY[at(r, 'occupancy').toLowerCase()] : undefined
+    if (header.includes('occupancy') && !occ) throw new RosterError(line, `occupancy must be owner_occupied, rented or vacant, got "${at(r, 'occupancy')}"`)
     const code = canonicalCode(addr)
     const dup = seen.get(code)
     if (dup) throw new RosterError(line, `room ${code} already on line ${dup}`)
     seen.set(code, line)
-    rows.push({ line, ...addr, code, areaCentiM2: area, occupancy: occ, ownerName: at(r, 'owner_name') || null })
+    const ownerName = header.includes('owner_name') ? at(r, 'owner_name') || null : undefined
+    rows.push({ line, ...addr, code, areaCentiM2: area, occupancy: occ, ownerName })
   })
   return rows
 }
@@ -87,12 +93,18 @@ export async function importRoster(db: Db, compoundId: number, rows: RosterRow[]
           room: r.room,
           code: r.code,
           areaCentiM2: r.areaCentiM2,
-          occupancy: r.occupancy,
-          ownerName: r.ownerName,
+          occupancy: r.occupancy ?? 'owner_occupied',
+          ownerName: r.ownerName ?? null,
         })
         .onConflictDoUpdate({
           target: [households.compoundId, households.code],
-          set: { areaCentiM2: r.areaCentiM2, occupancy: r.occupancy, ownerName: r.ownerName, updatedAt: new Date() },
+          // a column the file does not have is left as it is (a CSV of areas must not erase the owner names)
+          set: {
+            areaCentiM2: r.areaCentiM2,
+            ...(r.occupancy !== undefined ? { occupancy: r.occupancy } : {}),
+            ...(r.ownerName !== undefined ? { ownerName: r.ownerName } : {}),
+            updatedAt: new Date(),
+          },
         })
         .returning({ inserted: sql<boolean>`(xmax = 0)` })
       if (res[0]?.inserted) inserted++
@@ -100,4 +112,26 @@ export async function importRoster(db: Db, compoundId: number, rows: RosterRow[]
     }
     return { inserted, updated }
   })
+}
+
+export type RemoveOutcome =
+  | { ok: true; household: HouseholdRow; bindings: number }
+  | { ok: false; reason: 'unknown'; code: string }
+  | { ok: false; reason: 'referenced'; household: HouseholdRow; refs: HouseholdReferences }
+
+/**
+ * Remove one household from the roster, with its bindings (pending or verified), inside `tx`. Refused while a
+ * ballot, a ledger entry or a repair ticket refers to it: history keeps the room it was about. Polls already
+ * launched keep it in their frozen electorate (no foreign key), so their denominators do not move.
+ * `code` is the canonical room code: a removal names the room exactly, never a guess.
+ */
+export async function removeHousehold(tx: Tx, compoundId: number, code: string): Promise<RemoveOutcome> {
+  // FOR UPDATE: a vote, payment or ticket being written for it finishes first (and is then seen as a reference),
+  // or waits and then fails on the foreign key
+  const household = await lockHouseholdByCode(tx, compoundId, code)
+  if (!household) return { ok: false, reason: 'unknown', code }
+  const refs = await householdReferences(tx, compoundId, household.id)
+  if (refs.ballots + refs.ledger + refs.tickets > 0) return { ok: false, reason: 'referenced', household, refs }
+  const bindings = await deleteHousehold(tx, compoundId, household.id)
+  return { ok: true, household, bindings }
 }

@@ -91,7 +91,7 @@ describe('polls: launch, vote, change, results, close (zh-CN)', () => {
     expect(r3.text).toContain('2. 反对：1 户 / 100.00 m²，业主 1 人')
     expect(r3.text).toContain('参与面积：300.00 / 600.00 m²，三分之二需 ≥ 400.00 m² ✗ 未达到')
     expect(r3.text).toContain('参与业主：3 / 6 人，三分之二需 ≥ 4 人 ✗ 未达到')
-    expect(r3.text).toContain('还差 1 户 / 100.00 m² 达到参与门槛')
+    expect(r3.text).toContain('还差 1 户 / 100.00 m²，业主 1 人 达到参与门槛')
     expect(r3.text).toContain('表决暂未生效')
     expect(r3.text).toContain('已投票：1-1-101、1-1-102、1-1-201')
 
@@ -145,7 +145,7 @@ describe('polls: launch, vote, change, results, close (zh-CN)', () => {
     // total 1000.00 m²: 2/3 needs 666.67; 244.75 participating → 421.92 missing; 10 owners → 7 needed
     expect(r.text).toContain('参与面积：244.75 / 1000.00 m²，三分之二需 ≥ 666.67 m² ✗ 未达到')
     expect(r.text).toContain('参与业主：2 / 10 人，三分之二需 ≥ 7 人 ✗ 未达到')
-    expect(r.text).toContain('还差 5 户 / 421.92 m² 达到参与门槛')
+    expect(r.text).toContain('还差 5 户 / 421.92 m²，业主 5 人 达到参与门槛')
   })
 })
 
@@ -274,7 +274,9 @@ describe('who may vote', () => {
   })
 
   it('an owner of several households votes for each; headcount counts them once', async () => {
-    const { w, compoundId } = await compoundWith(SIX)
+    // the roster names 富翁 as the owner of three flats: one person (最高法解释 第九条)
+    const names = ['富翁', '富翁', '富翁', '丁', '戊', '己']
+    const { w, compoundId } = await compoundWith(SIX.split('\n').map((l, i) => (i === 0 ? l : `${l}${names[i - 1]}`)).join('\n'))
     await bindMember(w, compoundId, 'rich', ['1-1-101', '1-1-102', '1-1-201'])
     await bindMember(w, compoundId, 'o4', ['1-1-202'])
     await w.says('boss', '发起投票 聘请物业 规则 一般')
@@ -287,16 +289,17 @@ describe('who may vote', () => {
     expect(r.text).toContain('参与业主：1 / 4 人，三分之二需 ≥ 3 人')
   })
 
-  it('residents polls: any member votes, one vote per person', async () => {
+  it('residents polls: every resident verified at launch votes, one vote per person', async () => {
     const { w, compoundId } = await compoundWith(SIX)
     await bindMember(w, compoundId, 'tenant', ['1-1-101'], 'tenant')
+    await bindMember(w, compoundId, 'visitor', ['1-1-102'], 'family')
     await w.says('boss', '发起投票 春节活动 选项 包饺子/看电影 全体住户')
     await w.says('tenant', '投票 #1 1', { name: '赵六' }).then((r) => r.expectReply('已收到 赵六 的投票'))
     await w.says('visitor', '投票 #1 2', { name: '钱七' })
     await w.says('visitor', '投票 #1 1')
     const r = await w.says('boss', '结果 #1')
     expect(r.text).toContain('1. 包饺子：2 人')
-    expect(r.text).toContain('已投票：2 人')
+    expect(r.text).toContain('已投票：2 / 2 人')
     expect(r.text).toContain('目前领先：包饺子')
     expect(r.text).toContain('已投票：赵*、钱*')
   })
