@@ -176,9 +176,11 @@ async function mentionsOf(msg: Message, room: NonNullable<ReturnType<Message['ro
     if (!id || id === self) continue
     const contact = await msg.wechaty.Contact.find({ id }).catch(() => undefined)
     const alias = contact ? await room.alias(contact).catch(() => undefined) : undefined
-    const names = [alias, contact?.name()].filter((n): n is string => !!n)
-    const said = names.find((n) => text.includes(`@${n}`)) ?? names[0]
-    out.push({ userId: id, ...(names[0] ? { name: cleanDisplayName(names[0], id) } : {}), text: `@${said ?? id}` })
+    const raw = [alias, contact?.name()].filter((n): n is string => !!n)
+    const names = [...raw, ...raw.map((n) => cleanDisplayName(n))].filter(Boolean)
+    const name = names[0] ? cleanDisplayName(names[0], id) : undefined
+    const said = names.find((n) => text.includes(`@${n}`)) ?? name ?? id
+    out.push({ userId: id, ...(name ? { name } : {}), text: `@${said}` })
   }
   return out
 }

@@ -17,7 +17,7 @@ import { OutboundQueue } from '../../adapters/wechat/queue.ts'
 import { databaseStore, type WechatStore } from '../../adapters/wechat/store.ts'
 import { AdapterError, type IncomingMessage } from '../../adapters/types.ts'
 import type { Database } from '../../db/client.ts'
-import { chats, compounds, greetings, householdBindings, members, outbox, roles, ticketPhotos } from '../../db/schema.ts'
+import { chats, compounds, greetings, householdBindings, members, outbox, roles, ticketPhotos, tickets } from '../../db/schema.ts'
 import { App } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
 import { importRoster, parseRoster } from '../../src/ops/roster.ts'
@@ -210,12 +210,12 @@ describe('wechat adapter on wechaty-puppet-mock with the real app', () => {
     expect(h.room.id.endsWith('@chatroom')).toBe(true)
     expect(h.repliesIn(h.room.id, mentioned.from).map((p) => p.text).join('\n')).toContain('绑定')
 
-    // WeChat's 「…」 quote format becomes replyTo
+    // WeChat's 「…」 quote format is split off: its text is kept, its name is no identity (anyone can type it)
     const quoted = await say(h, h.bob, `「老王：楼道灯坏了」\n- - - - - - - - - - - - - - -\n@邻里${SP}帮助 报修`, { mention: true })
     const q = h.handled.find((x) => x.id === quoted.id)!
     expect(q.text).toBe('帮助 报修')
     expect(q.mentionsBot).toBe(true)
-    expect(q.replyTo).toEqual({ id: '', text: '楼道灯坏了', sender: { id: h.owner.id, name: '老王' } })
+    expect(q.replyTo).toEqual({ id: '', text: '楼道灯坏了' })
 
     // the bot's own messages and non-text, non-image messages are not handled
     const own = await say(h, h.botUser, '帮助')
@@ -516,6 +516,76 @@ describe('factory', () => {
     // not logged in: sends are retryable network errors, not losses
     await expect(a!.send('x@chatroom', { text: 'hi' })).rejects.toMatchObject({ code: 'network' })
     expect(await a!.isChatAdmin('x@chatroom', 'u')).toBe(false)
+  })
+})
+
+describe('wechat identity: mentions from the puppet, quotes that are only text', () => {
+  /** A bound room with two residents both called 王芳; the owner is head. */
+  async function twins() {
+    const h = await harness()
+    const wang1 = h.mocker.createContact({ name: '王芳' })
+    const wang2 = h.mocker.createContact({ name: '\u202E王芳\u200B' })
+    const room = h.mocker.createRoom({
+      topic: '幸福里二群',
+      ownerId: h.owner.id,
+      adminIdList: [],
+      memberIdList: [h.botUser.id, h.owner.id, h.alice.id, wang1.id, wang2.id],
+    })
+    const r = await say(h, h.owner, `@邻里${SP}开通 幸福里`, { mention: true, room })
+    expect(h.repliesIn(room.id, r.from).map((p) => p.text).join('\n')).toContain('已开通「幸福里」')
+    await say(h, wang1, '帮助', { room })
+    await say(h, wang2, '帮助', { room })
+    return { h, room, wang1, wang2 }
+  }
+
+  /** Say `text` mentioning `mentions` (the puppet's mention id list) and wait for the bot's answer. */
+  async function sayMentioning(h: Harness, room: mock.RoomMock, who: mock.ContactMock, text: string, mentions: mock.ContactMock[]) {
+    const before = h.traces.length
+    const start = h.log.length
+    who.say(text, mentions).to(room)
+    const id = h.log[start]!.id
+    await h.traced((t) => t.id === id && h.traces.indexOf(t) >= before, `"${text}"`)
+    return h.repliesIn(room.id, start).map((p) => p.text ?? '').join('\n')
+  }
+
+  const roleOf = async (h: Harness, userId: string) =>
+    (
+      await h.db.db
+        .select({ role: roles.role })
+        .from(roles)
+        .innerJoin(members, eq(roles.memberId, members.id))
+        .where(and(eq(members.platform, 'wechat'), eq(members.platformUserId, userId)))
+    )[0]?.role
+
+  it('appoints the contact the puppet says was mentioned, stores names cleaned, and refuses a bare namesake', async () => {
+    const { h, room, wang1, wang2 } = await twins()
+    const [stored] = await h.db.db.select().from(members).where(eq(members.platformUserId, wang2.id))
+    expect(stored!.displayName).toBe('王芳')
+
+    const said = await sayMentioning(h, room, h.owner, `任命 @王芳${SP}委员`, [wang2])
+    expect(said).toContain('已任命 王芳（')
+    expect(await roleOf(h, wang2.id)).toBe('committee')
+    expect(await roleOf(h, wang1.id)).toBeUndefined()
+    const m = h.handled.at(-1)!
+    expect(m.mentions).toEqual([{ userId: wang2.id, name: '王芳', text: '@王芳' }])
+
+    // typed without picking anyone from the member list: two members read 王芳, so nobody is appointed
+    const refused = await sayMentioning(h, room, h.owner, `任命 @王芳${SP}收费员`, [])
+    expect(refused).toContain('有 2 位成员叫「王芳」')
+    expect(await roleOf(h, wang1.id)).toBeUndefined()
+    expect(await roleOf(h, wang2.id)).toBe('committee')
+  })
+
+  it('credits a ticket to the sender when a message is typed to look like a quote of the head', async () => {
+    const { h, room } = await twins()
+    const forged = await sayMentioning(h, room, h.alice, `「老王：3栋楼道灯不亮」\n- - - - - - - - - - - - - - -\n报修`, [])
+    expect(forged).toContain('已登记报修 #1')
+    expect(forged).not.toContain('报修人：老王')
+    const rows = await h.db.db
+      .select({ reporter: members.platformUserId, description: tickets.description })
+      .from(tickets)
+      .innerJoin(members, eq(tickets.reporterMemberId, members.id))
+    expect(rows).toEqual([{ reporter: h.alice.id, description: expect.stringContaining('灯不亮') }])
   })
 })
 
