@@ -21,7 +21,7 @@ import type { Platform } from '../../adapters/types.ts'
 import type { Db, Queryable } from '../../db/client.ts'
 import { type DisclosurePeriod, disclosurePeriodKey, recordDisclosures, undisclosedPeriods } from '../../db/disclosure.ts'
 import { chats, outbox } from '../../db/schema.ts'
-import { ownerNameParts, scrubGroupText } from '../domain/group-privacy.ts'
+import { needsGroupScrub, ownerNameParts, scrubRows } from '../domain/group-privacy.ts'
 import { log } from '../log.ts'
 import { type DisclosureData, disclosureData } from './build.ts'
 import { type DisclosureItem, gatherFacts, idList, num, rows } from './facts.ts'
@@ -177,14 +177,13 @@ async function postChunk(db: Db, chunk: ItemResult[], opts: PostOptions): Promis
 type OutboxRow = typeof outbox.$inferInsert
 
 /**
- * scrubGroupRows (src/outbox/enqueue.ts) for rows of many compounds: every text a group will see loses phone
- * numbers and the full owner names of its compound's roster, with the same names (ownerNameParts of every
- * owner_name) and the same scrub (scrubGroupText). One query for the roster names of all the compounds.
+ * scrubGroupRows (src/outbox/enqueue.ts) for rows of many compounds: the same rule (group-privacy.ts
+ * scrubRows) with the same names (ownerNameParts of every owner_name), read for all the compounds in one query.
  */
 export async function scrubGroupRowsOfMany(q: Queryable, outRows: OutboxRow[]): Promise<void> {
-  const grouped = outRows.filter((r) => r.targetKind === 'chat' || r.groupAckText || r.groupFallbackText)
-  if (grouped.length === 0) return
-  const ids = [...new Set(grouped.map((r) => r.compoundId).filter((id): id is number => id !== null && id !== undefined))]
+  const ids = needsGroupScrub(outRows)
+    ? [...new Set(outRows.map((r) => r.compoundId).filter((id): id is number => id !== null && id !== undefined))]
+    : []
   const names = new Map<number, Set<string>>()
   if (ids.length > 0) {
     const owners = await rows(
@@ -198,11 +197,6 @@ export async function scrubGroupRowsOfMany(q: Queryable, outRows: OutboxRow[]): 
       for (const n of ownerNameParts(String(o.owner_name ?? ''))) s.add(n)
     }
   }
-  for (const row of grouped) {
-    const list = [...(names.get(row.compoundId ?? -1) ?? [])]
-    const scrub = (text: string) => scrubGroupText(text, list.filter((n) => text.includes(n)))
-    if (row.targetKind === 'chat') row.text = scrub(row.text)
-    if (row.groupAckText) row.groupAckText = scrub(row.groupAckText)
-    if (row.groupFallbackText) row.groupFallbackText = scrub(row.groupFallbackText)
-  }
+  const lists = new Map([...names].map(([id, s]) => [id, [...s]]))
+  scrubRows(outRows, (id) => lists.get(id ?? -1) ?? [])
 }

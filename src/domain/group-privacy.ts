@@ -1,25 +1,108 @@
-// What no message to a group may show (PRODUCT.md, Privacy): a phone number, or the full name of an owner
-// from the roster. Commands echo what people typed (an expense's payee, a poll title, a repair note, a
-// display name); the outbox passes every group-bound text through `scrubGroupText` before it is stored,
-// so no reply, announcement or post can carry one. Pure: the caller looks up the roster names.
-import { maskName } from './poll-render.ts'
+// What no message to a group may show (PRODUCT.md, Privacy; docs/DEVELOPING.md "Privacy in group messages"):
+// a phone number, the full name of an owner from the roster, or a person's name in any other form than the
+// one masked form (王*). Commands echo what people typed (an expense's payee, a poll title, a repair note, a
+// display name) and name people (reporter, assignee, appointee, voter); the outbox passes every text
+// through `scrubRows` before it is stored, so no reply, announcement or post can carry one. Pure: the
+// caller looks up the roster names.
+//
+// People named by a command are marked with `person(name)`: the outbox shows a marked name as
+// `showPerson(name)` in group text and as written in a private message. So one person is shown one way in
+// every group message, whatever the command, and the choice is made in one place.
+
+// ---- width folding -------------------------------------------------------------------------------
 
 /**
- * A mainland mobile number (11 digits from 13…19, optionally +86, split by spaces or dashes) or a landline
- * with its area code and a dash (010-12345678), standing alone: never inside a longer run of letters or
- * digits, so amounts (¥1,084.00), dates, room codes and ledger hashes are left alone.
+ * One UTF-16 unit → one UTF-16 unit: full-width ASCII (０-９, ＋, （, ．, Ａ-ｚ) to ASCII, every kind of space
+ * to ' ', dash look-alikes to '-'. Same length as the input, so a match's indices are the original's.
  */
-const PHONE =
-  /(?<![0-9A-Za-z０-９])(?:(?:[+＋]\s?)?86[\s-]?)?1[3-9３-９](?:[\s-]?[0-9０-９]){9}(?![0-9A-Za-z０-９])|(?<![0-9A-Za-z０-９])0[1-9]\d{1,2}-\d{7,8}(?![0-9A-Za-z０-９])/g
-
-export function maskPhones(text: string): string {
-  return text.replace(PHONE, '***')
+function foldUnit(c: number): number {
+  if (c >= 0xff01 && c <= 0xff5e) return c - 0xfee0
+  if (c === 0x3000 || c === 0x09 || c === 0xa0 || (c >= 0x2000 && c <= 0x200a) || c === 0x202f || c === 0x205f) return 0x20
+  if ((c >= 0x2010 && c <= 0x2015) || c === 0x2212 || c === 0xfe58 || c === 0xfe63) return 0x2d
+  return c
 }
+
+function foldWidth(text: string): string {
+  let out = ''
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    const f = foldUnit(c)
+    out += f === c ? text[i] : String.fromCharCode(f)
+  }
+  return out
+}
+
+// ---- phone numbers -------------------------------------------------------------------------------
+
+// Run on width-folded text. Every quantifier is bounded and the separators are not digits, so a match
+// attempt does constant work per start position: the whole scan is linear in the text.
+/** between two digit groups: a space or two, or a dot or dash with a space either side (S1), or nothing (S) */
+const S1 = '(?: {1,2}| ?[.\\-] ?)'
+const S = `${S1}?`
+/**
+ * a mobile number: 1[3-9] and nine more digits, bare, split 3-8, or split 3-4-4 / 4-3-4 with the same
+ * separator twice, or (138)12345678. Nothing looser: "130-1000 2000-W01" is a room and a period.
+ */
+const MOBILE =
+  `(?:1[3-9]\\d(?:\\d{8}|${S1}\\d{8}|(?<m1>${S1})\\d{4}\\k<m1>\\d{4}|\\d(?<m2>${S1})\\d{3}\\k<m2>\\d{4})` +
+  `|\\(1[3-9]\\d\\)${S}\\d{4}${S}\\d{4})`
+/** the country code before a mobile: +86, 0086, (+86), 86 */
+const CC = `(?:(?:\\+|00) ?86|\\(\\+?86\\)|86)${S}`
+/**
+ * a landline: area code 0xx / 0xxx and a 7–8 digit number (possibly split 3/4+4), with a separator or
+ * brackets between them: twelve bare digits (a ledger head that happens to be all digits) are not a phone.
+ */
+const LANDLINE = `(?:\\(0[1-9]\\d{1,2}\\)${S}|0[1-9]\\d{1,2}${S1})(?:\\d{7,8}|\\d{3,4}${S}\\d{4})`
+/** a landline after +86: the area code loses its 0 */
+const CC_LANDLINE = `(?:(?:\\+|00) ?86|\\(\\+?86\\))${S}(?:\\([1-9]\\d{1,2}\\)${S}|[1-9]\\d{1,2}${S1})(?:\\d{7,8}|\\d{3,4}${S}\\d{4})`
+/**
+ * Standing alone: never inside a run of digits and hex letters (serials, ledger hashes), never after # ¥ $
+ * or a digit and a separator (the tail of a room code or date), never before % or a decimal part. So
+ * amounts (¥1,084.00), dates, times, room codes (12-1-1502: at most 10 digits), periods (2026-W47) and
+ * areas are left alone; other letters may touch a number (Tel13812345678).
+ */
+const PHONE = new RegExp(
+  `(?<![0-9A-Fa-f_#¥$])(?<!\\d[.,:/\\-])(?:(?:${CC})?${MOBILE}|${CC_LANDLINE}|${LANDLINE})(?![0-9A-Fa-f_%])(?![.,]\\d)`,
+  'g',
+)
+
+/** The [start, end) of every phone number in `text`, in any of the forms above, full-width too. */
+export function phoneSpans(text: string): [number, number][] {
+  const folded = foldWidth(text)
+  const spans: [number, number][] = []
+  PHONE.lastIndex = 0
+  for (let m = PHONE.exec(folded); m; m = PHONE.exec(folded)) spans.push([m.index, m.index + m[0].length])
+  return spans
+}
+
+function replaceSpans(text: string, spans: readonly [number, number][], by: (i: number) => string): string {
+  if (spans.length === 0) return text
+  let out = ''
+  let at = 0
+  spans.forEach(([from, to], i) => {
+    out += text.slice(at, from) + by(i)
+    at = to
+  })
+  return out + text.slice(at)
+}
+
+/** Every phone number becomes `***`. */
+export function maskPhones(text: string): string {
+  return replaceSpans(text, phoneSpans(text), () => '***')
+}
+
+// ---- names ---------------------------------------------------------------------------------------
 
 /** Separators inside an owner_name field: spaces, digits (a phone written next to the name), punctuation. */
 const NAME_SPLIT = /[\s0-9０-９+＋\-－,，、;；:：/／|()（）[\]【】<>《》"“”'‘’.。·]+/u
-/** Words a roster's owner_name column may hold that are not a name. */
-export const NOT_NAMES = ['业主', '業主', '租户', '租戶', '家属', '家屬', '房东', '房東', '户主', '戶主', '本人', '先生', '女士', '电话', '電話', '手机', '手機']
+/**
+ * Words an owner_name column (or a display name) may hold that are not a name: relations, titles and the
+ * bot's own role words, which a name list must never mask in every message.
+ */
+export const NOT_NAMES = [
+  '业主', '業主', '租户', '租戶', '家属', '家屬', '房东', '房東', '户主', '戶主', '本人', '先生', '女士', '电话', '電話', '手机', '手機',
+  '主任', '委员', '委員', '组长', '組長', '收费员', '收費員', '楼栋长', '樓棟長', '网格员', '網格員', '师傅', '師傅',
+]
 
 /** The names in an owner_name field: "李建国 13812345678" → ["李建国"], "王秀英/李建国" → both. */
 export function ownerNameParts(ownerName: string): string[] {
@@ -30,10 +113,146 @@ export function ownerNameParts(ownerName: string): string[] {
     .filter((s) => [...s].length >= 2 && !NOT_NAMES.includes(s))
 }
 
-/** Phone numbers become ***, and the given owner names are masked (王秀英 → 王*), longest first. */
+/** 张三 → 张*, Alice → A* (the first character of what is left once phone numbers and spaces are gone). */
+function maskFirst(name: string): string {
+  const first = [...name.normalize('NFKC').replace(/^[\s\p{P}\p{S}]+/u, '')][0]
+  return first === undefined ? '*' : `${first}*`
+}
+
+const isWordChar = (c: string | undefined) => c !== undefined && /[0-9a-z]/.test(c)
+/** the original character at `i`, folded, is a Latin letter or digit (the folded text has no spaces to look at) */
+const wordCharAt = (text: string, i: number) => i >= 0 && i < text.length && isWordChar(String.fromCharCode(foldUnit(text.charCodeAt(i))).toLowerCase())
+
+/**
+ * `text` folded for name matching: each code point NFKC'd and lower-cased, spaces dropped; `from`/`to`
+ * give for each folded UTF-16 unit the [start, end) of the original code point it came from.
+ */
+function foldForNames(text: string): { folded: string; from: number[]; to: number[] } {
+  let folded = ''
+  const from: number[] = []
+  const to: number[] = []
+  let i = 0
+  for (const ch of text) {
+    const c = ch.charCodeAt(0)
+    // ASCII and the CJK block are their own NFKC: skip the normalize call for them (most of every text)
+    let piece = c < 0x80 || (c >= 0x4e00 && c <= 0x9fff) ? ch : ch.normalize('NFKC')
+    piece = piece.toLowerCase().replace(/\s+/gu, '')
+    for (let k = 0; k < piece.length; k++) {
+      from.push(i)
+      to.push(i + ch.length)
+    }
+    folded += piece
+    i += ch.length
+  }
+  return { folded, from, to }
+}
+
+/**
+ * Every occurrence of one of `names` becomes its masked form (王秀英 → 王*), matched after NFKC/width
+ * folding and ignoring spaces between its characters (王 秀英, 王　秀英, 王秀 英). Longest names first; a
+ * Latin name only as a whole word. Names shorter than two characters are ignored.
+ */
+export function maskNames(text: string, names: readonly string[]): string {
+  // key (folded) → the masked form, from the name as the list writes it: a person looks the same however typed
+  const masked = new Map<string, string>()
+  for (const n of names) {
+    const key = n.normalize('NFKC').toLowerCase().replace(/\s+/gu, '')
+    if ([...key].length >= 2 && !masked.has(key)) masked.set(key, maskFirst(n))
+  }
+  if (masked.size === 0 || text === '') return text
+  const keys = [...masked.keys()].sort((a, b) => b.length - a.length)
+  const { folded, from, to } = foldForNames(text)
+  const taken = new Uint8Array(folded.length)
+  const hits: { start: number; end: number; key: string }[] = []
+  for (const key of keys) {
+    for (let at = folded.indexOf(key); at >= 0; at = folded.indexOf(key, at + 1)) {
+      const end = at + key.length
+      if (isWordChar(key[0]) && wordCharAt(text, from[at]! - 1)) continue
+      if (isWordChar(key[key.length - 1]) && wordCharAt(text, to[end - 1]!)) continue
+      if (taken.subarray(at, end).some((x) => x === 1)) continue
+      taken.fill(1, at, end)
+      hits.push({ start: from[at]!, end: to[end - 1]!, key })
+    }
+  }
+  hits.sort((a, b) => a.start - b.start)
+  return replaceSpans(
+    text,
+    hits.map((h) => [h.start, h.end]),
+    (i) => masked.get(hits[i]!.key)!,
+  )
+}
+
+// ---- people named by commands --------------------------------------------------------------------
+
+// Private-use characters: never shown, and stripped from anything that is not a complete mark.
+const OPEN = '\uE000'
+const CLOSE = '\uE001'
+const MARKED = /\uE000([^\uE000\uE001]*)\uE001/g
+const STRAY = /[\uE000\uE001]/g
+
+/**
+ * A person's name (a member's display name, a roster name, a repairer typed by the committee) inside a
+ * reply: the outbox shows it as showPerson(name) in a group and as written in a private message.
+ */
+export function person(name: string): string {
+  return `${OPEN}${name.replace(STRAY, '')}${CLOSE}`
+}
+
+/**
+ * How a group sees a person, the one form used everywhere: the first character of the name after any
+ * phone number is taken out, then `*` (王秀英 → 王*, "张三 13812345678" → 张*, Alice → A*).
+ */
+export function showPerson(name: string): string {
+  const spans = phoneSpans(name)
+  return maskFirst(replaceSpans(name, spans, () => ' '))
+}
+
+/** The marks resolved: masked (group) or as written (private). */
+export function resolvePersons(text: string, inGroup: boolean): string {
+  if (!text.includes(OPEN) && !text.includes(CLOSE)) return text
+  return text.replace(MARKED, (_, name: string) => (inGroup ? showPerson(name) : name)).replace(STRAY, '')
+}
+
+// ---- the scrub -----------------------------------------------------------------------------------
+
+/**
+ * A text a group will see: marked people shown as showPerson, phone numbers `***`, and the given owner
+ * names masked (王秀英 → 王*).
+ */
 export function scrubGroupText(text: string, ownerNames: readonly string[] = []): string {
-  let s = maskPhones(text)
-  const names = [...new Set(ownerNames)].filter((n) => [...n].length >= 2).sort((a, b) => b.length - a.length)
-  for (const n of names) if (s.includes(n)) s = s.split(n).join(maskName(n))
-  return s
+  return maskNames(maskPhones(resolvePersons(text, true)), ownerNames)
+}
+
+/** The outbox row fields the scrub reads and rewrites. */
+export interface ScrubbableRow {
+  compoundId?: number | null
+  targetKind: 'chat' | 'user'
+  text: string
+  groupAckText?: string | null
+  groupFallbackText?: string | null
+  /** inline buttons: their labels are shown with the text (their data is a command line, kept as is) */
+  buttons?: { text: string; data: string }[][] | null
+}
+
+/** Whether any text of these rows will be seen by a group (then the caller needs the roster names). */
+export function needsGroupScrub(rows: readonly ScrubbableRow[]): boolean {
+  return rows.some((r) => r.targetKind === 'chat' || r.groupAckText || r.groupFallbackText)
+}
+
+/**
+ * THE scrub of outbox rows, for every writer of the outbox (pipeline, enqueueReplies, the disclosure
+ * batch): every text a group will see (posts to chats, the group notices of private replies) goes through
+ * scrubGroupText with the roster names of the row's compound; private texts only get their marks resolved.
+ */
+export function scrubRows(rows: ScrubbableRow[], ownerNamesOf: (compoundId: number | null) => readonly string[]): void {
+  for (const row of rows) {
+    const names = () => ownerNamesOf(row.compoundId ?? null)
+    row.text = row.targetKind === 'chat' ? scrubGroupText(row.text, names()) : resolvePersons(row.text, false)
+    if (row.groupAckText) row.groupAckText = scrubGroupText(row.groupAckText, names())
+    if (row.groupFallbackText) row.groupFallbackText = scrubGroupText(row.groupFallbackText, names())
+    if (row.buttons) {
+      const label = (text: string) => (row.targetKind === 'chat' ? scrubGroupText(text, names()) : resolvePersons(text, false))
+      row.buttons = row.buttons.map((line) => line.map((b) => ({ ...b, text: label(b.text) })))
+    }
+  }
 }

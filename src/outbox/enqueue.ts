@@ -6,7 +6,7 @@ import { chatsOfCompound } from '../../db/compounds.ts'
 import { ownerNamesOf } from '../../db/households.ts'
 import { findMemberById } from '../../db/members.ts'
 import { outbox } from '../../db/schema.ts'
-import { scrubGroupText } from '../domain/group-privacy.ts'
+import { needsGroupScrub, scrubGroupText, scrubRows } from '../domain/group-privacy.ts'
 import type { Reply } from '../pipeline/command.ts'
 
 /** The reply kinds that need no incoming message; `dedupeKey` is also allowed on member messages here. */
@@ -66,21 +66,18 @@ export async function enqueueReplies(
 
 /**
  * Every text a group will see (posts to chats, and the group notices of private replies) loses phone
- * numbers and full owner names of the compound's roster before it is stored (PRODUCT.md, Privacy).
+ * numbers and full owner names of the compound's roster, and shows the people commands named (person())
+ * in their masked form, before it is stored (PRODUCT.md, Privacy); private texts show those names as
+ * written. The rule itself is src/domain/group-privacy.ts scrubRows, shared with the disclosure batch.
  */
 export async function scrubGroupRows(q: Queryable, compoundId: number | null, rows: OutboxRow[]): Promise<void> {
-  if (!rows.some((r) => r.targetKind === 'chat' || r.groupAckText || r.groupFallbackText)) return
-  const scrub = await groupScrubber(q, compoundId)
-  for (const row of rows) {
-    if (row.targetKind === 'chat') row.text = scrub(row.text)
-    if (row.groupAckText) row.groupAckText = scrub(row.groupAckText)
-    if (row.groupFallbackText) row.groupFallbackText = scrub(row.groupFallbackText)
-  }
+  // the roster's names are cached per compound (db/households.ts): one small query, not the roster
+  const names = needsGroupScrub(rows) && compoundId !== null ? await ownerNamesOf(q, compoundId) : []
+  scrubRows(rows, () => names)
 }
 
 /** The scrub scrubGroupRows applies, for group texts that do not go through the outbox (message edits). */
 export async function groupScrubber(q: Queryable, compoundId: number | null): Promise<(text: string) => string> {
-  // the roster's names are cached per compound (db/households.ts): one small query, not the roster
   const names = compoundId === null ? [] : await ownerNamesOf(q, compoundId)
-  return (text: string) => scrubGroupText(text, names.filter((n) => text.includes(n)))
+  return (text: string) => scrubGroupText(text, names)
 }
