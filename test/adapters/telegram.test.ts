@@ -12,6 +12,7 @@ import { chatMigrationHandler } from '../../adapters/telegram/migrate-chat.ts'
 import type { IncomingMessage } from '../../adapters/types.ts'
 import { commands } from '../../commands/index.ts'
 import type { Database } from '../../db/client.ts'
+import { upsertMember } from '../../db/members.ts'
 import { chats, compounds, householdBindings, households, inbox, members, outbox, roles } from '../../db/schema.ts'
 import { App } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
@@ -103,10 +104,18 @@ const inboxRows = (r: Rig) => r.db.db.select().from(inbox).orderBy(inbox.id)
 
 const hasPolls = commands.some((c) => c.name === 'poll') && commands.some((c) => c.name === 'vote')
 
-/** A bound group where the head launched a simple residents poll: the launch post and its keyboard; API calls cleared. */
-async function launchedPoll(r: Rig) {
-  await boundGroup(r)
-  await r.feed(textUpdate(BOSS, '发起投票 换电梯 选项 同意/反对 规则 简单 全体住户'))
+/**
+ * A bound group where the head launched a simple residents poll (张三 and the head verified residents, the
+ * poll's voters frozen at launch): the launch post and its keyboard; API calls cleared.
+ */
+async function launchedPoll(r: Rig, launchText = '发起投票 换电梯 选项 同意/反对 规则 简单 全体住户') {
+  const c = await boundGroup(r)
+  for (const [who, room] of [[ZHANG, '3-2-201'], [BOSS, '3-2-202']] as const) {
+    const m = await upsertMember(r.db.db, 'telegram', String(who.id), who.first_name)
+    const [h] = await r.db.db.select().from(households).where(eq(households.code, room))
+    await r.db.db.insert(householdBindings).values({ compoundId: c.id, memberId: m.id, householdId: h!.id, relation: 'owner', status: 'verified' })
+  }
+  await r.feed(textUpdate(BOSS, launchText))
   const launch = r.fake.of('sendMessage').find((c) => c.payload.reply_markup)!
   const keyboard = launch.payload.reply_markup.inline_keyboard as { text: string; callback_data: string }[][]
   r.fake.clear()
@@ -426,6 +435,29 @@ describe('telegram adapter: messages through the pipeline', () => {
       expect(edits()).toHaveLength(3)
       expect(edits()[2]!.payload.text).toContain(option(1, 1))
       expect(sleeps).toHaveLength(1)
+    },
+  )
+
+  it.runIf(hasPolls)(
+    'a secret poll: the edited launch post shows participation only, no per-option figure, until it closes',
+    async () => {
+      const r = await rig()
+      const { launch, keyboard } = await launchedPoll(r, '发起投票 换电梯 选项 同意/反对 规则 一般 不记名 截止 12月10日')
+      const press = fixture('callback-query')
+      press.update_id += 5
+      press.callback_query!.id = '4382719038127365555'
+      press.callback_query!.data = keyboard[1]![0]!.callback_data
+      press.callback_query!.message = { ...press.callback_query!.message!, message_id: 9102, text: launch.payload.text } as never
+      await r.feed(press)
+      const edits = r.fake.of('editMessageText')
+      expect(edits).toHaveLength(1)
+      const text = edits[0]!.payload.text as string
+      const tally = text.slice(launch.payload.text.length)
+      expect(tally).toContain(zh('poll.results.votedHouseholds', { households: 1, total: 2 }))
+      expect(tally).toContain(zh('poll.results.secretOpen'))
+      // neither option appears with a figure, nor the leading outcome: the press must not tell which was taken
+      expect(tally).not.toMatch(/同意|反对/)
+      expect(tally).not.toMatch(/^\d+\. /m)
     },
   )
 
