@@ -171,6 +171,18 @@ describe('the electorate is frozen at launch (item 7)', () => {
     expect((p1!.result as { tally: { totalAreaCentiM2: string } }).tally.totalAreaCentiM2).toBe('100000')
   })
 
+  it('a re-import updates areas and owner names for later polls; a CSV without the owner_name column keeps the names', async () => {
+    const { w, compoundId } = await compoundWith(SIX)
+    // only areas: the owner names (the headcount of every later poll) must not be erased
+    await importRoster(w.db.db, compoundId, parseRoster('building,unit,room,area_m2\n1,1,101,120.00\n'))
+    const [h] = await w.db.db.select().from(households).where(eq(households.code, '1-1-101'))
+    expect(h).toMatchObject({ areaCentiM2: 12000n, ownerName: '业主1', occupancy: 'owner_occupied' })
+    // the same owner now named on two rows: one person in polls launched from now on
+    await importRoster(w.db.db, compoundId, parseRoster(`${HEADER}1,1,102,100.00,rented,业主1\n`))
+    await w.says('boss', '发起投票 大门颜色 选项 红/绿 规则 一般')
+    expect((await w.says('boss', '结果 #1')).text).toContain('按发起时名册：6 户 / 620.00 m²，业主 5 人')
+  })
+
   it('the electorate rows are written at launch and the database refuses to change them', async () => {
     const { w } = await compoundWith(SIX)
     await w.says('boss', '发起投票 大门颜色 选项 红/绿')
