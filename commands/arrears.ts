@@ -1,11 +1,12 @@
-// 欠费 [楼栋]: households that owe, the longest owing first — privately to the committee member who
-// asks, never to the group (the group sees only that the list was sent privately).
+// 欠费 [楼栋]: households in arrears — with bills past their due date and not paid — the longest overdue first,
+// then how many households have bills not yet due (not arrears). Privately to the collector or committee member
+// who asks (collectors chase payments), never to the group (the group sees only that the list was sent privately).
 import { z } from 'zod'
 import { householdsOf } from '../db/households.ts'
-import { arrearsOf } from '../db/ledger.ts'
+import { arrearsFromDues, compoundDues } from '../db/ledger.ts'
+import { asOfNow, dueDayString } from '../src/domain/billing.ts'
 import { formatMoney } from '../src/domain/money.ts'
 import { defineCommand, reply, UserError } from '../src/pipeline/command.ts'
-import { localDay } from './pay.ts'
 
 /** At most this many lines in one message; the rest are counted. */
 export const ARREARS_MAX_LINES = 60
@@ -22,34 +23,38 @@ export function buildingOf(input: string): string {
 export default defineCommand({
   name: 'arrears',
   keywords: { 'zh-CN': ['欠费', '欠费名单'], 'zh-TW': ['欠費', '欠費名單'], en: ['arrears'] },
-  role: 'committee',
+  role: 'collector',
   parse(raw) {
     return { building: raw.trim() || undefined }
   },
   args: z.object({ building: z.string().max(20).optional() }),
   async run(ctx, args) {
     const { t } = ctx
-    let list = await arrearsOf(ctx.tx, ctx.compound.id)
+    let dues = await compoundDues(ctx.tx, ctx.compound, asOfNow(ctx.now))
     let building: string | undefined
     if (args.building) {
       building = buildingOf(args.building)
       const inBuilding = new Set((await householdsOf(ctx.tx, ctx.compound.id)).filter((h) => h.building === building).map((h) => h.id))
       if (inBuilding.size === 0) throw new UserError('arrears.unknownBuilding', { building })
-      list = list.filter((a) => inBuilding.has(a.householdId))
+      dues = dues.filter((d) => inBuilding.has(d.householdId))
     }
-    let text: string
+    const list = arrearsFromDues(dues)
+    const lines: string[] = []
     if (list.length === 0) {
-      text = building ? t('arrears.noneInBuilding', { building }) : t('arrears.none')
+      lines.push(building ? t('arrears.noneInBuilding', { building }) : t('arrears.none'))
     } else {
       const total = list.reduce((s, a) => s + a.owedFen, 0n)
-      const lines = [t('arrears.title', { count: list.length, total: formatMoney(total) })]
+      lines.push(t('arrears.title', { count: list.length, total: formatMoney(total) }))
       for (const a of list.slice(0, ARREARS_MAX_LINES)) {
-        lines.push(t('arrears.item', { room: a.code, amount: formatMoney(a.owedFen), since: localDay(ctx, a.oldestUnpaidAt) }))
+        lines.push(t('arrears.item', { room: a.code, amount: formatMoney(a.owedFen), due: dueDayString(a.overdueSince, ctx.compound.timeZone) }))
       }
       if (list.length > ARREARS_MAX_LINES) lines.push(t('arrears.more', { count: list.length - ARREARS_MAX_LINES }))
-      text = lines.join('\n')
+    }
+    const pending = dues.filter((d) => d.pendingFen > 0n)
+    if (pending.length > 0) {
+      lines.push(t('arrears.pending', { count: pending.length, total: formatMoney(pending.reduce((s, d) => s + d.pendingFen, 0n)) }))
     }
     const name = ctx.member.displayName
-    return [reply.private(text, { groupAck: t('common.answeredPrivately', { name }), groupFallback: t('common.cannotDm', { name }) })]
+    return [reply.private(lines.join('\n'), { groupAck: t('common.answeredPrivately', { name }), groupFallback: t('common.cannotDm', { name }) })]
   },
 })

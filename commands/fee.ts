@@ -1,22 +1,32 @@
-// 查费 [房号]: billed, paid, owed and the latest payments of a household, answered privately.
-// A resident sees only households they are verified for (a pending binding gets a polite refusal);
-// the committee may ask about any room. The group only ever sees that an answer was sent privately.
+// 查费 [房号]: billed, paid, what is overdue (逾期) and what is billed but not yet due (待缴，未到期), and the
+// latest payments of a household, answered privately. A resident sees only households they are verified
+// for (a pending binding gets a polite refusal); a collector or the committee may ask about any room
+// (collectors chase payments). The group only ever sees that an answer was sent privately.
 import { z } from 'zod'
-import { householdBalance, recentPayments } from '../db/ledger.ts'
+import { householdDues, recentPayments } from '../db/ledger.ts'
+import { asOfNow, dueDayString } from '../src/domain/billing.ts'
 import { formatMoney } from '../src/domain/money.ts'
 import { type CompoundContext, defineCommand, type Household, hasRole, reply, UserError } from '../src/pipeline/command.ts'
 import { requireHousehold } from '../src/pipeline/rooms.ts'
-import { balanceLine, localDay } from './pay.ts'
+import { localDay } from './pay.ts'
 
 async function statement(ctx: CompoundContext, h: Household): Promise<string> {
   const { t } = ctx
-  const b = await householdBalance(ctx.tx, ctx.compound.id, h.id)
+  const tz = ctx.compound.timeZone
+  const d = await householdDues(ctx.tx, ctx.compound, h.id, asOfNow(ctx.now))
   const lines = [
     t('fee.title', { room: h.code, date: localDay(ctx, ctx.now) }),
-    t('fee.billed', { amount: formatMoney(b.billedFen) }),
-    t('fee.paid', { amount: formatMoney(b.paidFen) }),
-    balanceLine(t, b),
+    t('fee.billed', { amount: formatMoney(d.billedFen) }),
+    t('fee.paid', { amount: formatMoney(d.paidFen) }),
   ]
+  if (d.overdueFen === 0n && d.pendingFen === 0n) {
+    lines.push(d.prepaidFen > 0n ? t('fee.prepaid', { amount: formatMoney(d.prepaidFen) }) : t('fee.settled'))
+  } else {
+    lines.push(
+      d.overdueFen > 0n ? t('fee.overdue', { amount: formatMoney(d.overdueFen), due: dueDayString(d.overdueSince!, tz) }) : t('fee.noOverdue'),
+    )
+    if (d.pendingFen > 0n) lines.push(t('fee.pending', { amount: formatMoney(d.pendingFen), due: dueDayString(d.nextDueAt!, tz) }))
+  }
   const payments = await recentPayments(ctx.tx, ctx.compound.id, h.id, 3)
   if (payments.length === 0) lines.push(t('fee.noPayments'))
   else {
@@ -41,7 +51,7 @@ export default defineCommand({
     let targets: Household[]
     if (args.room) {
       const h = await requireHousehold(ctx, args.room)
-      if (!hasRole(ctx.role, 'committee')) {
+      if (!hasRole(ctx.role, 'collector')) {
         const binding = ctx.bindings.find((b) => b.household.id === h.id)
         if (binding?.status === 'pending') throw new UserError('fee.pendingOnly')
         if (binding?.status !== 'verified') throw new UserError('fee.notYours', { room: h.code })

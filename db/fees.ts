@@ -19,6 +19,8 @@ export async function createFeeSchedule(
     rateFen: bigint
     startMonth: string
     endMonth?: string | null
+    /** day of the billed month a charge falls due (1–31); null or absent: the month's last day */
+    dueDay?: number | null
     createdBy?: number | null
     createdAt: Date
   },

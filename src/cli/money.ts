@@ -19,7 +19,8 @@ export const billCmd: CliCommand = {
       const r = await billMonth(db.db, c.id, month, now)
       print(
         `billed ${month} for "${c.name}": ${r.charged} new charge(s) totalling ${formatMoney(r.chargedFen)}, ` +
-          `${r.alreadyBilled} already billed; ${r.schedules} schedule(s), ${r.households} household(s)`,
+          `${r.alreadyBilled} already billed; ${r.schedules} schedule(s), ${r.households} household(s)` +
+          (r.dueDays.length > 0 ? `; due ${r.dueDays.join(', ')} (overdue from the next day)` : ''),
       )
       return 0
     })

@@ -10,7 +10,7 @@ import { categoryLabel, periodLabel, type SummaryInput, type SummaryPoll } from 
 import { isLang, type Lang, translator } from '../i18n/index.ts'
 import { pollView } from '../ops/polls.ts'
 import type { ChartModel } from './chart.ts'
-import { type DisclosureItem, gatherFacts, type PeriodFacts, TREND_PERIODS } from './facts.ts'
+import { type DisclosureItem, disclosureAsOf, gatherFacts, type PeriodFacts, TREND_PERIODS } from './facts.ts'
 
 export { type DisclosureItem, TREND_PERIODS } from './facts.ts'
 
@@ -53,8 +53,14 @@ export function disclosureData(item: DisclosureItem, facts: PeriodFacts, now: Da
     repairs: facts.repairs,
     polls,
     chain: facts.chain,
-    // arrears are as of now (who owes today), not as of the period's end: the ledger keeps no history of it
-    arrears: { count: facts.arrears.length, totalFen: facts.arrears.reduce((s, a) => s + a.owedFen, 0n), rooms: facts.arrears.map((a) => a.code) },
+    // arrears as of the period's end (now while it runs): charges past due then and unpaid then, so a 补发 of
+    // February shows February's arrears, and next month's bills (billed, not yet due) never count
+    arrears: {
+      asOf: disclosureAsOf(item, now),
+      count: facts.arrears.length,
+      totalFen: facts.arrears.reduce((s, a) => s + a.owedFen, 0n),
+      rooms: facts.arrears.map((a) => a.code),
+    },
     privateNames: facts.privateNames,
   }
 

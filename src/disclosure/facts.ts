@@ -18,7 +18,7 @@ import type { CompoundRow } from '../../db/compounds.ts'
 import { polls } from '../../db/schema.ts'
 import { type Period, previousPeriod } from '../domain/calendar.ts'
 import { GENESIS_HASH } from '../domain/ledger-chain.ts'
-import { firstUnpaidCharge } from '../domain/billing.ts'
+import { chargeDueAt, compareArrears, duesOf } from '../domain/billing.ts'
 import { isOverdue, overdueDaysOf } from '../domain/repair-overdue.ts'
 import { isActive } from '../domain/repair-status.ts'
 import type { SummaryItem } from '../domain/summary.ts'
@@ -66,8 +66,11 @@ export interface PeriodFacts {
   polls: PollRow[]
   /** the ledger's stored head (ledgerHead) */
   chain: { head: string; count: number }
-  /** as arrearsOf, today: households that owe, oldest unpaid charge first */
-  arrears: { code: string; owedFen: bigint; oldest: Date }[]
+  /**
+   * as arrearsOf at the period's end (or now while it runs, disclosureAsOf): households with charges past due and
+   * unpaid then, the longest overdue first. A 补发 shows the period's arrears, not today's.
+   */
+  arrears: { code: string; owedFen: bigint; overdueSince: Date }[]
   /** as privateNamesOf: roster owner names and the display names of bound members and role holders */
   privateNames: string[]
 }
@@ -91,8 +94,9 @@ const ms = (col: SQL) => sql`floor(extract(epoch from ${col}) * 1000)::float8`
 export const idList = (ids: readonly number[]) => sql`string_to_array(${ids.join(',')}, ',')::int[]`
 export const textList = (values: readonly string[]) => sql`string_to_array(${values.join(',')}, ',')`
 
-/** When open tickets are counted: `now` while the period runs (an on-demand 公示), else its end. */
-const asOfOf = (i: DisclosureItem, now: Date) => (now.getTime() < i.period.to.getTime() ? now : i.period.to)
+/** When open tickets and arrears are counted: `now` while the period runs (an on-demand 公示), else its end. */
+export const disclosureAsOf = (i: Pick<DisclosureItem, 'period'>, now: Date) => (now.getTime() < i.period.to.getTime() ? now : i.period.to)
+const asOfOf = disclosureAsOf
 
 /** `unnest(…) AS p(ix, compound_id, pfrom, pto, as_of)`: the items with their periods, one text parameter per column. */
 function periodsTable(items: readonly DisclosureItem[], now: Date): SQL {
@@ -298,60 +302,83 @@ async function headsOf(q: Queryable, ids: readonly number[]) {
   return new Map(res.map((r) => [num(r.compound_id), { head: String(r.hash), count: num(r.serial) }]))
 }
 
-/** arrearsOf (db/ledger.ts) of every compound: households that owe, oldest unpaid charge first. */
-async function arrearsOfAll(q: Queryable, ids: readonly number[]) {
+/**
+ * arrearsOf (db/ledger.ts) of every item at its as-of instant (disclosureAsOf): households with charges past due
+ * and unpaid then, the longest overdue first. Two statements for the whole list: the balances as of each
+ * (compound, instant) of the households that owed anything then, and those households' charges recorded before
+ * it (not reversed before it); the due rule and the FIFO settlement are src/domain/billing.ts chargeDueAt and duesOf.
+ */
+async function arrearsOfAll(q: Queryable, items: readonly DisclosureItem[], now: Date): Promise<PeriodFacts['arrears'][]> {
+  // one compound may have several items with the same instant (a week and a month ending together): read each pair once
+  const keyOf = (i: DisclosureItem) => `${i.compound.id}|${asOfOf(i, now).getTime()}`
+  const pairs = new Map<string, { k: number; compound: DisclosureItem['compound']; at: Date }>()
+  for (const i of items) if (!pairs.has(keyOf(i))) pairs.set(keyOf(i), { k: pairs.size, compound: i.compound, at: asOfOf(i, now) })
+  const list = [...pairs.values()]
+  const ids = [...new Set(list.map((p) => p.compound.id))]
+  const asOfTable = sql`unnest(${idList(list.map((p) => p.k))}, ${idList(list.map((p) => p.compound.id))},
+    ${textList(list.map((p) => p.at.toISOString()))}::timestamptz[]) AS a(k, compound_id, as_of)`
   const balances = await rows(
     q,
-    sql`SELECT e.compound_id, coalesce(o.household_id, e.household_id) AS household_id,
+    sql`SELECT a.k, coalesce(o.household_id, e.household_id) AS household_id,
         coalesce(sum(CASE WHEN ${EFF} = 'charge' THEN ${SIGN} * e.amount_fen ELSE 0 END), 0)::text AS billed,
         coalesce(sum(CASE WHEN ${EFF} = 'payment' THEN ${SIGN} * e.amount_fen ELSE 0 END), 0)::text AS paid
-      FROM ledger_entries e ${joinOrigOf(ids)}
-      WHERE e.compound_id = ANY(${idList(ids)}) AND coalesce(o.household_id, e.household_id) IS NOT NULL
+      FROM ${asOfTable}
+      JOIN ledger_entries e ON e.compound_id = a.compound_id AND e.recorded_at < a.as_of
+      ${joinOrigOf(ids)}
+      WHERE coalesce(o.household_id, e.household_id) IS NOT NULL
       GROUP BY 1, 2`,
   )
-  const owing = new Map<number, Map<number, { paidFen: bigint; owedFen: bigint }>>()
+  // (k, household) → paid, for the households that owed anything at that instant
+  const owing = new Map<number, Map<number, bigint>>()
   for (const r of balances) {
     const billed = big(r.billed)
     const paid = big(r.paid)
     if (billed - paid <= 0n) continue
-    const id = num(r.compound_id)
-    let m = owing.get(id)
-    if (!m) owing.set(id, (m = new Map()))
-    m.set(num(r.household_id), { paidFen: paid, owedFen: billed - paid })
+    const k = num(r.k)
+    let m = owing.get(k)
+    if (!m) owing.set(k, (m = new Map()))
+    m.set(num(r.household_id), paid)
   }
-  const out = new Map<number, PeriodFacts['arrears']>()
-  if (owing.size === 0) return out
-  const charges = await rows(
-    q,
-    sql`SELECT e.compound_id, e.household_id, e.amount_fen::text AS amount, ${ms(sql`e.recorded_at`)} AS at, h.code
-      FROM ledger_entries e
-      JOIN households h ON h.compound_id = e.compound_id AND h.id = e.household_id
-      LEFT JOIN ledger_entries rev ON rev.compound_id = e.compound_id AND rev.reverses_serial = e.serial
-      WHERE e.compound_id = ANY(${idList([...owing.keys()])}) AND e.household_id = ANY(${idList([...owing.values()].flatMap((m) => [...m.keys()]))})
-        AND e.kind = 'charge' AND rev.id IS NULL
-      ORDER BY e.compound_id, e.serial`,
-  )
-  const byHousehold = new Map<number, { code: string; charges: { amountFen: bigint; at: Date }[] }>()
-  for (const c of charges) {
-    const hid = num(c.household_id)
-    let h = byHousehold.get(hid)
-    if (!h) byHousehold.set(hid, (h = { code: String(c.code), charges: [] }))
-    h.charges.push({ amountFen: big(c.amount), at: date(c.at) })
-  }
-  for (const [compoundId, households] of owing) {
-    const list: PeriodFacts['arrears'] = []
-    for (const [hid, b] of households) {
-      const h = byHousehold.get(hid)
-      if (!h) continue
-      list.push({ code: h.code, owedFen: b.owedFen, oldest: firstUnpaidCharge(h.charges, b.paidFen).at })
-    }
-    list.sort(
-      (a, b) =>
-        a.oldest.getTime() - b.oldest.getTime() || (b.owedFen > a.owedFen ? 1 : b.owedFen < a.owedFen ? -1 : 0) || a.code.localeCompare(b.code),
+  const byPair: PeriodFacts['arrears'][] = list.map(() => [])
+  if (owing.size > 0) {
+    const charges = await rows(
+      q,
+      sql`SELECT a.k, e.household_id, e.amount_fen::text AS amount, ${ms(sql`e.due_at`)} AS due_at, e.billing_key,
+          ${ms(sql`e.recorded_at`)} AS at, h.code
+        FROM ${asOfTable}
+        JOIN ledger_entries e ON e.compound_id = a.compound_id AND e.recorded_at < a.as_of AND e.kind = 'charge'
+          AND e.household_id = ANY(${idList([...new Set([...owing.values()].flatMap((m) => [...m.keys()]))])})
+        JOIN households h ON h.compound_id = e.compound_id AND h.id = e.household_id
+        LEFT JOIN ledger_entries rev ON rev.compound_id = e.compound_id AND rev.reverses_serial = e.serial AND rev.recorded_at < a.as_of
+        WHERE a.k = ANY(${idList([...owing.keys()])}) AND rev.id IS NULL
+        ORDER BY a.k, e.serial`,
     )
-    out.set(compoundId, list)
+    const byHousehold = new Map<string, { code: string; charges: { amountFen: bigint; dueAt: Date }[] }>()
+    for (const c of charges) {
+      const k = num(c.k)
+      const hid = num(c.household_id)
+      if (!owing.get(k)?.has(hid)) continue
+      const key = `${k}|${hid}`
+      let h = byHousehold.get(key)
+      if (!h) byHousehold.set(key, (h = { code: String(c.code), charges: [] }))
+      const dueAt = chargeDueAt(
+        { dueAt: c.due_at === null || c.due_at === undefined ? null : date(c.due_at), billingKey: str(c.billing_key), recordedAt: date(c.at) },
+        list[k]!.compound.timeZone,
+      )
+      h.charges.push({ amountFen: big(c.amount), dueAt })
+    }
+    for (const [k, households] of owing) {
+      const out = byPair[k]!
+      for (const [hid, paid] of households) {
+        const h = byHousehold.get(`${k}|${hid}`)
+        if (!h) continue
+        const d = duesOf(h.charges, paid, list[k]!.at)
+        if (d.overdueFen > 0n) out.push({ code: h.code, owedFen: d.overdueFen, overdueSince: d.overdueSince! })
+      }
+      out.sort(compareArrears)
+    }
   }
-  return out
+  return items.map((i) => byPair[pairs.get(keyOf(i))!.k]!)
 }
 
 /** privateNamesOf of every compound. */
@@ -395,8 +422,8 @@ async function pollsOfAll(q: Queryable, items: readonly DisclosureItem[]): Promi
 }
 
 /**
- * The facts of every item, in the order of `items`, as of `now` (the arrears and the chain head are today's;
- * open tickets are counted at the period's end, or now while it runs).
+ * The facts of every item, in the order of `items`, as of `now` (the chain head is today's; open tickets and
+ * arrears are counted at the period's end, or now while it runs).
  */
 export async function gatherFacts(q: Queryable, items: readonly DisclosureItem[], opts: { now: Date }): Promise<PeriodFacts[]> {
   if (items.length === 0) return []
@@ -426,7 +453,7 @@ export async function gatherFacts(q: Queryable, items: readonly DisclosureItem[]
   const entries = await itemsOf(q, items, now)
   const repairs = await repairsOf(q, items, now)
   const heads = await headsOf(q, ids)
-  const arrears = await arrearsOfAll(q, ids)
+  const arrears = await arrearsOfAll(q, items, now)
   const pollsBy = await pollsOfAll(q, items)
   const names = await privateNamesOfAll(q, ids)
 
@@ -442,7 +469,7 @@ export async function gatherFacts(q: Queryable, items: readonly DisclosureItem[]
       repairs: repairs[ix]!,
       polls: pollsBy[ix]!,
       chain: heads.get(compound.id) ?? { head: GENESIS_HASH, count: 0 },
-      arrears: arrears.get(compound.id) ?? [],
+      arrears: arrears[ix]!,
       privateNames: [...(names.get(compound.id) ?? [])].sort(),
     }
   })

@@ -1,4 +1,6 @@
-// Billing arithmetic: month keys, which schedule bills which month, and how much. Pure, no I/O.
+// Billing arithmetic: month keys, which schedule bills which month, how much, when it falls due, and what a
+// household owes at an instant (overdue / not yet due / paid in advance). Pure, no I/O.
+import { localDateString, startOfLocalDay } from './calendar.ts'
 import { feeForArea } from './money.ts'
 
 export type FeeBasis = 'per_m2_month' | 'per_household_month' | 'one_off'
@@ -13,6 +15,8 @@ export interface ScheduleLike {
   startMonth: string
   /** last month billed, 'YYYY-MM'; null = open-ended */
   endMonth: string | null
+  /** day of the billed month a charge falls due (1–31, clamped to the month's length); null = the last day */
+  dueDay?: number | null
 }
 
 export interface HouseholdLike {
@@ -113,23 +117,131 @@ export interface PlannedCharge {
   householdId: number
   amountFen: bigint
   billingKey: string
+  /** when the charge becomes overdue (scheduleDueAt) */
+  dueAt: Date
 }
 
 /**
  * Every charge the schedules make for `month` over `households` (vacant ones included: the fee
- * follows the property, not the occupant). Zero charges (e.g. a rounding to 0 fen) are left out.
+ * follows the property, not the occupant), with its due date in the compound's `timeZone`. Zero charges
+ * (e.g. a rounding to 0 fen) are left out.
  */
-export function planCharges(schedules: readonly ScheduleLike[], households: readonly HouseholdLike[], month: string): PlannedCharge[] {
+export function planCharges(
+  schedules: readonly ScheduleLike[],
+  households: readonly HouseholdLike[],
+  month: string,
+  timeZone: string,
+): PlannedCharge[] {
   const out: PlannedCharge[] = []
   for (const s of schedules) {
     if (!scheduleBillsMonth(s, month)) continue
+    const dueAt = scheduleDueAt(s, month, timeZone)
     for (const h of households) {
       const amountFen = chargeFor(s, h)
       if (amountFen <= 0n) continue
-      out.push({ scheduleId: s.id, householdId: h.id, amountFen, billingKey: billingKeyFor(s, h.id, month) })
+      out.push({ scheduleId: s.id, householdId: h.id, amountFen, billingKey: billingKeyFor(s, h.id, month), dueAt })
     }
   }
   return out
+}
+
+// ---- due dates and what is owed ---------------------------------------------------------------
+//
+// A charge falls due at the end of its due day in the compound's time zone: it is overdue from the next local
+// midnight. A household is in arrears (逾期) only for charges past due; a charge recorded but not yet due is
+// 待缴（未到期）. Every place that prints arrears (查费, 欠费, the disclosure, the CLI) goes through chargeDueAt
+// and duesOf below, so they cannot disagree (docs/LEDGER.md "Due dates and arrears").
+
+export const DUE_DAY_MIN = 1
+export const DUE_DAY_MAX = 31
+
+export function isDueDay(n: number): boolean {
+  return Number.isInteger(n) && n >= DUE_DAY_MIN && n <= DUE_DAY_MAX
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate()
+}
+
+/**
+ * When a charge for `month` with due day `dueDay` becomes overdue: 00:00 local after the due day (the day clamped
+ * to the month's length; null = the month's last day), in `timeZone`.
+ */
+export function dueAtFor(dueDay: number | null | undefined, month: string, timeZone: string): Date {
+  const i = monthIndex(month)
+  const year = Math.floor(i / 12)
+  const m = (i % 12) + 1
+  const last = daysInMonth(year, m)
+  const day = dueDay == null ? last : Math.min(Math.max(dueDay, 1), last)
+  // the day after the due day, as a civil date (the 1st of the next month after the last day)
+  const next = day < last ? { year, month: m, day: day + 1 } : m === 12 ? { year: year + 1, month: 1, day: 1 } : { year, month: m + 1, day: 1 }
+  return startOfLocalDay(next, timeZone)
+}
+
+/** When `schedule`'s charge billed for `month` falls due: in the month billed, or a one-off in its start month. */
+export function scheduleDueAt(schedule: Pick<ScheduleLike, 'basis' | 'startMonth' | 'dueDay'>, month: string, timeZone: string): Date {
+  return dueAtFor(schedule.dueDay, schedule.basis === 'one_off' ? schedule.startMonth : month, timeZone)
+}
+
+/**
+ * When a ledger charge falls due — THE rule: its due_at; for a charge written before due dates existed (due_at
+ * null), the end of the month its billing key bills, or (a one-off key, or a charge with no key) the end of the
+ * local month it was recorded in.
+ */
+export function chargeDueAt(c: { dueAt: Date | null; billingKey: string | null; recordedAt: Date }, timeZone: string): Date {
+  if (c.dueAt) return c.dueAt
+  const billed = c.billingKey ? monthOfBillingKey(c.billingKey) : null
+  const month = billed && billed !== 'once' ? billed : localDateString(c.recordedAt, timeZone).slice(0, 7)
+  return dueAtFor(null, month, timeZone)
+}
+
+/** The as-of instant for "now": entries recorded in this very millisecond (this message's own) are included. */
+export function asOfNow(now: Date): Date {
+  return new Date(now.getTime() + 1)
+}
+
+/** The local day (YYYY-MM-DD) a charge due at `dueAt` is due on: the day that ends at that instant. */
+export function dueDayString(dueAt: Date, timeZone: string): string {
+  return localDateString(new Date(dueAt.getTime() - 1), timeZone)
+}
+
+export interface Dues {
+  /** charges due by the instant, not covered by payments (逾期) */
+  overdueFen: bigint
+  /** charges not yet due, not covered by what is left of the payments (待缴，未到期) */
+  pendingFen: bigint
+  /** payments beyond every charge (预缴) */
+  prepaidFen: bigint
+  /** when the oldest unpaid overdue charge fell due; null when nothing is overdue */
+  overdueSince: Date | null
+  /** when the first unpaid charge not yet due falls due; null when none */
+  nextDueAt: Date | null
+}
+
+/**
+ * What a household owes at instant `at`, from its charges recorded before `at` (net of reversals; any order) and
+ * what it paid before `at` (net of reversals). Payments settle the charges that fall due first (FIFO by due date,
+ * then in the order given); a charge is overdue when `dueAt <= at`. Overdue = max(0, due − paid); a surplus
+ * goes to the charges not yet due, and what is left is paid in advance.
+ */
+export function duesOf<C extends { amountFen: bigint; dueAt: Date }>(charges: readonly C[], paidFen: bigint, at: Date): Dues {
+  const sorted = charges.map((c, k) => ({ c, k })).sort((a, b) => a.c.dueAt.getTime() - b.c.dueAt.getTime() || a.k - b.k).map((x) => x.c)
+  const due = sorted.filter((c) => c.dueAt.getTime() <= at.getTime())
+  const notDue = sorted.filter((c) => c.dueAt.getTime() > at.getTime())
+  const sum = (list: readonly C[]) => list.reduce((s, c) => s + c.amountFen, 0n)
+  const dueFen = sum(due)
+  const notDueFen = sum(notDue)
+  const overdueFen = dueFen > paidFen ? dueFen - paidFen : 0n
+  const surplus = paidFen > dueFen ? paidFen - dueFen : 0n
+  const pendingFen = notDueFen > surplus ? notDueFen - surplus : 0n
+  const prepaidFen = surplus > notDueFen ? surplus - notDueFen : 0n
+  return {
+    overdueFen,
+    pendingFen,
+    prepaidFen,
+    overdueSince: overdueFen > 0n ? firstUnpaidCharge(due, paidFen).dueAt : null,
+    nextDueAt: pendingFen > 0n ? firstUnpaidCharge(notDue, surplus).dueAt : null,
+  }
 }
 
 // ---- amounts and categories ------------------------------------------------------------------
@@ -172,6 +284,13 @@ export function guessExpenseCategory(text: string, hasTicket = false): ExpenseCa
 export function guessIncomeCategory(text: string): IncomeCategory {
   for (const [cat, re] of INCOME_WORDS) if (re.test(text)) return cat
   return 'other'
+}
+
+/** The order of an arrears list: the longest overdue first, then the larger amount, then by room. */
+export function compareArrears(a: { overdueSince: Date; owedFen: bigint; code: string }, b: { overdueSince: Date; owedFen: bigint; code: string }): number {
+  return (
+    a.overdueSince.getTime() - b.overdueSince.getTime() || (b.owedFen > a.owedFen ? 1 : b.owedFen < a.owedFen ? -1 : 0) || a.code.localeCompare(b.code)
+  )
 }
 
 /**

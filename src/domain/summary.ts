@@ -6,13 +6,13 @@
 // Privacy (PRODUCT.md): a public summary never shows a phone number or a full owner name. Free text
 // typed by the committee (expense reasons, payees, poll titles) passes through `redact`: digit runs that
 // look like phone numbers become ***, and every known private name (roster owners, members' display
-// names) is masked to its first character and * (张三 → 张*). Arrears are a count; room numbers only when
-// the head turned `arrearsRoomsPublic` on.
+// names) is masked to its first character and * (张三 → 张*). Arrears (charges past due and unpaid at the
+// period's end) are a count; room numbers only when the head turned `arrearsRoomsPublic` on.
 import { type Lang, type Translator, translator } from '../i18n/index.ts'
 import { localDateString, type Period } from './calendar.ts'
-import { maskNames, maskPhones, ownerNameParts } from './group-privacy.ts'
+import { ownerNameParts } from './group-privacy.ts'
 import { formatMoney } from './money.ts'
-import { formatDeadline } from './poll-render.ts'
+import { formatDeadline, maskName } from './poll-render.ts'
 import { formatLocal } from './poll-time.ts'
 
 /** Telegram's limit for one text message (UTF-16 code units). */
@@ -57,25 +57,40 @@ export interface SummaryInput {
   polls: SummaryPoll[]
   /** ledger chain head (full hash; 12 hex characters are shown) and number of entries */
   chain: { head: string; count: number }
-  arrears: { count: number; totalFen: bigint; rooms: string[] }
+  /** households with charges past due and unpaid at `asOf` (the period's end, or now while it runs) */
+  arrears: { asOf: Date; count: number; totalFen: bigint; rooms: string[] }
   /** full names that must never appear (roster owner names, members' display names) */
   privateNames: readonly string[]
 }
 
 // ---- privacy ---------------------------------------------------------------------------------
 
+const FULLWIDTH = /[\uFF10-\uFF19\uFF0B\uFF0D\u3000]/g
+/** 7 or more digits, optionally split by single spaces or dashes, optionally after + (phone numbers) */
+const DIGIT_RUN = /(?:\+\s?)?\d(?:[\s-]?\d){6,}/g
+/** digit runs that are not phone numbers: a date (2026-11-23) or a room code (12-3-1201) */
+const NOT_A_PHONE = [/^\d{4}-\d{1,2}-\d{1,2}$/, /^\d{1,3}-\d{1,2}-\d{3,4}$/]
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+
 export interface Redactor {
   (text: string): string
 }
 
-/**
- * A redactor for free text: phone numbers become ***, the given full names are masked (张三 → 张*), with the
- * group scrub's own functions (src/domain/group-privacy.ts) so a summary, a CSV and a chat message agree.
- */
+/** A redactor for free text: phone numbers become ***, the given full names are masked (张三 → 张*). */
 export function redactor(privateNames: readonly string[]): Redactor {
   // a roster's owner_name may carry more than the name ("李建国 13812345678"): mask its name parts too
-  const names = privateNames.flatMap((n) => [n.trim(), ...ownerNameParts(n)])
-  return (text: string) => maskNames(maskPhones(text), names).replace(/\s+/g, ' ').trim()
+  const all = privateNames.flatMap((n) => [n.trim(), ...ownerNameParts(n)])
+  const names = [...new Set(all.filter((n) => [...n].length >= 2))].sort(
+    (a, b) => b.length - a.length || a.localeCompare(b),
+  )
+  const patterns = names.map((n) => ({ re: new RegExp(escapeRe(n), /[A-Za-z]/.test(n) ? 'giu' : 'gu'), masked: maskName(n) }))
+  return (text: string) => {
+    let s = text.replace(FULLWIDTH, (c) => (c === '\u3000' ? ' ' : c === '\uFF0B' ? '+' : c === '\uFF0D' ? '-' : String.fromCharCode(c.charCodeAt(0) - 0xfee0)))
+    s = s.replace(DIGIT_RUN, (m) => (NOT_A_PHONE.some((re) => re.test(m)) ? m : '***'))
+    for (const p of patterns) s = s.replace(p.re, p.masked)
+    return s.replace(/\s+/g, ' ').trim()
+  }
 }
 
 // ---- rendering -------------------------------------------------------------------------------
@@ -143,9 +158,11 @@ export function summaryLines(input: SummaryInput): { header: string; continued: 
   lines.push(t('disclosure.expenses', { amount: formatMoney(input.expenses.totalFen), count: input.expenses.items.length }))
   for (const item of input.expenses.items) lines.push(itemLine(t, item, tz, redact, 'disclosure.item.payee'))
   lines.push(t('disclosure.closing', { amount: formatMoney(input.closingFen) }))
-  if (input.arrears.count === 0) lines.push(t('disclosure.arrearsNone'))
+  // the day the arrears are counted at: the period's last day (the instant is the end of it), or today
+  const arrearsDate = localDateString(new Date(input.arrears.asOf.getTime() - 1), tz)
+  if (input.arrears.count === 0) lines.push(t('disclosure.arrearsNone', { date: arrearsDate }))
   else {
-    lines.push(t('disclosure.arrears', { count: input.arrears.count, amount: formatMoney(input.arrears.totalFen) }))
+    lines.push(t('disclosure.arrears', { date: arrearsDate, count: input.arrears.count, amount: formatMoney(input.arrears.totalFen) }))
     if (input.compound.settings.arrearsRoomsPublic === true && input.arrears.rooms.length > 0) {
       lines.push(t('disclosure.arrearsRooms', { rooms: input.arrears.rooms.join('、') }))
     }

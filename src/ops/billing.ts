@@ -1,6 +1,8 @@
 // Monthly billing: the fee schedules' charges for one month, per household, written to the ledger.
 // Idempotent: every charge carries billing key `fee:<schedule>:<household>:<YYYY-MM>` (a one-off:
 // `fee:<schedule>:<household>:once`), unique per compound, so running a month twice bills it once.
+// Every charge carries its due date (due_at: the end of the schedule's due day in the compound's time zone,
+// src/domain/billing.ts scheduleDueAt), hashed into the chain, so arrears never depend on when billing ran.
 // One transaction per compound. Vacant households are billed too: the management fee follows the
 // property, not the occupant (a committee that waives it for vacant homes reverses those charges).
 // Called by `linli bill` and, once the scheduler exists, on the 1st of each month in the compound's zone.
@@ -9,7 +11,7 @@ import { findCompoundById } from '../../db/compounds.ts'
 import { feeSchedulesOf } from '../../db/fees.ts'
 import { householdsOf } from '../../db/households.ts'
 import { appendLedgerEntries } from '../../db/ledger.ts'
-import { isMonthKey, planCharges, scheduleIsEmpty } from '../domain/billing.ts'
+import { dueDayString, isMonthKey, planCharges, scheduleIsEmpty } from '../domain/billing.ts'
 import { monthKeyOf } from '../domain/calendar.ts'
 
 export interface BillResult {
@@ -24,6 +26,8 @@ export interface BillResult {
   households: number
   /** schedules that bill this month */
   schedules: number
+  /** the local days the charges written by this run fall due on (YYYY-MM-DD), earliest first */
+  dueDays: string[]
 }
 
 /** The compound's current month ('YYYY-MM') in its time zone. */
@@ -36,9 +40,11 @@ export async function currentMonthOf(db: Db, compoundId: number, now: Date): Pro
 /** Bill `month` for one compound inside an existing transaction. */
 export async function billMonthTx(tx: Tx, compoundId: number, month: string, now: Date): Promise<BillResult> {
   if (!isMonthKey(month)) throw new RangeError(`not a month (YYYY-MM): ${month}`)
+  const compound = await findCompoundById(tx, compoundId)
+  if (!compound) throw new Error(`no compound #${compoundId}`)
   const schedules = (await feeSchedulesOf(tx, compoundId)).filter((s) => !scheduleIsEmpty(s))
   const households = await householdsOf(tx, compoundId)
-  const planned = planCharges(schedules, households, month)
+  const planned = planCharges(schedules, households, month, compound.timeZone)
   const byId = new Map(schedules.map((s) => [s.id, s]))
   const { inserted, skipped } = await appendLedgerEntries(
     tx,
@@ -50,6 +56,7 @@ export async function billMonthTx(tx: Tx, compoundId: number, month: string, now
       category: 'fee',
       note: `${byId.get(p.scheduleId)!.name} ${byId.get(p.scheduleId)!.basis === 'one_off' ? '' : month}`.trim(),
       billingKey: p.billingKey,
+      dueAt: p.dueAt,
       recordedBy: null,
       recordedAt: now,
     })),
@@ -62,6 +69,7 @@ export async function billMonthTx(tx: Tx, compoundId: number, month: string, now
     chargedFen: inserted.reduce((sum, e) => sum + e.amountFen, 0n),
     households: households.length,
     schedules: new Set(planned.map((p) => p.scheduleId)).size,
+    dueDays: [...new Set(inserted.map((e) => dueDayString(e.dueAt!, compound.timeZone)))].sort(),
   }
 }
 

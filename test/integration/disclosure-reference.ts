@@ -9,7 +9,7 @@ import { pollsInPeriod } from '../../db/polls.ts'
 import { ticketsInPeriod } from '../../db/tickets.ts'
 import { type Period, previousPeriod } from '../../src/domain/calendar.ts'
 import type { SummaryItem } from '../../src/domain/summary.ts'
-import { type DisclosureItem, type PeriodFacts, TREND_PERIODS } from '../../src/disclosure/facts.ts'
+import { type DisclosureItem, disclosureAsOf, type PeriodFacts, TREND_PERIODS } from '../../src/disclosure/facts.ts'
 
 /**
  * The reference: one item's facts from the per-aggregate queries, one compound and one figure at a time
@@ -54,7 +54,8 @@ export async function factsByAggregate(q: Queryable, { compound, period }: Discl
     repairs: await ticketsInPeriod(q, compound.id, period.from, period.to, now),
     polls: await pollsInPeriod(q, compound.id, period.from, period.to),
     chain: await ledgerHead(q, compound.id),
-    arrears: (await arrearsOf(q, compound.id)).map((a) => ({ code: a.code, owedFen: a.owedFen, oldest: a.oldestUnpaidAt })),
+    // as of the period's end (now while it runs), like the disclosure
+    arrears: (await arrearsOf(q, compound, disclosureAsOf({ period }, now))).map((a) => ({ code: a.code, owedFen: a.owedFen, overdueSince: a.overdueSince })),
     privateNames: await privateNamesOf(q, compound.id),
   }
 }

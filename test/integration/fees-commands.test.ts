@@ -61,7 +61,7 @@ const groupTexts = (r: { replies: { chat?: string; text: string }[] }) => r.repl
 const privateTo = (r: { replies: { user?: string; text: string }[] }, user: string) => r.replies.filter((x) => x.user === user).map((x) => x.text)
 
 describe('收费标准 / feerule', () => {
-  it('lists nothing, sets schedules in every basis, lists them; only the head may', async () => {
+  it('lists nothing, sets schedules in every basis, lists them; only the head may set, anyone may list', async () => {
     const { w } = await setUp()
     await w.says('boss', '收费标准').then((r) => r.expectReply('还没有收费标准'))
     await w.says('boss', '收费标准 物业费 0.80 每平米每月').then((r) => r.expectReply('已设置收费标准：物业费 ¥0.80 每平米每月，从 2026-11 起'))
@@ -81,7 +81,8 @@ describe('收费标准 / feerule', () => {
       ['parking', 'per_household_month', 3000n, '2027-01'],
     ])
     await w.says('cc', '收费标准 物业费 1 每户每月').then((r) => r.expectReply('只有主任可以这样做'))
-    await w.says('cc', '收费标准').then((r) => r.expectReply('只有主任可以这样做'))
+    await w.says('cc', '收费标准').then((r) => r.expectReply('• 物业费 ¥0.80 每平米每月，2026-11 起，每月月底到期'))
+    await w.says('u3', '收费标准').then((r) => r.expectReply('• 电梯自筹 ¥1,084.00 每户一次，2026-11 出账，2026-11-30 到期'))
     expect(await count(w, feeSchedules)).toBe(4)
   })
 
@@ -166,12 +167,16 @@ describe('查费 / fee', () => {
     expect(dm).toContain('3-2-201 费用（截至 2026-11-23）')
     expect(dm).toContain('已出账：¥71.60')
     expect(dm).toContain('已缴：¥50.00')
-    expect(dm).toContain('欠费：¥21.60')
+    // November's bill is due at the end of November: owed, but not in arrears yet
+    expect(dm).toContain('逾期：无\n待缴（未到期）：¥21.60（2026-11-30 到期）')
     expect(dm).toMatch(/最近缴费：\n• 2026-11-23 ¥50.00（流水 #4）/)
     // same with the room given, and in a private chat
-    await w.says('u1', '查费 3栋2单元201').then((x) => expect(privateTo(x, 'u1')[0]).toContain('欠费：¥21.60'))
+    await w.says('u1', '查费 3栋2单元201').then((x) => expect(privateTo(x, 'u1')[0]).toContain('待缴（未到期）：¥21.60'))
     const dm2 = await w.says('u1', '查费', { private: true })
-    expect(dm2.replies).toEqual([{ user: 'u1', text: expect.stringContaining('欠费：¥21.60') }])
+    expect(dm2.replies).toEqual([{ user: 'u1', text: expect.stringContaining('待缴（未到期）：¥21.60') }])
+    // once the due day has passed, the unpaid part is overdue
+    w.clock.set('2026-12-01T02:00:00Z')
+    await w.says('u1', '查费').then((x) => expect(privateTo(x, 'u1')[0]).toContain('逾期：¥21.60（最早一笔 2026-11-30 到期）'))
   })
 
   it('refuses pending, unbound, and other households, without any amount', async () => {
@@ -390,7 +395,7 @@ describe('账目 / ledger', () => {
 })
 
 describe('欠费 / arrears', () => {
-  it('lists owing households oldest first, privately; refused to residents', async () => {
+  it('lists households with overdue bills, longest overdue first, privately to collectors and the committee; refused to residents', async () => {
     const { w, compoundId } = await setUp()
     w.clock.set('2026-10-01T02:00:00Z')
     await w.says('boss', '收费标准 物业费 1 每户每月')
@@ -399,15 +404,26 @@ describe('欠费 / arrears', () => {
     await billMonth(w.db.db, compoundId, '2026-11', w.clock.now())
     await w.says('col', '缴费 3-2-201 1')
     await w.says('col', '缴费 5-101 2')
+    // on 1 November October is overdue (its bills fell due at the end of October), November is not yet due
+    const nov = privateTo(await w.says('cc', '欠费'), 'cc')[0]
+    expect(nov).toBe(
+      ['逾期欠费 1 户，共 ¥1.00（只计已到期的账单，逾期最早的在前）：', '• 3-2-202 欠 ¥1.00（最早一笔 2026-10-31 到期）', '尚未到期的账单：2 户，共 ¥2.00（不计入欠费）。'].join('\n'),
+    )
+    w.clock.set('2026-12-01T02:00:00Z')
     const r = await w.says('cc', '欠费')
     expect(groupTexts(r)).toEqual(['@老李 已私信回复你。'])
     const [dm] = privateTo(r, 'cc')
-    expect(dm).toBe(['欠费住户 2 户，共 ¥3.00（欠费最早的在前）：', '• 3-2-202 欠 ¥2.00（2026-10-01 起）', '• 3-2-201 欠 ¥1.00（2026-11-01 起）'].join('\n'))
+    expect(dm).toBe(
+      ['逾期欠费 2 户，共 ¥3.00（只计已到期的账单，逾期最早的在前）：', '• 3-2-202 欠 ¥2.00（最早一笔 2026-10-31 到期）', '• 3-2-201 欠 ¥1.00（最早一笔 2026-11-30 到期）'].join(
+        '\n',
+      ),
+    )
     await w.says('cc', '欠费 3栋').then((x) => expect(privateTo(x, 'cc')[0]).toContain('3-2-202'))
     await w.says('cc', '欠费 5栋').then((x) => expect(privateTo(x, 'cc')[0]).toBe('5 栋目前没有欠费的住户。'))
     await w.says('cc', '欠费 8栋').then((x) => x.expectReply('没有 8 栋'))
-    await w.says('u1', '欠费').then((x) => x.expectReply('只有委员可以这样做'))
-    await w.says('col', '欠费').then((x) => x.expectReply('只有委员可以这样做'))
+    await w.says('u1', '欠费').then((x) => x.expectReply('只有收费员可以这样做'))
+    // collectors chase payments: they get the list too
+    await w.says('col', '欠费').then((x) => expect(privateTo(x, 'col')[0]).toBe(dm))
   })
 
   it('says when nobody owes', async () => {
@@ -464,10 +480,13 @@ describe('languages', () => {
     expect(resident.text).toContain('查费 [房号]')
     expect(resident.text).toContain('账目 [本周|本月|今年]')
     expect(resident.text).toContain('核验 [流水号]')
+    expect(resident.text).toContain('收费标准')
     expect(resident.text).not.toContain('缴费')
+    expect(resident.text).not.toContain('欠费 [楼栋]')
     const collector = await w.says('col', '帮助')
     expect(collector.text).toContain('缴费 <房号> <金额> [备注]')
     expect(collector.text).not.toContain('支出 <金额>')
+    expect(collector.text).toContain('欠费 [楼栋]')
     const head = await w.says('boss', '帮助')
     expect(head.text).toContain('收费标准')
     expect(head.text).toContain('欠费 [楼栋]')

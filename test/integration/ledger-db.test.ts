@@ -8,6 +8,7 @@ import {
   arrearsOf,
   balanceAt,
   householdBalance,
+  householdDues,
   LedgerError,
   type LedgerEntryRow,
   ledgerHead,
@@ -142,18 +143,57 @@ describe('db/ledger', () => {
     expect(t.expensesByCategory).toEqual([{ category: '电工', fen: 700n }, { category: '保洁', fen: -500n }])
   })
 
-  it('arrears: owing households, oldest unpaid charge first', async () => {
+  it('arrears at an instant: charges past due and unpaid then, the longest overdue first (FIFO by due date)', async () => {
     const { db, c, h1, h2 } = await setUp()
+    const compound = { id: c, timeZone: 'Asia/Shanghai' }
+    // charges written before due dates existed (no due_at, no billing key): due at the end of the local month recorded
     await append(db, { compoundId: c, kind: 'charge', amountFen: 100n, householdId: h1, recordedAt: at('2026-09-01T00:00:00Z') })
     await append(db, { compoundId: c, kind: 'charge', amountFen: 100n, householdId: h2, recordedAt: at('2026-09-01T00:00:00Z') })
     await append(db, { compoundId: c, kind: 'charge', amountFen: 100n, householdId: h1, recordedAt: at('2026-10-01T00:00:00Z') })
     await append(db, { compoundId: c, kind: 'charge', amountFen: 100n, householdId: h2, recordedAt: at('2026-10-01T00:00:00Z') })
     await append(db, { compoundId: c, kind: 'payment', amountFen: 100n, householdId: h1, recordedAt: at('2026-10-02T00:00:00Z') })
-    const a = await arrearsOf(db.db, c)
-    expect(a.map((x) => [x.code, x.owedFen, x.oldestUnpaidAt.toISOString()])).toEqual([
-      ['3-2-202', 200n, '2026-09-01T00:00:00.000Z'],
-      ['3-2-201', 100n, '2026-10-01T00:00:00.000Z'],
+    // and one with its due date: 15 November
+    const nov = await append(db, {
+      compoundId: c,
+      kind: 'charge',
+      amountFen: 50n,
+      householdId: h1,
+      dueAt: at('2026-11-15T16:00:00Z'),
+      recordedAt: at('2026-11-01T00:00:00Z'),
+    })
+    expect(nov.dueAt).toEqual(at('2026-11-15T16:00:00Z'))
+    expect(await verifyCompoundLedger(db.db, c)).toMatchObject({ ok: true, count: 6 })
+    const list = async (iso: string) => (await arrearsOf(db.db, compound, at(iso))).map((x) => [x.code, x.owedFen, x.overdueSince.toISOString(), x.pendingFen])
+    // mid-October: September is overdue for 3-2-202; 3-2-201 paid it on 2 October (October's bills not yet due)
+    expect(await list('2026-10-15T00:00:00Z')).toEqual([['3-2-202', 100n, '2026-09-30T16:00:00.000Z', 100n]])
+    // 10 November: both Octobers are due; 3-2-201's payment settled its September; November's 50 is not yet due
+    expect(await list('2026-11-10T00:00:00Z')).toEqual([
+      ['3-2-202', 200n, '2026-09-30T16:00:00.000Z', 0n],
+      ['3-2-201', 100n, '2026-10-31T16:00:00.000Z', 50n],
     ])
+    // 16 November: its November charge is overdue too
+    expect(await list('2026-11-16T00:00:00Z')).toEqual([
+      ['3-2-202', 200n, '2026-09-30T16:00:00.000Z', 0n],
+      ['3-2-201', 150n, '2026-10-31T16:00:00.000Z', 0n],
+    ])
+    // a charge reversed after the instant still counts at it; one reversed before does not
+    await append(db, { compoundId: c, kind: 'reversal', reversesSerial: 2, amountFen: 100n, recordedAt: at('2026-11-20T00:00:00Z') })
+    expect((await list('2026-11-16T00:00:00Z'))[0]).toEqual(['3-2-202', 200n, '2026-09-30T16:00:00.000Z', 0n])
+    expect((await list('2026-11-21T00:00:00Z'))[1]).toEqual(['3-2-202', 100n, '2026-10-31T16:00:00.000Z', 0n])
+    expect(await householdDues(db.db, compound, h1, at('2026-11-10T00:00:00Z'))).toEqual({
+      billedFen: 250n,
+      paidFen: 100n,
+      owedFen: 150n,
+      overdueFen: 100n,
+      pendingFen: 50n,
+      prepaidFen: 0n,
+      overdueSince: at('2026-10-31T16:00:00Z'),
+      nextDueAt: at('2026-11-15T16:00:00Z'),
+    })
+    // only a charge has a due date
+    await expect(
+      append(db, { compoundId: c, kind: 'payment', amountFen: 1n, householdId: h1, dueAt: at('2026-11-15T16:00:00Z'), recordedAt: at('2026-11-01T00:00:00Z') }),
+    ).rejects.toThrow(LedgerError)
   })
 
   it('UPDATE, DELETE and TRUNCATE are refused by the database', async () => {

@@ -38,7 +38,8 @@ function fixture(language: Lang, over: Partial<SummaryInput> = {}): SummaryInput
       { no: 2, title: '路灯颜色', outcome: null, deadline: at('2026-11-25T10:00:00Z') },
     ],
     chain: { head: '3fa9c0d2e1b4a7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6', count: 57 },
-    arrears: { count: 5, totalFen: 123_400n, rooms: ['1-1-101', '3-2-201'] },
+    // as of the period's end (the end of Sunday 2026-11-22, local)
+    arrears: { asOf: at('2026-11-22T16:00:00Z'), count: 5, totalFen: 123_400n, rooms: ['1-1-101', '3-2-201'] },
     privateNames: ['李四', '王五', '张三丰'],
     ...over,
   }
@@ -63,7 +64,8 @@ describe('summary golden text', () => {
     expect(renderSummary({ ...base, period: periodFromKey('2026', TZ)! })[0]).toContain('2026年度（2026-01-01 至 2026-12-31）')
     expect(late).not.toContain('1-1-101')
     const rooms = renderSummary({ ...base, compound: { ...base.compound, settings: { arrearsRoomsPublic: true } } })[0]!
-    expect(rooms).toContain('欠费：5 户，共 ¥1,234.00\n欠费房号：1-1-101、3-2-201')
+    expect(rooms).toContain('欠费（截至 2026-11-22，已到期未缴）：5 户，共 ¥1,234.00\n欠费房号：1-1-101、3-2-201')
+    expect(renderSummary({ ...base, arrears: { ...base.arrears, count: 0, totalFen: 0n, rooms: [] } })[0]).toContain('欠费（截至 2026-11-22）：无')
     expect(renderSummary({ ...base, late: true, compound: { ...base.compound, language: 'en' } })[0]).toContain('(Late:')
     expect(renderSummary({ ...base, late: true, compound: { ...base.compound, language: 'zh-TW' } })[0]).toContain('（補發：')
   })
