@@ -10,9 +10,9 @@
 // period's end) are a count; room numbers only when the head turned `arrearsRoomsPublic` on.
 import { type Lang, type Translator, translator } from '../i18n/index.ts'
 import { localDateString, type Period } from './calendar.ts'
-import { ownerNameParts } from './group-privacy.ts'
+import { maskNames, maskPhones, ownerNameParts } from './group-privacy.ts'
 import { formatMoney } from './money.ts'
-import { formatDeadline, maskName } from './poll-render.ts'
+import { formatDeadline } from './poll-render.ts'
 import { formatLocal } from './poll-time.ts'
 
 /** Telegram's limit for one text message (UTF-16 code units). */
@@ -65,32 +65,18 @@ export interface SummaryInput {
 
 // ---- privacy ---------------------------------------------------------------------------------
 
-const FULLWIDTH = /[\uFF10-\uFF19\uFF0B\uFF0D\u3000]/g
-/** 7 or more digits, optionally split by single spaces or dashes, optionally after + (phone numbers) */
-const DIGIT_RUN = /(?:\+\s?)?\d(?:[\s-]?\d){6,}/g
-/** digit runs that are not phone numbers: a date (2026-11-23) or a room code (12-3-1201) */
-const NOT_A_PHONE = [/^\d{4}-\d{1,2}-\d{1,2}$/, /^\d{1,3}-\d{1,2}-\d{3,4}$/]
-
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-
 export interface Redactor {
   (text: string): string
 }
 
-/** A redactor for free text: phone numbers become ***, the given full names are masked (张三 → 张*). */
+/**
+ * A redactor for free text: phone numbers become ***, the given full names are masked (张三 → 张*), with the
+ * group scrub's own functions (src/domain/group-privacy.ts) so a summary, a CSV and a chat message agree.
+ */
 export function redactor(privateNames: readonly string[]): Redactor {
   // a roster's owner_name may carry more than the name ("李建国 13812345678"): mask its name parts too
-  const all = privateNames.flatMap((n) => [n.trim(), ...ownerNameParts(n)])
-  const names = [...new Set(all.filter((n) => [...n].length >= 2))].sort(
-    (a, b) => b.length - a.length || a.localeCompare(b),
-  )
-  const patterns = names.map((n) => ({ re: new RegExp(escapeRe(n), /[A-Za-z]/.test(n) ? 'giu' : 'gu'), masked: maskName(n) }))
-  return (text: string) => {
-    let s = text.replace(FULLWIDTH, (c) => (c === '\u3000' ? ' ' : c === '\uFF0B' ? '+' : c === '\uFF0D' ? '-' : String.fromCharCode(c.charCodeAt(0) - 0xfee0)))
-    s = s.replace(DIGIT_RUN, (m) => (NOT_A_PHONE.some((re) => re.test(m)) ? m : '***'))
-    for (const p of patterns) s = s.replace(p.re, p.masked)
-    return s.replace(/\s+/g, ' ').trim()
-  }
+  const names = privateNames.flatMap((n) => [n.trim(), ...ownerNameParts(n)])
+  return (text: string) => maskNames(maskPhones(text), names).replace(/\s+/g, ' ').trim()
 }
 
 // ---- rendering -------------------------------------------------------------------------------
