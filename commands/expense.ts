@@ -1,15 +1,16 @@
 // 支出 <金额> <事由> [#工单] [收款人 <名>]: the committee records an expense. A receipt photo sent with
 // the command is part of the hashed entry (receipt_ref); a photo sent by the same member within two
 // minutes afterwards is linked through ledger_receipts (the entry itself is append-only), by the
-// passive handler below.
-import { and, eq } from 'drizzle-orm'
+// passive handler below. An expense linked to a ticket that already has a booked cost is held as a
+// suspected duplicate until the recorder sends 确认重复 (docs/LEDGER.md).
 import { z } from 'zod'
-import { addLedgerReceipt, appendLedgerEntry, recentExpenseWithoutReceipt } from '../db/ledger.ts'
-import { tickets } from '../db/schema.ts'
+import { addLedgerReceipt, appendLedgerEntry, lockLedger, recentExpenseWithoutReceipt } from '../db/ledger.ts'
+import { appendTicketEvent, findTicket, latestBookedCost, type TicketRow } from '../db/tickets.ts'
 import { guessExpenseCategory } from '../src/domain/billing.ts'
 import { formatMoney } from '../src/domain/money.ts'
-import { defineCommand, hasRole, type PassiveHandler, reply, UserError } from '../src/pipeline/command.ts'
+import { type CompoundContext, defineCommand, hasRole, type PassiveHandler, reply, type Reply, UserError } from '../src/pipeline/command.ts'
 import { tokens } from '../src/pipeline/parser.ts'
+import { holdDuplicate, ticketCostHeldText } from './cost-shared.ts'
 import { categoryName, requireAmount, splitAmount } from './pay.ts'
 
 /** How long after 支出 a photo from the same member is taken as its receipt. */
@@ -52,44 +53,77 @@ export default defineCommand({
     payee: z.string().max(40).optional(),
   }),
   async run(ctx, args) {
-    const { t } = ctx
     const fen = requireAmount(ctx, args.amount)
-    let ticketId: number | null = null
+    let ticket: TicketRow | undefined
     if (args.ticketNo !== undefined) {
-      const [ticket] = await ctx.tx
-        .select({ id: tickets.id })
-        .from(tickets)
-        .where(and(eq(tickets.compoundId, ctx.compound.id), eq(tickets.no, args.ticketNo)))
-        .limit(1)
+      ticket = await findTicket(ctx.tx, ctx.compound.id, args.ticketNo, { forUpdate: true })
       if (!ticket) throw new UserError('expense.unknownTicket', { no: args.ticketNo })
-      ticketId = ticket.id
     }
-    const [first, ...more] = ctx.message.images
-    const category = guessExpenseCategory(args.reason, ticketId !== null)
-    const entry = await appendLedgerEntry(ctx.tx, {
-      compoundId: ctx.compound.id,
-      kind: 'expense',
-      amountFen: fen,
-      category,
-      counterparty: args.payee ?? null,
-      note: args.reason,
-      receiptRef: first?.ref ?? null,
-      ticketId,
-      recordedBy: ctx.member.id,
-      recordedAt: ctx.now,
-    })
-    for (const img of more) {
-      await addLedgerReceipt(ctx.tx, { compoundId: ctx.compound.id, entryId: entry.id, fileRef: img.ref, addedBy: ctx.member.id, addedAt: ctx.now })
+    const category = guessExpenseCategory(args.reason, ticket !== undefined)
+    const images = ctx.message.images.map((i) => i.ref)
+    if (ticket) {
+      // one booked cost per ticket: a further one is held until the recorder confirms it (docs/LEDGER.md)
+      await lockLedger(ctx.tx, ctx.compound.id)
+      const earlier = await latestBookedCost(ctx.tx, ticket.id)
+      if (earlier) {
+        const { howTo, buttons } = await holdDuplicate(ctx, earlier.entry, {
+          kind: 'expense',
+          amountFen: fen.toString(),
+          reason: args.reason,
+          category,
+          payee: args.payee ?? null,
+          ticketNo: ticket.no,
+          images,
+        })
+        return [{ to: 'chat', text: await ticketCostHeldText(ctx, ticket.no, fen, earlier.entry, howTo), buttons }]
+      }
     }
-    const lines = [
-      t('expense.recorded', { amount: formatMoney(fen), reason: args.reason, category: categoryName(t, category), serial: entry.serial }),
-    ]
-    if (args.payee) lines.push(t('expense.payee', { payee: args.payee }))
-    if (args.ticketNo !== undefined) lines.push(t('expense.ticket', { no: args.ticketNo }))
-    lines.push(first ? t('expense.withReceipt') : t('expense.sendReceipt'))
-    return [reply.chat(lines.join('\n'))]
+    return recordExpense(ctx, { fen, reason: args.reason, category, payee: args.payee ?? null, ticket, images })
   },
 })
+
+/** Book an expense (with its receipt photos) and build the reply. Shared with 确认重复. */
+export async function recordExpense(
+  ctx: CompoundContext,
+  x: { fen: bigint; reason: string; category: string; payee: string | null; ticket?: TicketRow; images: string[] },
+  lead?: string,
+): Promise<Reply[]> {
+  const { t } = ctx
+  const [first, ...more] = x.images
+  const entry = await appendLedgerEntry(ctx.tx, {
+    compoundId: ctx.compound.id,
+    kind: 'expense',
+    amountFen: x.fen,
+    category: x.category,
+    counterparty: x.payee,
+    note: x.reason,
+    receiptRef: first ?? null,
+    ticketId: x.ticket?.id ?? null,
+    recordedBy: ctx.member.id,
+    recordedAt: ctx.now,
+  })
+  for (const ref of more) {
+    await addLedgerReceipt(ctx.tx, { compoundId: ctx.compound.id, entryId: entry.id, fileRef: ref, addedBy: ctx.member.id, addedAt: ctx.now })
+  }
+  if (x.ticket) {
+    // the ticket's history shows every cost linked to it, not only the one given with 完工
+    await appendTicketEvent(ctx.tx, {
+      ticket: x.ticket,
+      actorMemberId: ctx.member.id,
+      action: 'cost',
+      note: `${formatMoney(x.fen)} (#${entry.serial}) ${x.reason}`.slice(0, 200),
+      at: ctx.now,
+    })
+  }
+  const lines = [
+    ...(lead ? [lead] : []),
+    t('expense.recorded', { amount: formatMoney(x.fen), reason: x.reason, category: categoryName(t, x.category), serial: entry.serial }),
+  ]
+  if (x.payee) lines.push(t('expense.payee', { payee: x.payee }))
+  if (x.ticket) lines.push(t('expense.ticket', { no: x.ticket.no }))
+  lines.push(first ? t('expense.withReceipt') : t('expense.sendReceipt'))
+  return [reply.chat(lines.join('\n'))]
+}
 
 /** A photo-only message from a committee member right after their 支出: the receipt. Null when none applies. */
 export const expenseReceiptHandler: PassiveHandler = {

@@ -13,9 +13,12 @@ import repairCategory from './repair-category.ts'
 import { repairPhotoHandler } from './repair-photo.ts'
 import repairs from './repairs.ts'
 import appoint from './appoint.ts'
+import approve from './approve.ts'
 import arrears from './arrears.ts'
 import bind from './bind.ts'
 import closepoll from './closepoll.ts'
+import confirmdup from './confirm-duplicate.ts'
+import decline from './decline.ts'
 import disclose from './disclose.ts'
 import dismiss from './dismiss.ts'
 import expense, { expenseReceiptHandler } from './expense.ts'
@@ -46,6 +49,8 @@ export const commands: AnyCommand[] = [
   assign,
   progress,
   done,
+  approve,
+  decline,
   confirm,
   reopen,
   reject,
@@ -61,6 +66,7 @@ export const commands: AnyCommand[] = [
   expense,
   income,
   reverse,
+  confirmdup,
   ledger,
   arrears,
   disclose,

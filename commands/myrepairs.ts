@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { countClosedTicketsOf, unclosedTicketsOf } from '../db/tickets.ts'
 import { defineCommand, reply } from '../src/pipeline/command.ts'
 import { LIST_LIMIT } from './repairs.ts'
-import { listLine } from './repair-shared.ts'
+import { listLine, ticketCostsOf } from './repair-shared.ts'
 
 export default defineCommand({
   name: 'myrepairs',
@@ -18,9 +18,11 @@ export default defineCommand({
     if (mine.length === 0) lines.push(t('repairs.mine.none'))
     else {
       lines.push(t('repairs.mine.title', { n: mine.length }))
-      for (const view of mine.slice(0, LIST_LIMIT)) {
+      const shown = mine.slice(0, LIST_LIMIT)
+      const costs = await ticketCostsOf(tx, shown.map((v) => v.ticket.id))
+      for (const view of shown) {
         const hint = view.ticket.status === 'done' ? t('repairs.mine.confirmHint', { no: view.ticket.no }) : ''
-        lines.push(listLine(ctx, view) + hint)
+        lines.push(listLine(ctx, view, costs) + hint)
       }
       if (mine.length > LIST_LIMIT) lines.push(t('repairs.list.more', { n: mine.length - LIST_LIMIT }))
     }

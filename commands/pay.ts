@@ -1,9 +1,12 @@
 // 缴费 <房号> <金额> [备注]: a collector or committee member records a household's payment. The receipt
-// (serial number and new balance) goes privately to the recorder; the group sees only that it was
-// recorded, plus a short "3-2-201 已缴费" when the compound's publicPaymentNotice setting is on.
+// (serial number and new balance) goes privately to the recorder, and to every member with a verified
+// binding to the household (with the chain head); the group sees only that it was recorded, plus a short
+// "3-2-201 已缴费" when the compound's publicPaymentNotice setting is on. The same household and amount
+// recorded again within 10 minutes is held as a suspected duplicate until the recorder sends 确认重复.
 // Also home of the helpers the money commands share (amounts, categories, dates).
 import { z } from 'zod'
-import { appendLedgerEntry, type HouseholdBalance, householdBalance } from '../db/ledger.ts'
+import { CONFIRM_WINDOW_MS } from '../db/confirmations.ts'
+import { appendLedgerEntry, type HouseholdBalance, householdBalance, lockLedger, recentSamePayment } from '../db/ledger.ts'
 import { maxAmountFen } from '../src/domain/billing.ts'
 import { localDateString } from '../src/domain/calendar.ts'
 import { DEFAULT_MAX_FEN, formatMoney, parseMoney } from '../src/domain/money.ts'
@@ -12,6 +15,7 @@ import type { Translator } from '../src/i18n/index.ts'
 import { type CompoundContext, defineCommand, reply, type Reply, UserError } from '../src/pipeline/command.ts'
 import { tokens } from '../src/pipeline/parser.ts'
 import { requireHousehold } from '../src/pipeline/rooms.ts'
+import { CONFIRM_MINUTES, describeEntry, holdDuplicate, payerReceipts } from './cost-shared.ts'
 
 // ---- helpers shared by the money commands ---------------------------------------------------
 
@@ -98,25 +102,66 @@ export default defineCommand({
     const { t } = ctx
     const household = await requireHousehold(ctx, args.room)
     const fen = requireAmount(ctx, args.amount)
-    const entry = await appendLedgerEntry(ctx.tx, {
-      compoundId: ctx.compound.id,
-      kind: 'payment',
-      amountFen: fen,
-      householdId: household.id,
-      note: args.note ?? null,
-      recordedBy: ctx.member.id,
-      recordedAt: ctx.now,
-    })
-    const balance = await householdBalance(ctx.tx, ctx.compound.id, household.id)
-    const text = [
-      t('pay.recorded', { room: household.code, amount: formatMoney(fen), serial: entry.serial }),
-      t('fee.billed', { amount: formatMoney(balance.billedFen) }),
-      t('fee.paid', { amount: formatMoney(balance.paidFen) }),
-      balanceLine(t, balance),
-    ].join('\n')
-    const name = ctx.member.displayName
-    const out: Reply[] = [reply.private(text, { groupAck: t('pay.groupAck', { name }), groupFallback: t('pay.groupFallback', { name }) })]
-    if (ctx.compound.settings.publicPaymentNotice === true) out.push(reply.compound(t('pay.publicNotice', { room: household.code })))
-    return out
+    // under the chain lock, so two recorders of the same payment cannot both miss each other
+    await lockLedger(ctx.tx, ctx.compound.id)
+    const since = new Date(ctx.now.getTime() - CONFIRM_WINDOW_MS)
+    const earlier = await recentSamePayment(ctx.tx, ctx.compound.id, household.id, fen, since, ctx.now)
+    if (earlier) {
+      const { howTo, buttons } = await holdDuplicate(ctx, earlier, {
+        kind: 'payment',
+        householdId: household.id,
+        amountFen: fen.toString(),
+        note: args.note ?? null,
+      })
+      const d = await describeEntry(ctx, earlier)
+      const text = [t('dup.payment', { room: household.code, amount: formatMoney(fen), minutes: CONFIRM_MINUTES, ...d }), howTo].join('\n')
+      const name = ctx.member.displayName
+      return [
+        {
+          to: 'private',
+          text,
+          buttons,
+          groupAck: t('dup.groupAck', { name }),
+          groupFallback: t('dup.groupFallback', { name, serial: earlier.serial, minutes: CONFIRM_MINUTES }),
+        },
+      ]
+    }
+    return recordPayment(ctx, household, fen, args.note ?? null)
   },
 })
+
+/**
+ * Book a payment and build its replies: the recorder's private receipt (after `lead`, if given), the
+ * optional public notice, and the payer's receipts. Shared with 确认重复.
+ */
+export async function recordPayment(
+  ctx: CompoundContext,
+  household: { id: number; code: string },
+  fen: bigint,
+  note: string | null,
+  lead?: string,
+): Promise<Reply[]> {
+  const { t } = ctx
+  const entry = await appendLedgerEntry(ctx.tx, {
+    compoundId: ctx.compound.id,
+    kind: 'payment',
+    amountFen: fen,
+    householdId: household.id,
+    note,
+    recordedBy: ctx.member.id,
+    recordedAt: ctx.now,
+  })
+  const balance = await householdBalance(ctx.tx, ctx.compound.id, household.id)
+  const text = [
+    ...(lead ? [lead] : []),
+    t('pay.recorded', { room: household.code, amount: formatMoney(fen), serial: entry.serial }),
+    t('fee.billed', { amount: formatMoney(balance.billedFen) }),
+    t('fee.paid', { amount: formatMoney(balance.paidFen) }),
+    balanceLine(t, balance),
+  ].join('\n')
+  const name = ctx.member.displayName
+  const out: Reply[] = [reply.private(text, { groupAck: t('pay.groupAck', { name }), groupFallback: t('pay.groupFallback', { name }) })]
+  if (ctx.compound.settings.publicPaymentNotice === true) out.push(reply.compound(t('pay.publicNotice', { room: household.code })))
+  out.push(...(await payerReceipts(ctx, household, entry, balanceLine(t, balance))))
+  return out
+}

@@ -1,7 +1,10 @@
 // What the repair commands share: the `#<n>` argument, loading a ticket of this compound, the status
 // machine and permission checks with their refusals, and how a ticket is shown. Not a command itself.
 import { z } from 'zod'
-import { findTicket, type TicketRow, type TicketView } from '../db/tickets.ts'
+import { pendingClaimTotals } from '../db/claims.ts'
+import type { Queryable } from '../db/client.ts'
+import { bookedCosts, findTicket, type TicketRow, type TicketView } from '../db/tickets.ts'
+import { formatMoney } from '../src/domain/money.ts'
 import { isRepairCategory } from '../src/domain/repair-category.ts'
 import { daysOverdue, overdueDaysOf } from '../src/domain/repair-overdue.ts'
 import { isActive, nextStatus, type TicketAction, type TicketStatus } from '../src/domain/repair-status.ts'
@@ -110,8 +113,33 @@ export function overdueDaysFor(ctx: CompoundContext, ticket: TicketRow): number 
   return daysOverdue(ticket.createdAt, ctx.now, overdueDaysOf(ctx.compound.settings), ctx.compound.timeZone)
 }
 
-/** One line of 报修列表 / 我的报修. */
-export function listLine(ctx: CompoundContext, view: TicketView): string {
+/** A ticket's cost as shown: booked = its linked ledger expenses net of reversals; pending = claims awaiting approval. */
+export interface TicketCost {
+  bookedFen: bigint
+  pendingFen: bigint
+}
+
+/** The shown cost of each ticket (tickets with neither are absent): one query for the ledger, one for claims. */
+export async function ticketCostsOf(q: Queryable, ticketIds: readonly number[]): Promise<Map<number, TicketCost>> {
+  const [booked, pending] = await Promise.all([bookedCosts(q, ticketIds), pendingClaimTotals(q, ticketIds)])
+  const out = new Map<number, TicketCost>()
+  for (const id of new Set([...booked.keys(), ...pending.keys()])) {
+    out.set(id, { bookedFen: booked.get(id) ?? 0n, pendingFen: pending.get(id) ?? 0n })
+  }
+  return out
+}
+
+/** ` 费用 ¥35.00 待批准 ¥120.00` for a list line; '' when the ticket has neither. */
+export function costSuffix(t: Translator, cost: TicketCost | undefined): string {
+  if (!cost) return ''
+  return [
+    cost.bookedFen > 0n ? t('repairs.list.cost', { amount: formatMoney(cost.bookedFen) }) : '',
+    cost.pendingFen > 0n ? t('repairs.list.pending', { amount: formatMoney(cost.pendingFen) }) : '',
+  ].join('')
+}
+
+/** One line of 报修列表 / 我的报修 (with the ticket's cost when `costs` has it). */
+export function listLine(ctx: CompoundContext, view: TicketView, costs?: ReadonlyMap<number, TicketCost>): string {
   const { t } = ctx
   const { ticket } = view
   const where = whereOf(view)
@@ -127,6 +155,7 @@ export function listLine(ctx: CompoundContext, view: TicketView): string {
       desc: short(ticket.description),
     }),
     who ? t('repairs.list.assignee', { name: who }) : '',
+    costSuffix(t, costs?.get(ticket.id)),
     late > 0 ? t('repairs.list.overdue', { days: late }) : '',
   ].join('')
 }

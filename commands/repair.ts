@@ -9,6 +9,8 @@
 import { z } from 'zod'
 import type { IncomingMessage } from '../adapters/types.ts'
 import { resolveHousehold } from '../db/households.ts'
+import { pendingClaimsOf } from '../db/claims.ts'
+import { findMemberById } from '../db/members.ts'
 import { bindingsOf, upsertMember } from '../db/members.ts'
 import {
   addTicketPhotos,
@@ -37,6 +39,7 @@ import {
   short,
   splitTicketNo,
   statusLabel,
+  ticketCostsOf,
   what,
   whereOf,
 } from './repair-shared.ts'
@@ -170,7 +173,13 @@ async function showTicket(ctx: CompoundContext, no: number): Promise<Reply[]> {
   )
   const who = assigneeName(view)
   if (who) lines.push(t('repairs.show.assignee', { name: who }))
-  if (ticket.costFen !== null && ticket.costFen > 0n) lines.push(t('repairs.show.cost', { amount: formatMoney(ticket.costFen) }))
+  // the cost is what the ledger says (linked expenses net of reversals), plus any claim awaiting approval
+  const cost = (await ticketCostsOf(tx, [ticket.id])).get(ticket.id)
+  if (cost && cost.bookedFen > 0n) lines.push(t('repairs.show.cost', { amount: formatMoney(cost.bookedFen) }))
+  for (const claim of await pendingClaimsOf(tx, ticket.id)) {
+    const claimant = (await findMemberById(tx, claim.claimedBy))?.displayName ?? '?'
+    lines.push(t('repairs.show.pending', { amount: formatMoney(claim.amountFen), claimant, no }))
+  }
   if (photos.length > 0) lines.push(t('repairs.show.photos', { n: photos.length }))
   const late = overdueDaysFor(ctx, ticket)
   if (late > 0) lines.push(t('repairs.show.overdue', { days: late, limit: overdueDaysOf(ctx.compound.settings) }))

@@ -2,7 +2,7 @@
 import { z } from 'zod'
 import { activeTickets, countAwaitingConfirmation } from '../db/tickets.ts'
 import { defineCommand, reply } from '../src/pipeline/command.ts'
-import { listLine } from './repair-shared.ts'
+import { listLine, ticketCostsOf } from './repair-shared.ts'
 
 /** keeps the reply within one chat message */
 export const LIST_LIMIT = 30
@@ -20,7 +20,9 @@ export default defineCommand({
     if (open.length === 0) lines.push(t('repairs.list.none'))
     else {
       lines.push(t('repairs.list.title', { n: open.length }))
-      for (const view of open.slice(0, LIST_LIMIT)) lines.push(listLine(ctx, view))
+      const shown = open.slice(0, LIST_LIMIT)
+      const costs = await ticketCostsOf(tx, shown.map((v) => v.ticket.id))
+      for (const view of shown) lines.push(listLine(ctx, view, costs))
       if (open.length > LIST_LIMIT) lines.push(t('repairs.list.more', { n: open.length - LIST_LIMIT }))
     }
     if (awaiting > 0) lines.push(t('repairs.list.awaiting', { n: awaiting }))

@@ -5,13 +5,13 @@
 // advisory lock on the compound and then reads max(no) + 1, so concurrent reports wait for each other:
 // no duplicates (also guarded by the unique key tickets_compound_no_uq) and no gaps (a rolled-back
 // report releases its number with its transaction).
-import { and, asc, desc, eq, gte, inArray, lt, lte, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, inArray, isNull, lt, lte, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import { isActive, type TicketStatus } from '../src/domain/repair-status.ts'
 import { isOverdue, overdueDaysOf } from '../src/domain/repair-overdue.ts'
 import type { Queryable, Tx } from './client.ts'
 import { appendLedgerEntry, type LedgerEntryRow } from './ledger.ts'
-import { compounds, households, members, roles, ticketEvents, ticketPhotos, tickets } from './schema.ts'
+import { compounds, households, ledgerEntries, members, roles, ticketEvents, ticketPhotos, tickets } from './schema.ts'
 
 export type TicketRow = typeof tickets.$inferSelect
 export type TicketEventRow = typeof ticketEvents.$inferSelect
@@ -95,6 +95,13 @@ export type TicketEventAction =
   | 'category'
   | 'urgency'
   | 'photo'
+  /** a cost claimed (waits for approval), approved and booked, declined, or replaced by a newer claim */
+  | 'claim'
+  | 'approve'
+  | 'decline'
+  | 'withdraw'
+  /** a further cost linked to the ticket outside 完工 (支出 … #n, a confirmed duplicate) */
+  | 'cost'
 
 /** Append to the ticket's history (the table refuses UPDATE and DELETE). */
 export async function appendTicketEvent(
@@ -125,7 +132,7 @@ export async function appendTicketEvent(
 export async function updateTicket(
   tx: Tx,
   ticket: TicketRow,
-  set: Partial<Pick<TicketRow, 'status' | 'assigneeMemberId' | 'assigneeName' | 'costFen' | 'doneAt' | 'closedAt' | 'category' | 'urgent'>>,
+  set: Partial<Pick<TicketRow, 'status' | 'assigneeMemberId' | 'assigneeName' | 'doneAt' | 'closedAt' | 'category' | 'urgent'>>,
   at: Date,
 ): Promise<TicketRow> {
   const [row] = await tx
@@ -141,7 +148,7 @@ export async function transitionTicket(
   tx: Tx,
   ticket: TicketRow,
   change: {
-    action: Exclude<TicketEventAction, 'created' | 'category' | 'urgency' | 'photo'>
+    action: 'assign' | 'progress' | 'done' | 'confirm' | 'reopen' | 'reject'
     to: TicketStatus
     actorMemberId: number
     note?: string | null
@@ -308,18 +315,21 @@ export async function committeeMemberIds(q: Queryable, compoundId: number): Prom
 }
 
 // ---- cost → ledger (the seam with the fees issue) -------------------------------------------
+//
+// A ticket's cost is what the ledger says: the expenses linked to it (ticket_id), net of reversals.
+// tickets.cost_fen is no longer written or shown (冲正 and 支出 #n would make a cache disagree); who may
+// book a cost, and when a second one is held as a suspected duplicate, is decided by the commands
+// (commands/cost-shared.ts, docs/LEDGER.md).
 
 /**
- * A repair's cost given with 完工: added to tickets.cost_fen (a reopened ticket finished again adds
- * its further cost) and booked as a ledger expense linked to the ticket, in the same transaction.
- * This is the one place where repairs touch the ledger.
+ * Book a repair's cost as a ledger expense linked to the ticket (category repair), in the caller's
+ * transaction. The one place where repairs write to the ledger.
  */
 export async function bookRepairCost(
   tx: Tx,
   ticket: TicketRow,
   cost: { fen: bigint; payee: string | null; recordedBy: number; at: Date; note?: string | null },
 ): Promise<{ ticket: TicketRow; entry: LedgerEntryRow }> {
-  const updated = await updateTicket(tx, ticket, { costFen: (ticket.costFen ?? 0n) + cost.fen }, cost.at)
   const entry = await appendLedgerEntry(tx, {
     compoundId: ticket.compoundId,
     kind: 'expense',
@@ -335,7 +345,40 @@ export async function bookRepairCost(
     reversesSerial: null,
     billingKey: null,
   })
-  return { ticket: updated, entry }
+  return { ticket, entry }
+}
+
+const rev = alias(ledgerEntries, 'rev')
+const recorder = alias(members, 'recorder')
+
+/** Booked cost by ticket id: the linked expenses that are not reversed (tickets without one are absent). */
+export async function bookedCosts(q: Queryable, ticketIds: readonly number[]): Promise<Map<number, bigint>> {
+  const out = new Map<number, bigint>()
+  if (ticketIds.length === 0) return out
+  const rows = await q
+    .select({ ticketId: ledgerEntries.ticketId, fen: sql<string>`sum(${ledgerEntries.amountFen})::text` })
+    .from(ledgerEntries)
+    .leftJoin(rev, and(eq(rev.compoundId, ledgerEntries.compoundId), eq(rev.reversesSerial, ledgerEntries.serial)))
+    .where(and(inArray(ledgerEntries.ticketId, [...ticketIds]), eq(ledgerEntries.kind, 'expense'), isNull(rev.id)))
+    .groupBy(ledgerEntries.ticketId)
+  for (const r of rows) if (r.ticketId !== null) out.set(r.ticketId, BigInt(r.fen))
+  return out
+}
+
+/** The newest expense linked to the ticket that is not reversed, with who recorded it; undefined when none. */
+export async function latestBookedCost(
+  q: Queryable,
+  ticketId: number,
+): Promise<{ entry: LedgerEntryRow; recorderName: string | null } | undefined> {
+  const [row] = await q
+    .select({ entry: ledgerEntries, recorderName: recorder.displayName })
+    .from(ledgerEntries)
+    .leftJoin(rev, and(eq(rev.compoundId, ledgerEntries.compoundId), eq(rev.reversesSerial, ledgerEntries.serial)))
+    .leftJoin(recorder, eq(recorder.id, ledgerEntries.recordedBy))
+    .where(and(eq(ledgerEntries.ticketId, ticketId), eq(ledgerEntries.kind, 'expense'), isNull(rev.id)))
+    .orderBy(desc(ledgerEntries.serial))
+    .limit(1)
+  return row
 }
 
 // ---- counts for the disclosure summary ------------------------------------------------------

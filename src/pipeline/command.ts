@@ -39,8 +39,9 @@ export interface OutImage {
 
 /** Where a reply goes. Commands build replies with the `reply` helpers, never platform calls. */
 export type Reply =
-  | { to: 'chat'; text: string; image?: OutImage }
-  | { to: 'private'; text: string; image?: OutImage; groupAck?: string; groupFallback?: string }
+  // buttons: optional inline buttons whose data is a command line (Telegram); other platforms show the text only
+  | { to: 'chat'; text: string; image?: OutImage; buttons?: Button[][] }
+  | { to: 'private'; text: string; image?: OutImage; groupAck?: string; groupFallback?: string; buttons?: Button[][] }
   | { to: 'compound'; text: string; image?: OutImage; dedupeKey?: string; buttons?: Button[][] }
   | { to: 'member'; memberId: number; text: string; image?: OutImage }
   | { to: 'chatOf'; platform: Platform; chatId: string; text: string; image?: OutImage; dedupeKey?: string }
@@ -113,7 +114,15 @@ interface CommandBase<A> {
   args: z.ZodType<A>
   /** hide from help (e.g. internal aliases) */
   hidden?: boolean
+  /**
+   * the longest argument text (characters after the keyword) this command reads; anything longer is refused
+   * before parse runs, so a hostile 40 KB message costs nothing. Default DEFAULT_MAX_ARGS.
+   */
+  maxArgs?: number
 }
+
+/** The argument cap of a command that sets none: ten times the longest text any command stores (500). */
+export const DEFAULT_MAX_ARGS = 1000
 
 export interface OpenCommand<A> extends CommandBase<A> {
   role: 'anyone' | 'chatAdmin'

@@ -283,6 +283,7 @@ export class Pipeline {
             targetId: fromGroup ? groupTarget : msg.sender.id,
             text: r.text,
             image,
+            buttons: r.buttons ?? null,
           })
           break
         case 'private':
@@ -296,6 +297,7 @@ export class Pipeline {
             groupChatId: fromGroup ? groupTarget : null,
             groupAckText: fromGroup ? (r.groupAck ?? null) : null,
             groupFallbackText: fromGroup ? (r.groupFallback ?? null) : null,
+            buttons: r.buttons ?? null,
           })
           break
         default:

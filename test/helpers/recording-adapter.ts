@@ -6,6 +6,8 @@ export interface Sent {
   user?: string
   text: string
   image?: Uint8Array
+  /** inline buttons sent with the message, when any */
+  buttons?: Outgoing['buttons']
 }
 
 export class RecordingAdapter implements ChatAdapter {
@@ -20,12 +22,12 @@ export class RecordingAdapter implements ChatAdapter {
   async stop(): Promise<void> {}
 
   async send(chatId: string, out: Outgoing): Promise<void> {
-    this.sent.push({ chat: chatId, text: out.text, image: out.image?.png })
+    this.sent.push({ chat: chatId, text: out.text, image: out.image?.png, ...(out.buttons ? { buttons: out.buttons } : {}) })
   }
 
   async sendPrivate(userId: string, out: Outgoing): Promise<PrivateSendResult> {
     if (this.unreachable.has(userId)) return 'unreachable'
-    this.sent.push({ user: userId, text: out.text, image: out.image?.png })
+    this.sent.push({ user: userId, text: out.text, image: out.image?.png, ...(out.buttons ? { buttons: out.buttons } : {}) })
     return 'sent'
   }
 
