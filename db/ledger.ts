@@ -25,8 +25,8 @@
 // level a racing writer fails on the unique serial index instead of forking the chain.
 import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
-import { firstUnpaidCharge } from '../src/domain/billing.ts'
-import { type ChainEntry, type ChainVerification, entryHash, GENESIS_HASH, verifyChain } from '../src/domain/ledger-chain.ts'
+import { chargeDueAt, compareArrears, type Dues, duesOf } from '../src/domain/billing.ts'
+import { type ChainEntry, entryHash, GENESIS_HASH } from '../src/domain/ledger-chain.ts'
 import type { Queryable, Tx } from './client.ts'
 import { households, ledgerEntries, ledgerReceipts } from './schema.ts'
 
@@ -269,19 +269,17 @@ export async function ledgerEntriesOf(q: Queryable, compoundId: number): Promise
   return q.select().from(ledgerEntries).where(eq(ledgerEntries.compoundId, compoundId)).orderBy(asc(ledgerEntries.serial))
 }
 
-export type LedgerVerification = ChainVerification & {
-  /** the first bad entry's row id, when the chain does not verify */
-  firstBadId?: number
-}
-
-/** Recompute the compound's chain from the stored rows. */
-export async function verifyCompoundLedger(q: Queryable, compoundId: number): Promise<LedgerVerification> {
-  const rows = await ledgerEntriesOf(q, compoundId)
-  const res = verifyChain(rows)
-  if (res.ok) return res
-  const bad = rows.find((r) => r.serial === res.firstBadSerial)
-  return bad ? { ...res, firstBadId: bad.id } : res
-}
+// Verification (核验: the chain and every published head; the cheap check 账目 and 公示 run) is in ./ledger-check.ts.
+export {
+  type CheckStats,
+  checkLedger,
+  checkLedgers,
+  forgetLedgerChecks,
+  type LedgerFailure,
+  type LedgerVerification,
+  type PublishedHead,
+  verifyCompoundLedger,
+} from './ledger-check.ts'
 
 /** The chain head (hash of the last entry, GENESIS_HASH when empty) and entry count, as stored (not verified). */
 export async function ledgerHead(q: Queryable, compoundId: number): Promise<{ head: string; count: number }> {
@@ -364,47 +362,127 @@ export async function recentPayments(q: Queryable, compoundId: number, household
   return rows.map((r) => r.entry)
 }
 
+// ---- dues and arrears at an instant (src/domain/billing.ts chargeDueAt + duesOf: one rule everywhere) -------------
+
+/** A household's balance and what of it is overdue, not yet due or paid in advance, at an instant. */
+export interface HouseholdDues extends HouseholdBalance, Dues {}
+
 export interface Arrear {
   householdId: number
   code: string
+  /** overdue (逾期): charges past due, not covered by payments */
   owedFen: bigint
-  /** when the oldest charge not covered by payments was recorded (first-in, first-out) */
-  oldestUnpaidAt: Date
+  /** when the oldest unpaid overdue charge fell due (payments settle the earliest due first) */
+  overdueSince: Date
+  /** not yet due (待缴，未到期), beside the arrears */
+  pendingFen: bigint
+}
+
+type CompoundRef = { id: number; timeZone: string }
+
+/**
+ * The dues at `at` of the compound's households that owed anything then (billed − paid > 0 over the entries
+ * recorded before `at`, reversals counted when recorded before `at`), or of `onlyHousehold` whatever it owes:
+ * a grouped read of the balances, then the charges of those households (not reversed before `at`) for duesOf.
+ */
+async function duesAt(
+  q: Queryable,
+  compound: CompoundRef,
+  at: Date,
+  onlyHousehold?: number,
+): Promise<(HouseholdDues & { householdId: number; code: string })[]> {
+  const hh = sql<number>`coalesce(${orig.householdId}, ${e.householdId})`
+  const balances = await q
+    .select({ householdId: hh, billed: sumOf('charge'), paid: sumOf('payment') })
+    .from(e)
+    .leftJoin(orig, joinOrig)
+    .where(
+      and(
+        eq(e.compoundId, compound.id),
+        lt(e.recordedAt, at),
+        onlyHousehold === undefined ? sql`${hh} IS NOT NULL` : eq(e.householdId, onlyHousehold),
+      ),
+    )
+    .groupBy(hh)
+  const wanted = new Map<number, HouseholdBalance>()
+  for (const r of balances) {
+    const billedFen = BigInt(r.billed)
+    const paidFen = BigInt(r.paid)
+    if (onlyHousehold === undefined && billedFen - paidFen <= 0n) continue
+    wanted.set(Number(r.householdId), { billedFen, paidFen, owedFen: billedFen - paidFen })
+  }
+  if (onlyHousehold !== undefined && !wanted.has(onlyHousehold)) wanted.set(onlyHousehold, { billedFen: 0n, paidFen: 0n, owedFen: 0n })
+  if (wanted.size === 0) return []
+  const ids = [...wanted.keys()]
+  const rev = alias(ledgerEntries, 'rev')
+  const charges = await q
+    .select({
+      householdId: e.householdId,
+      amountFen: e.amountFen,
+      dueAt: e.dueAt,
+      billingKey: e.billingKey,
+      recordedAt: e.recordedAt,
+      code: households.code,
+    })
+    .from(e)
+    .innerJoin(households, eq(households.id, e.householdId))
+    .leftJoin(rev, and(eq(rev.compoundId, e.compoundId), eq(rev.reversesSerial, e.serial), lt(rev.recordedAt, at)))
+    .where(
+      and(
+        eq(e.compoundId, compound.id),
+        eq(e.kind, 'charge'),
+        lt(e.recordedAt, at),
+        isNull(rev.id),
+        // a long list of households: read the compound's charges and keep theirs here (one parameter list stays small)
+        ids.length <= 1000 ? inArray(e.householdId, ids) : undefined,
+      ),
+    )
+    .orderBy(asc(e.serial))
+  const byHousehold = new Map<number, { code: string; charges: { amountFen: bigint; dueAt: Date }[] }>()
+  for (const c of charges) {
+    const id = c.householdId!
+    if (!wanted.has(id)) continue
+    let h = byHousehold.get(id)
+    if (!h) byHousehold.set(id, (h = { code: c.code, charges: [] }))
+    h.charges.push({ amountFen: c.amountFen, dueAt: chargeDueAt(c, compound.timeZone) })
+  }
+  const out: (HouseholdDues & { householdId: number; code: string })[] = []
+  for (const [householdId, b] of wanted) {
+    const h = byHousehold.get(householdId)
+    out.push({ householdId, code: h?.code ?? '', ...b, ...duesOf(h?.charges ?? [], b.paidFen, at) })
+  }
+  return out
 }
 
 /**
- * Households that owe, oldest unpaid charge first. Payments settle the oldest charges first (FIFO),
- * so a household that paid everything but this month's bill is dated by this month's bill.
+ * What a household owes at `at` (查费): billed and paid over the entries recorded before `at`, and of the balance
+ * what is overdue, not yet due, or paid in advance.
  */
-export async function arrearsOf(q: Queryable, compoundId: number): Promise<Arrear[]> {
-  const balances = await householdBalances(q, compoundId)
-  const owing = [...balances].filter(([, b]) => b.owedFen > 0n)
-  if (owing.length === 0) return []
-  // charges in order (net of reversed ones) per household, to find the oldest unpaid one
-  const rev = alias(ledgerEntries, 'rev')
-  const charges = await q
-    .select({ householdId: e.householdId, amountFen: e.amountFen, recordedAt: e.recordedAt, code: households.code })
-    .from(e)
-    .innerJoin(households, eq(households.id, e.householdId))
-    .leftJoin(rev, and(eq(rev.compoundId, e.compoundId), eq(rev.reversesSerial, e.serial)))
-    .where(and(eq(e.compoundId, compoundId), eq(e.kind, 'charge'), sql`${rev.id} IS NULL`))
-    .orderBy(asc(e.serial))
-  const byHousehold = new Map<number, { code: string; charges: { amountFen: bigint; recordedAt: Date }[] }>()
-  for (const c of charges) {
-    const id = c.householdId!
-    let h = byHousehold.get(id)
-    if (!h) byHousehold.set(id, (h = { code: c.code, charges: [] }))
-    h.charges.push({ amountFen: c.amountFen, recordedAt: c.recordedAt })
-  }
-  const out: Arrear[] = []
-  for (const [householdId, b] of owing) {
-    const h = byHousehold.get(householdId)
-    if (!h) continue
-    const oldest = firstUnpaidCharge(h.charges, b.paidFen).recordedAt
-    out.push({ householdId, code: h.code, owedFen: b.owedFen, oldestUnpaidAt: oldest })
-  }
-  out.sort((a, b) => a.oldestUnpaidAt.getTime() - b.oldestUnpaidAt.getTime() || (b.owedFen > a.owedFen ? 1 : b.owedFen < a.owedFen ? -1 : 0) || a.code.localeCompare(b.code))
-  return out
+export async function householdDues(q: Queryable, compound: CompoundRef, householdId: number, at: Date): Promise<HouseholdDues> {
+  const [d] = await duesAt(q, compound, at, householdId)
+  const { householdId: _id, code: _code, ...dues } = d!
+  return dues
+}
+
+/** The dues at `at` of every household that owed anything then (欠费 prints the overdue and the not yet due). */
+export async function compoundDues(q: Queryable, compound: CompoundRef, at: Date): Promise<(HouseholdDues & { householdId: number; code: string })[]> {
+  return duesAt(q, compound, at)
+}
+
+/**
+ * Households in arrears at `at`: those with charges past due and not covered by payments, the longest overdue
+ * first. Payments settle the charges that fell due first (FIFO). A disclosure of [from, to) asks at `to`.
+ */
+export async function arrearsOf(q: Queryable, compound: CompoundRef, at: Date): Promise<Arrear[]> {
+  return arrearsFromDues(await duesAt(q, compound, at))
+}
+
+/** The arrears list from dues: overdue households, the longest overdue first (compareArrears). */
+export function arrearsFromDues(dues: readonly (HouseholdDues & { householdId: number; code: string })[]): Arrear[] {
+  return dues
+    .filter((d) => d.overdueFen > 0n)
+    .map((d) => ({ householdId: d.householdId, code: d.code, owedFen: d.overdueFen, overdueSince: d.overdueSince!, pendingFen: d.pendingFen }))
+    .sort(compareArrears)
 }
 
 // ---- periods (for 账目 and the disclosure) -------------------------------------------------
