@@ -85,6 +85,7 @@ const PRIVILEGED: Record<string, Omit<Attempt, 'by' | 'refusal'>> = {
   category: { texts: ['分类 #1 照明', '/category 1 lighting'] },
   poll: { texts: ['发起投票 修路 选项 同意/反对', '/poll Fix the road options yes/no'] },
   closepoll: { texts: ['结束投票 #1', '/closepoll 1'] },
+  removehousehold: { texts: ['删除房屋 1-1-102', '/removehousehold 1-1-102'] },
   expense: { texts: ['支出 100 保洁', '/expense 100 cleaning'] },
   income: { texts: ['收入 200 停车费', '/income 200 parking'] },
   reverse: { texts: ['冲正 1 录错了', '/reverse 1 mistake'] },
