@@ -1,6 +1,5 @@
 // Opens the database: postgres.js when DATABASE_URL is set, otherwise embedded PGlite (on disk or in memory).
-import { mkdirSync } from 'node:fs'
-import { resolve } from 'node:path'
+// A data folder on disk has one owner process at a time (src/embedded/open.ts).
 import { PGlite } from '@electric-sql/pglite'
 import type { ExtractTablesWithRelations } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core'
@@ -20,14 +19,23 @@ export interface Database {
   readonly driver: 'pglite' | 'postgres'
   /** the PGlite instance when embedded (tests clone it) */
   readonly pglite?: PGlite
+  /** the running bot whose data folder this process uses through its socket */
+  readonly through?: { pid: number; command: string }
   close(): Promise<void>
 }
 
 export interface OpenOptions {
   /** postgres:// URL; wins over everything else */
   url?: string
-  /** PGlite data directory; created when missing */
+  /** data folder: PGlite under `<dataDir>/pglite`, created when the folder is new; see src/embedded/open.ts */
   dataDir?: string
+  /** with dataDir: 'bot' (linli start, sandbox) owns the folder and serves it to other processes; 'cli' (the
+   *  default) goes through a running bot, or owns the folder for its run */
+  role?: 'bot' | 'cli'
+  /** with dataDir: how long to wait for another process to let go of the folder (default 60 s) */
+  waitMs?: number
+  /** with url: connect over this Unix socket (a running bot's PGlite) */
+  socketPath?: string
   /** an existing PGlite (e.g. a clone in tests) */
   pglite?: PGlite
   /** max pool size for postgres.js */
@@ -43,21 +51,18 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       onnotice: () => {},
       // bigint columns come back as bigint, not strings
       types: { bigint: postgres.BigInt },
+      // a bot's PGlite is one session shared by every client: unnamed statements leave nothing behind in it
+      ...(opts.socketPath ? { path: opts.socketPath, prepare: false } : {}),
     })
     const logger = opts.onQuery ? { logQuery: opts.onQuery } : undefined
     const db = drizzlePostgres(pool.client, { schema, logger }) as unknown as Db
     return { db, driver: 'postgres', close: () => pool.end() }
   }
-  let pg = opts.pglite
-  if (!pg) {
-    if (opts.dataDir) {
-      const dir = resolve(opts.dataDir, 'pglite')
-      mkdirSync(dir, { recursive: true })
-      pg = await PGlite.create(dir)
-    } else {
-      pg = await PGlite.create()
-    }
+  if (opts.dataDir && !opts.pglite) {
+    const { openDataFolder } = await import('../src/embedded/open.ts')
+    return openDataFolder({ ...opts, dataDir: opts.dataDir })
   }
+  const pg = opts.pglite ?? (await PGlite.create())
   const logger = opts.onQuery ? { logQuery: opts.onQuery } : undefined
   const db = drizzlePglite(pg, { schema, logger }) as unknown as Db
   const owned = pg

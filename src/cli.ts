@@ -7,6 +7,9 @@ import { pollsCloseDue, pollsRemind } from './cli/polls.ts'
 import { sandboxCmd, startCmd } from './cli/run.ts'
 import { installDriverFaultGuard } from '../db/client.ts'
 import { loadConfig } from './config.ts'
+import { DataFolderError } from './embedded/folder.ts'
+import { watchLauncher } from './embedded/launcher.ts'
+import { closeOwnedFolders } from './embedded/open.ts'
 import { log } from './log.ts'
 
 /** Every CLI command; later features append theirs. */
@@ -29,6 +32,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`unknown command: ${argv.join(' ')}\n${usage()}\n`)
     return 2
   }
+  // the bot stops itself on a signal (src/main.ts); a command closes the database it owns and ends
+  if (cmd !== startCmd && cmd !== sandboxCmd) stopOnSignal()
   try {
     const config = loadConfig()
     return await cmd.run(argv.slice(cmd.name.split(' ').length), config)
@@ -37,20 +42,38 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${err.message}\nusage: ${cmd.usage}\n`)
       return 2
     }
+    if (err instanceof DataFolderError) {
+      // expected and explained: the message says what to do, a stack trace would only hide it
+      process.stderr.write(`${err.message}\n`)
+      return 1
+    }
     log.error({ err }, 'command failed')
     process.stderr.write(`error: ${(err as Error).message}\n`)
     return 1
   }
 }
 
-const isEntry = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!)
-if (isEntry) {
+function stopOnSignal(): void {
+  const stop = (sig: NodeJS.Signals) => {
+    // PGlite finishes the statement in flight, shuts down cleanly and the folder is unlocked
+    void closeOwnedFolders().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143))
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}
+
+/** The process entry: bin/linli.mjs (npm start, npm run linli) and `node --import tsx src/cli.ts` call this. */
+export function runProcess(argv: string[]): void {
   // a database connection dropping mid-write must not end the bot (db/client.ts)
   installDriverFaultGuard({
     fault: (err) => log.warn({ err }, 'postgres.js wrote to a dropped connection; database pools renewed'),
     fatal: (err) => log.fatal({ err }, 'uncaught exception'),
   })
-  main(process.argv.slice(2)).then(
+  watchLauncher(() => {
+    log.warn('the npm process that started linli is gone; stopping')
+    process.kill(process.pid, 'SIGTERM')
+  })
+  main(argv).then(
     (code) => process.exit(code),
     (err) => {
       log.fatal({ err }, 'fatal')
@@ -58,3 +81,6 @@ if (isEntry) {
     },
   )
 }
+
+const isEntry = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!)
+if (isEntry) runProcess(process.argv.slice(2))

@@ -7,7 +7,7 @@ import { App } from './app.ts'
 import { openConfigured } from './cli/common.ts'
 import type { Config } from './config.ts'
 import { HealthServer, healthState } from './health.ts'
-import { log } from './log.ts'
+import { log, logToFile } from './log.ts'
 import { DEMO_HEAD, seedDemoIfEmpty } from './ops/demo.ts'
 import { schedulerService } from './scheduler/service.ts'
 
@@ -24,13 +24,38 @@ export interface Service {
 export const services: Array<(config: Config) => Service | null> = [schedulerService]
 
 export async function runBot(config: Config, opts: RunOptions = {}): Promise<number> {
+  // SIGINT / SIGTERM stop the bot in every mode, also while it is still starting: what is in flight finishes,
+  // then the database is closed and the data folder unlocked; a second signal ends the process at once
+  let signals = 0
+  let onSignal: (sig: NodeJS.Signals) => void = () => {}
+  const signalled = new Promise<void>((res) => {
+    onSignal = (sig) => {
+      if (++signals === 1) return res()
+      log.warn({ signal: sig }, 'second signal: exiting without a clean shutdown')
+      process.exit(1)
+    }
+  })
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  try {
+    return await run(config, opts, signalled)
+  } finally {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+}
+
+async function run(config: Config, opts: RunOptions, signalled: Promise<void>): Promise<number> {
   const dataDir = opts.sandbox?.dataDir ?? config.LINLI_DATA_DIR
-  const database = await openConfigured(config, dataDir)
+  const platformsConfigured = !opts.sandbox && Boolean(config.TELEGRAM_BOT_TOKEN || config.WECHATY_PUPPET_SERVICE_TOKEN)
+  const interactive = !platformsConfigured && !opts.sandbox?.jsonl && process.stdin.isTTY === true
+  // the terminal is the chat: log lines would print into the prompt
+  const logFile = interactive ? logToFile(resolve(dataDir, 'linli.log')) : undefined
+  const database = await openConfigured(config, dataDir, 'bot')
   const platforms = opts.sandbox ? [] : await platformAdapters(config, { database, dataDir })
   const useConsole = platforms.length === 0
   let consoleAdapter: ConsoleAdapter | undefined
   if (useConsole) {
-    const interactive = !opts.sandbox?.jsonl && process.stdin.isTTY === true
     // `npm start` seeds the demo on a new database; `linli sandbox` only with --demo
     const demo = opts.sandbox ? opts.sandbox.demo : true
     if (demo && (await seedDemoIfEmpty(database, config.LINLI_DEFAULT_TZ))) log.info('seeded the demo compound')
@@ -39,6 +64,7 @@ export async function runBot(config: Config, opts: RunOptions = {}): Promise<num
       imageDir: resolve(dataDir, 'images'),
       botName: config.LINLI_BOT_NAME,
       defaultSpeaker: DEMO_HEAD,
+      logFile,
     })
   }
   const adapters: ChatAdapter[] = consoleAdapter ? [consoleAdapter] : platforms
@@ -76,16 +102,8 @@ export async function runBot(config: Config, opts: RunOptions = {}): Promise<num
   healthState.started = true
   log.info({ adapters: adapters.map((a) => a.platform), db: database.driver }, 'linli started')
 
-  if (consoleAdapter) {
-    // the sandbox ends when its input ends
-    await consoleAdapter.done
-    await shutdown()
-    return 0
-  }
-  await new Promise<void>((res) => {
-    process.once('SIGINT', res)
-    process.once('SIGTERM', res)
-  })
+  // the sandbox ends when its input ends
+  await (consoleAdapter ? Promise.race([consoleAdapter.done, signalled]) : signalled)
   await shutdown()
   return 0
 }

@@ -35,7 +35,9 @@ export function runInteractive(
     const where = line.chat !== undefined ? `→ 群 ${line.chat}` : `→ 私信 ${line.user}`
     output.write(`\n${opts.botName} ${where}:\n${line.text}\n${line.image ? `[图片 image: ${line.image}]\n` : ''}`)
   }
-  output.write(`邻里 Linli 沙盒 sandbox — ${HELP}\n\n`)
+  output.write(`邻里 Linli 沙盒 sandbox — ${HELP}\n`)
+  if (opts.logFile) output.write(`日志写在 logs go to ${opts.logFile}\n`)
+  output.write('\n')
   prompt()
   return new Promise<void>((done) => {
     let queue = Promise.resolve()
@@ -61,6 +63,8 @@ export function runInteractive(
         prompt()
       })
     })
+    // Ctrl-C at the prompt quits like :quit (the terminal delivers it to readline, not as a signal)
+    rl.on('SIGINT', () => rl.close())
     rl.on('close', () => {
       void queue.then(() => {
         output.write('\n再见 bye\n')

@@ -30,10 +30,18 @@ export function args<T extends NonNullable<ParseArgsConfig['options']>>(argv: st
   return parsed
 }
 
-/** The configured database (DATABASE_URL or PGlite under the data dir), migrated. */
-export async function openConfigured(config: Config, dataDir?: string): Promise<Database> {
-  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: dataDir ?? config.LINLI_DATA_DIR })
-  await migrate(db)
+/**
+ * The configured database (DATABASE_URL, or the data dir's PGlite), migrated. A bot owns its data dir and
+ * serves it; a CLI command goes through the bot running on it, if one is (src/embedded/open.ts).
+ */
+export async function openConfigured(config: Config, dataDir?: string, role: 'bot' | 'cli' = 'cli'): Promise<Database> {
+  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: dataDir ?? config.LINLI_DATA_DIR, role })
+  try {
+    await migrate(db)
+  } catch (err) {
+    await db.close()
+    throw err
+  }
   return db
 }
 
