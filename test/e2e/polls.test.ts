@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 
 const ROOT = resolve(import.meta.dirname, '../..')
-const TSX = join(ROOT, 'node_modules/.bin/tsx')
+const LINLI = join(ROOT, 'bin/linli.mjs')
 const dirs: string[] = []
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true })
@@ -24,7 +24,7 @@ function env(dataDir: string): NodeJS.ProcessEnv {
 
 function linli(args: string[], dataDir: string, input = ''): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((res, rej) => {
-    const child = spawn(TSX, [join(ROOT, 'src/cli.ts'), ...args], { cwd: ROOT, env: env(dataDir), stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [LINLI, ...args], { cwd: ROOT, env: env(dataDir), stdio: ['pipe', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')))

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
 export const ROOT = resolve(import.meta.dirname, '../..')
-const TSX = join(ROOT, 'node_modules/.bin/tsx')
+/** what `npm start` and `npm run linli` run: one node process (dist/ when built and current, else the sources) */
+export const LINLI = join(ROOT, 'bin/linli.mjs')
 
 export interface CliResult {
   code: number
@@ -29,7 +30,7 @@ export function childEnv(dataDir: string, extra: Record<string, string | undefin
 
 export function runCli(args: string[], opts: { env: NodeJS.ProcessEnv; input?: string; timeoutMs?: number }): Promise<CliResult> {
   return new Promise((res, rej) => {
-    const child = spawn(TSX, [join(ROOT, 'src/cli.ts'), ...args], { cwd: ROOT, env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [LINLI, ...args], { cwd: ROOT, env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')))
@@ -37,7 +38,7 @@ export function runCli(args: string[], opts: { env: NodeJS.ProcessEnv; input?: s
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
       rej(new Error(`linli ${args.join(' ')} timed out\n${stderr}`))
-    }, opts.timeoutMs ?? 60_000)
+    }, opts.timeoutMs ?? 240_000)
     child.on('error', rej)
     child.on('close', (code) => {
       clearTimeout(timer)
