@@ -2,8 +2,11 @@
 import type { Database } from '../db/client.ts'
 import type { Config } from '../src/config.ts'
 import type { ChatAdapter } from './types.ts'
-import { createTelegramAdapter } from './telegram/index.ts'
 import { createWechatAdapter } from './wechat/index.ts'
+
+// grammY is loaded only when a Telegram token is set (like wechaty): the sandbox and the CLI start faster
+const createTelegramAdapter = async (config: Config, deps?: AdapterDeps): Promise<ChatAdapter | null> =>
+  config.TELEGRAM_BOT_TOKEN ? (await import('./telegram/index.ts')).createTelegramAdapter(config, deps) : null
 
 /** What `linli start` hands every factory besides the config (optional: factories must cope without). */
 export interface AdapterDeps {

@@ -3,8 +3,15 @@
 // PNG with Noto Sans Hans from @embedpdf/fonts-sc (an npm package, so `npm ci` brings it and Chinese
 // renders as Chinese, not boxes, on any machine; no system font is loaded).
 import { createRequire } from 'node:module'
-import { Resvg } from '@resvg/resvg-js'
-import * as echarts from 'echarts'
+import type * as ResvgJs from '@resvg/resvg-js'
+import type * as Echarts from 'echarts'
+
+// Loaded at the first chart, not at start: importing echarts took about a second of every CLI command and
+// start (bench/startup.ts). Its CommonJS build is one file and loads in half the time of its ES modules.
+const requireHere = createRequire(import.meta.url)
+let libs: { echarts: typeof Echarts; Resvg: typeof ResvgJs.Resvg } | undefined
+const charting = () =>
+  (libs ??= { echarts: requireHere('echarts') as typeof Echarts, Resvg: (requireHere('@resvg/resvg-js') as typeof ResvgJs).Resvg })
 
 export const CHART_WIDTH = 960
 export const CHART_HEIGHT = 720
@@ -12,7 +19,7 @@ export const FONT_FAMILY = 'Noto Sans Hans'
 
 /** Path of the CJK font (the package's `exports` hide its files; resolve its entry and walk over). */
 export function cjkFontPath(): string {
-  return createRequire(import.meta.url)
+  return requireHere
     .resolve('@embedpdf/fonts-sc')
     .replace(/dist[\\/]index\.c?js$/, 'fonts/NotoSansHans-Regular.otf')
 }
@@ -82,7 +89,7 @@ export function chartOption(m: ChartModel): Record<string, unknown> {
 
 /** The chart as SVG (text as <text> elements in the CJK font family). */
 export function renderChartSvg(m: ChartModel, size = { width: CHART_WIDTH, height: CHART_HEIGHT }): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: size.width, height: size.height })
+  const chart = charting().echarts.init(null, null, { renderer: 'svg', ssr: true, width: size.width, height: size.height })
   try {
     chart.setOption(chartOption(m))
     return chart.renderToSVGString()
@@ -95,7 +102,7 @@ export function renderChartSvg(m: ChartModel, size = { width: CHART_WIDTH, heigh
 /** Rasterize SVG to PNG. `font: false` loads no font at all (what a machine without a CJK font would draw). */
 export function svgToPng(svg: string, opts: { font?: boolean } = {}): Uint8Array {
   const font = opts.font === false ? { loadSystemFonts: false } : { fontFiles: [cjkFontPath()], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY }
-  const png = new Resvg(svg, { font, background: 'white' }).render().asPng()
+  const png = new (charting().Resvg)(svg, { font, background: 'white' }).render().asPng()
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength)
 }
 
