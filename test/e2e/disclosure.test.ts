@@ -62,8 +62,11 @@ describe('e2e: scheduled disclosure in the sandbox', () => {
     const csv = await runCli(['export', '--compound', '幸福里小区', '--period', '2026-W48'], { env })
     expect(csv.code, csv.stderr).toBe(0)
     const lines = csv.stdout.trim().split('\r\n')
-    expect(lines[0]).toBe('流水号,时间,类型,类别,金额,房号,摘要,收付款方,报修单,冲正流水,哈希')
-    expect(lines[1]).toMatch(/^1,2026-11-23 09:0\d,支出,保洁,-150\.00,,楼道保洁,保洁公司,,,[0-9a-f]{64}$/)
+    // bills (应收) and cash (实收/支出) apart, between an opening and a closing balance row
+    expect(lines[0]).toBe('流水号,时间,类型,类别,房号,应收,到期日,实收/支出,结余,摘要,收付款方,报修单,冲正流水,哈希')
+    expect(lines[1]).toBe(',2026-11-23 00:00,期初结余,,,,,,0.00,,,,,')
+    expect(lines[2]).toMatch(/^1,2026-11-23 09:0\d,支出,保洁,,,,-150\.00,-150\.00,楼道保洁,保洁公司,,,[0-9a-f]{64}$/)
+    expect(lines[3]).toBe(',2026-11-30 00:00,期末结余,,,,,,-150.00,,,,,')
     const file = join(dir, 'w48.csv')
     expect((await runCli(['export', '--compound', '幸福里小区', '--period', '2026-W48', '--out', file], { env })).code).toBe(0)
     expect(readFileSync(file, 'utf8')).toBe(`\uFEFF${csv.stdout}`)
