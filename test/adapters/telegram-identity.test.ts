@@ -99,14 +99,15 @@ const lastReply = (r: Rig) => String(r.fake.of('sendMessage').at(-1)?.payload.te
 describe('telegram: /appoint resolves the person by platform identity', () => {
   it('/appoint @alice with a mention entity appoints @alice, not the user whose first name is alice', async () => {
     const r = await rig()
-    const [stored] = await r.db.db.select().from(members).where(eq(members.platformUserId, String(ALICE.id)))
-    expect(stored!.username).toBe('alice')
     const text = '/appoint @alice committee'
     await r.feed(withEntities(BOSS, text, [{ type: 'mention', ...at(text, '@alice') }]))
-    expect(r.seen[0]!.mentions).toEqual([{ username: 'alice', text: '@alice' }])
-    expect(lastReply(r)).toContain('已任命 Alice Wong 为委员')
-    expect(await roleOfUser(r, ALICE)).toBe('committee')
     expect(await roleOfUser(r, IMPOSTOR)).toBeUndefined()
+    expect(await roleOfUser(r, ALICE)).toBe('committee')
+    expect(lastReply(r)).toContain('已任命 Alice Wong 为委员')
+    expect(r.seen[0]!.mentions).toEqual([{ username: 'alice', text: '@alice' }])
+    // the handle is kept on the member, lowercased, from her own messages
+    const [stored] = await r.db.db.select().from(members).where(eq(members.platformUserId, String(ALICE.id)))
+    expect(stored!.username).toBe('alice')
   })
 
   it('a typed @handle is a username even when the client sent no entity', async () => {
