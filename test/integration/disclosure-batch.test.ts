@@ -76,8 +76,20 @@ describe('batched disclosure', () => {
     w.clock.set('2026-11-19T03:00:00Z')
     await say('boss', '结束投票 #1', 'g1', '已结束')
     await say('boss', '发起投票 换物业 选项 同意/反对 截止 12-20 18:00', 'g1', '【投票 #2】')
+    // the quiet compound's charges: due on 10 November (overdue within W47), with no due date (written before due
+    // dates existed: due at the end of November, so not yet in W47 but in the month), and due after W47
+    await w.db.db.execute(sql`INSERT INTO ledger_entries (compound_id, serial, kind, household_id, amount_fen, due_at, recorded_at, prev_hash, hash)
+      SELECT compound_id, 1000 + id, 'charge', id, 12345, '2026-11-10T16:00:00Z', '2026-11-02T00:00:00Z', 'x', 'y' FROM households WHERE compound_id = ${b.id}`)
+    await w.db.db.execute(sql`INSERT INTO ledger_entries (compound_id, serial, kind, household_id, amount_fen, billing_key, recorded_at, prev_hash, hash)
+      SELECT compound_id, 2000 + id, 'charge', id, 500, 'fee:9:' || id || ':2026-11', '2026-11-03T00:00:00Z', 'x', 'y' FROM households WHERE compound_id = ${b.id}`)
+    await w.db.db.execute(sql`INSERT INTO ledger_entries (compound_id, serial, kind, household_id, amount_fen, due_at, recorded_at, prev_hash, hash)
+      SELECT compound_id, 3000 + id, 'charge', id, 700, '2026-11-25T16:00:00Z', '2026-11-20T00:00:00Z', 'x', 'y' FROM households WHERE compound_id = ${b.id}`)
+    // 2-101 of the quiet compound pays its 10 November charge on 18 November (in W47, after W46)
     await w.db.db.execute(sql`INSERT INTO ledger_entries (compound_id, serial, kind, household_id, amount_fen, recorded_at, prev_hash, hash)
-      SELECT compound_id, 1000 + id, 'charge', id, 12345, '2026-11-02T00:00:00Z', 'x', 'y' FROM households WHERE compound_id = ${b.id}`)
+      SELECT compound_id, 4000 + id, 'payment', id, 12345, '2026-11-18T00:00:00Z', 'x', 'y' FROM households WHERE compound_id = ${b.id} AND code = '2-101'`)
+    // and in the busy compound: billed on the last day of W47, due in December; one household paid part of it
+    await w.db.db.execute(sql`INSERT INTO ledger_entries (compound_id, serial, kind, household_id, amount_fen, due_at, recorded_at, prev_hash, hash)
+      SELECT compound_id, 3000 + id, 'charge', id, 9900, '2026-12-05T16:00:00Z', '2026-11-22T00:00:00Z', 'x', 'y' FROM households WHERE compound_id = ${a.id}`)
     // older than the whole balance trend
     await w.db.db.execute(sql`INSERT INTO ledger_entries (compound_id, serial, kind, amount_fen, category, recorded_at, prev_hash, hash)
       VALUES (${a.id}, 999, 'income', 5000, 'parking', '2026-06-01T00:00:00Z', 'x', 'y')`)
@@ -89,6 +101,9 @@ describe('batched disclosure', () => {
     const more = [
       { compound: fresh[0]!, period: periodFromKey('2026-11', fresh[0]!.timeZone)! },
       { compound: fresh[0]!, period: periodFromKey('2026-W48', fresh[0]!.timeZone)! },
+      // the quiet compound's running month, and W46 posted late (a 补发): its arrears as of its own end
+      { compound: fresh[1]!, period: periodFromKey('2026-11', fresh[1]!.timeZone)! },
+      { compound: fresh[1]!, period: periodFromKey('2026-W46', fresh[1]!.timeZone)!, late: true },
     ]
     const listed = [...items, ...more]
     const facts = await gatherFacts(w.db.db, listed, { now })
@@ -106,7 +121,26 @@ describe('batched disclosure', () => {
     const busy = renderSummary(many[0]!.summary).join('\n')
     expect(busy).toMatch(/【幸福里 公示】2026年第47周[\s\S]*冲正流水[\s\S]*#1 路灯颜色[\s\S]*#2 换物业/)
     expect(busy).not.toMatch(/李建国|13812345678/)
-    expect(many[1]!.summary.arrears.count).toBe(3)
+    // as of the end of W47: only the charges due on 10 November (the others fall due later); 1-1-102 paid 120 of
+    // its 123.45 on 9 November, 2-101 all of it on 18 November
+    const due10 = '2026-11-10T16:00:00.000Z'
+    const w47 = [
+      ['1-1-101', 12345n, due10],
+      ['1-1-102', 345n, due10],
+    ]
+    expect(facts[1]!.arrears.map((a) => [a.code, a.owedFen, a.overdueSince.toISOString()])).toEqual(w47)
+    expect(many[1]!.summary.arrears).toMatchObject({ count: 2, totalFen: 12345n + 345n, asOf: items[1]!.period.to })
+    // the running month, on 23 November: the same (the old charges fall due at the end of November, the other on the 25th)
+    expect(facts[5]!.arrears.map((a) => [a.code, a.owedFen, a.overdueSince.toISOString()])).toEqual(w47)
+    // W46 (9–15 November), posted late: as of its end 2-101 had not paid yet
+    expect(facts[6]!.arrears.map((a) => [a.code, a.owedFen])).toEqual([
+      ['1-1-101', 12345n],
+      ['2-101', 12345n],
+      ['1-1-102', 345n],
+    ])
+    // the busy compound: its December bill is not arrears
+    expect(facts[0]!.arrears).toEqual([])
+    expect(facts[3]!.arrears).toEqual([])
     expect(many[2]!.summary.chain.count).toBe(0)
 
     // posting: the compound already posted by postDisclosure gets nothing more; a second run posts nothing
