@@ -19,6 +19,7 @@ import {
   type PassiveHandler,
   type Reply,
   type Role,
+  DEFAULT_MAX_ARGS,
   hasRole,
   UserError,
   usageLine,
@@ -235,6 +236,10 @@ export class Pipeline {
         }
         if (!hasRole(ctx.role, cmd.role)) throw new UserError('common.forbidden', { role: t(`role.${cmd.role}`) })
       }
+      // the length cap comes before any parsing: no parser ever sees more than a command can use
+      const max = cmd.maxArgs ?? DEFAULT_MAX_ARGS
+      const n = parsed.args.length > max ? codePoints(parsed.args) : 0
+      if (n > max) throw new UserError('common.argsTooLong', { max, n }, true)
       const raw = cmd.parse ? cmd.parse(parsed.args, ctx.message) : { text: parsed.args }
       const valid = cmd.args.safeParse(raw)
       if (!valid.success) {
@@ -319,4 +324,9 @@ export class Pipeline {
 }
 
 class DuplicateInTx extends Error {}
+
+/** Characters as a reader counts them (an emoji is one), in one linear pass. */
+function codePoints(s: string): number {
+  return s.length - (s.match(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g)?.length ?? 0)
+}
 
