@@ -26,7 +26,8 @@ export function compoundMaxFen(ctx: CompoundContext): bigint {
 
 /**
  * Split the amount off the front of `words`: the longest run of up to four words that reads as money
- * (so `1084 元` works), else the first word (so the refusal can say why it is not money).
+ * (so `1084 元` works), else the first word (so the refusal can say why it is not money). At most four
+ * parseMoney calls, however long the message: the parse stays linear.
  */
 export function splitAmount(words: readonly string[]): { amount?: string; rest: string[] } {
   for (let k = Math.min(4, words.length); k >= 1; k--) {

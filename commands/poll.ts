@@ -16,6 +16,8 @@ export default defineCommand({
   name: 'poll',
   keywords: { 'zh-CN': ['发起投票'], 'zh-TW': ['發起投票'], en: ['poll'] },
   role: 'committee',
+  // a title, up to 20 options and the settings: longer than most commands (the pipeline's cap, issue 12)
+  maxArgs: 2000,
   args: z.object({ text: z.string().max(2000, 'poll.tooLong') }),
   async run(ctx, { text }) {
     const { t, compound } = ctx

@@ -16,6 +16,9 @@ const DASHES = /[\u2010-\u2015\u2212\ufe58]/
 
 /** Normalise one code point: NFKC (full-width → ASCII), traditional → simplified, a-z → A-Z, dashes → '-'. */
 function normChar(ch: string): string {
+  // fast path, no allocation: ASCII other than a-z, and CJK ideographs other than the TRAD ones, are their own NFKC
+  const c = ch.charCodeAt(0)
+  if (ch.length === 1 && (c < 0x80 ? c < 0x61 || c > 0x7a : c >= 0x4e00 && c <= 0x9fff && TRAD[ch] === undefined)) return ch
   return [...ch.normalize('NFKC')]
     .map((c) => TRAD[c] ?? (DASHES.test(c) ? '-' : c >= 'a' && c <= 'z' ? c.toUpperCase() : c))
     .join('')

@@ -4,6 +4,7 @@ import { defineMessages } from './define.ts'
 export default defineMessages({
   'zh-CN': {
     'common.usage': '用法：{usage}',
+    'common.argsTooLong': '这条命令太长了（{n} 字），最多 {max} 字。请精简后再发。',
     'common.internalError': '抱歉，处理时出了点问题，已记录。请稍后再试。',
     'common.tryLater': '系统繁忙，请稍后再试。',
     'common.badArgs': '格式不对。',
@@ -83,6 +84,7 @@ export default defineMessages({
   },
   'zh-TW': {
     'common.usage': '用法：{usage}',
+    'common.argsTooLong': '這條命令太長了（{n} 字），最多 {max} 字。請精簡後再發。',
     'common.internalError': '抱歉，處理時出了點問題，已記錄。請稍後再試。',
     'common.tryLater': '系統繁忙，請稍後再試。',
     'common.badArgs': '格式不對。',
@@ -162,6 +164,7 @@ export default defineMessages({
   },
   en: {
     'common.usage': 'Usage: {usage}',
+    'common.argsTooLong': 'This command is too long ({n} characters; at most {max}). Please shorten it and send it again.',
     'common.internalError': 'Sorry, something went wrong. It has been logged; please try again later.',
     'common.tryLater': 'The system is busy, please try again later.',
     'common.badArgs': 'That is not the right format.',
