@@ -1,11 +1,14 @@
 // 账目 [本周|本月|今年|上周|上月|去年|2026-11]: the period's fees collected, other income and expenses
 // by category, opening and closing balance, and the chain head. Public: no household appears in it.
+// The ledger is checked first (db/ledger-check.ts, cheap): when it fails verification the group gets what is
+// wrong instead of the figures, and the committee is told privately (src/ops/ledger-trust.ts).
 import { z } from 'zod'
 import { ledgerHead, periodTotals } from '../db/ledger.ts'
 import { isMonthKey, parseMonthInput } from '../src/domain/billing.ts'
 import { localDateString, monthKeyOf, type Period, type PeriodKind, periodFromKey, periodOf, previousPeriod } from '../src/domain/calendar.ts'
 import { formatMoney } from '../src/domain/money.ts'
 import type { Translator } from '../src/i18n/index.ts'
+import { checkLedgerOrAlert, untrustedNotice } from '../src/ops/ledger-trust.ts'
 import { type CompoundContext, defineCommand, reply, UserError } from '../src/pipeline/command.ts'
 import { categoryName } from './pay.ts'
 
@@ -53,12 +56,16 @@ export function periodLabel(t: Translator, p: Period): string {
   }
 }
 
-/** The 账目 text for one period (also usable by the disclosure). */
-export async function ledgerText(ctx: Pick<CompoundContext, 'tx' | 't' | 'compound'>, p: Period): Promise<string> {
+/** The 账目 text for one period (also usable by the disclosure); `head`: the verified head, when known. */
+export async function ledgerText(
+  ctx: Pick<CompoundContext, 'tx' | 't' | 'compound'>,
+  p: Period,
+  verifiedHead?: { head: string; count: number },
+): Promise<string> {
   const { t, compound } = ctx
   const tz = compound.timeZone
   const tot = await periodTotals(ctx.tx, compound.id, p.from, p.to)
-  const head = await ledgerHead(ctx.tx, compound.id)
+  const head = verifiedHead ?? (await ledgerHead(ctx.tx, compound.id))
   const lines = [
     t('ledger.title', {
       compound: compound.name,
@@ -89,6 +96,8 @@ export default defineCommand({
   async run(ctx, args) {
     const p = periodFromInput(args.period, ctx.now, ctx.compound.timeZone)
     if (!p) throw new UserError('ledger.badPeriod', { input: args.period }, true)
-    return [reply.chat(await ledgerText(ctx, p))]
+    const v = await checkLedgerOrAlert(ctx.tx, ctx.compound, ctx.now)
+    if (!v.ok) return [reply.chat(untrustedNotice(ctx.t, v, ctx.compound.timeZone))]
+    return [reply.chat(await ledgerText(ctx, p, v))]
   },
 })

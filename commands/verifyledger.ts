@@ -1,9 +1,12 @@
-// 核验 [流水号]: anyone recomputes the compound's hash chain. Prints the head (first 12 hex digits) and
-// the entry count, or names the first entry that does not verify. With a serial it also shows that
-// entry's hash, so an owner can check that an entry they were shown earlier is still in the chain.
+// 核验 [流水号]: anyone recomputes the compound's hash chain and checks that every chain head a 公示 published
+// is still in it (db/ledger-check.ts). Prints the head (first 12 hex digits) and the entry count, or names the
+// first problem (the entry that does not verify, or the published head that is gone or rewritten, with the
+// 公示 that published it) and tells the committee privately. With a serial it also shows that entry's hash, so
+// an owner can check that an entry they were shown earlier is still in the chain.
 import { z } from 'zod'
 import { ledgerEntryBySerial, verifyCompoundLedger } from '../db/ledger.ts'
 import { log } from '../src/log.ts'
+import { alertCommittee, ledgerProblemText } from '../src/ops/ledger-trust.ts'
 import { defineCommand, reply, UserError } from '../src/pipeline/command.ts'
 import { kindName, localDay } from './pay.ts'
 
@@ -25,9 +28,12 @@ export default defineCommand({
     const v = await verifyCompoundLedger(ctx.tx, ctx.compound.id)
     if (!v.ok) {
       log.warn({ compound: ctx.compound.id, serial: v.firstBadSerial, reason: v.reason }, 'ledger chain does not verify')
-      return [
-        reply.chat(t('verifyledger.bad', { serial: v.firstBadSerial, reason: t(`verifyledger.reason.${v.reason}`), count: v.count })),
-      ]
+      await alertCommittee(ctx.tx, ctx.compound, v, ctx.now)
+      const text =
+        v.reason === 'publishedMissing' || v.reason === 'publishedChanged'
+          ? t('verifyledger.badPublished', { problem: ledgerProblemText(t, v, ctx.compound.timeZone) })
+          : t('verifyledger.bad', { serial: v.firstBadSerial, reason: t(`verifyledger.reason.${v.reason}`), count: v.count })
+      return [reply.chat(`${text}\n${t('verifyledger.committeeTold')}`)]
     }
     if (v.count === 0 && args.serial === undefined) return [reply.chat(t('verifyledger.empty'))]
     const lines = [t('verifyledger.ok', { count: v.count, head: v.head.slice(0, HEAD_DIGITS) })]

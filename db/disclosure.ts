@@ -49,24 +49,74 @@ export async function undisclosedPeriods(q: Queryable, periods: readonly Disclos
   return new Set(rowsOf(res).map((r) => disclosurePeriodKey({ compoundId: Number(r.compound_id), kind: r.kind as PeriodKind, period: String(r.period) })))
 }
 
+/** The ledger chain head a post showed: the newest entry's serial and hash (0 and GENESIS_HASH when empty). */
+export interface ChainHead {
+  count: number
+  head: string
+}
+
+/** Texts as one parameter where '' stands for NULL (no chain head). */
+const nullableTexts = (values: readonly (string | null)[]) => sql`string_to_array(${values.map((v) => v ?? '').join(',')}, ',', '')`
+
 /**
  * Record the disclosure of a period for many chats at once, before it is sent (one statement). Returns the
  * rows this caller inserted: only those get posted. Everybody else (another instance, a restart, a second
- * tick) finds the unique key taken and posts nothing for that chat.
+ * tick) finds the unique key taken and posts nothing for that chat. `chain` is the head the post shows (核验
+ * checks it stays in the ledger); null for a post that shows none (the ledger failed verification).
  */
 export async function recordDisclosures(
   tx: Tx,
-  rows: readonly (DisclosurePeriod & { chatId: number; late: boolean })[],
+  rows: readonly (DisclosurePeriod & { chatId: number; late: boolean; chain?: ChainHead | null })[],
   at: Date,
 ): Promise<(DisclosurePeriod & { chatId: number })[]> {
   if (rows.length === 0) return []
-  const res = await tx.execute(sql`INSERT INTO ${disclosures} (compound_id, chat_id, period_kind, period, late, created_at)
-    SELECT u.compound_id, u.chat_id, u.period_kind, u.period, u.late, ${at.toISOString()}::timestamptz
+  const res = await tx.execute(sql`INSERT INTO ${disclosures} (compound_id, chat_id, period_kind, period, late, chain_serial, chain_head, created_at)
+    SELECT u.compound_id, u.chat_id, u.period_kind, u.period, u.late, u.chain_serial, u.chain_head, ${at.toISOString()}::timestamptz
     FROM unnest(${ints(rows.map((r) => r.compoundId))}, ${ints(rows.map((r) => r.chatId))}, ${texts(rows.map((r) => r.kind))},
-      ${texts(rows.map((r) => r.period))}, ${texts(rows.map((r) => String(r.late)))}::boolean[]) AS u(compound_id, chat_id, period_kind, period, late)
+      ${texts(rows.map((r) => r.period))}, ${texts(rows.map((r) => String(r.late)))}::boolean[],
+      ${nullableTexts(rows.map((r) => (r.chain ? String(r.chain.count) : null)))}::int[], ${nullableTexts(rows.map((r) => r.chain?.head ?? null))})
+      AS u(compound_id, chat_id, period_kind, period, late, chain_serial, chain_head)
     ON CONFLICT DO NOTHING
     RETURNING compound_id, chat_id, period_kind, period`)
   return rowsOf(res).map((r) => ({ compoundId: Number(r.compound_id), chatId: Number(r.chat_id), kind: r.period_kind as PeriodKind, period: String(r.period) }))
+}
+
+/**
+ * An on-demand 公示 (the committee's 公示 command) is recorded too, for the head it published, under a period key
+ * no scheduled post has (`2026-W48@2026-11-25T06:03:00.000Z#17`: the period, when, and the head's serial), so it
+ * never stands in for the scheduled post of its period, and two of them never collide.
+ */
+export function onDemandPeriodKey(periodKey: string, at: Date, chain: ChainHead): string {
+  return `${periodKey}@${at.toISOString()}#${chain.count}`
+}
+
+/** The period key of a disclosures row, and whether it was an on-demand 公示. */
+export function parseDisclosurePeriod(period: string): { key: string; onDemand: boolean } {
+  const at = period.indexOf('@')
+  return at < 0 ? { key: period, onDemand: false } : { key: period.slice(0, at), onDemand: true }
+}
+
+/** Record an on-demand 公示 of `period` to `chatIds` with the chain head it showed. */
+export async function recordOnDemandDisclosure(
+  tx: Tx,
+  values: { compoundId: number; chatIds: readonly number[]; kind: PeriodKind; period: string; chain: ChainHead; at: Date },
+): Promise<void> {
+  if (values.chatIds.length === 0) return
+  const period = onDemandPeriodKey(values.period, values.at, values.chain)
+  await tx
+    .insert(disclosures)
+    .values(
+      values.chatIds.map((chatId) => ({
+        compoundId: values.compoundId,
+        chatId,
+        periodKind: values.kind,
+        period,
+        chainSerial: values.chain.count,
+        chainHead: values.chain.head,
+        createdAt: values.at,
+      })),
+    )
+    .onConflictDoNothing()
 }
 
 export async function disclosuresOf(q: Queryable, compoundId: number) {

@@ -1,5 +1,5 @@
 // Disclosure operator commands:
-//   linli export --compound <name> --period <2026-W47|2026-11|2026> [--out FILE]   the period's ledger as CSV
+//   linli export --compound <name> --period <2026-W47|2026-11|2026> [--out FILE] [--unverified]   the period's ledger as CSV
 //   linli outbox [--status pending|sending|failed|sent] [--limit N]                  what waits to be sent, or failed
 //   linli tick [--now <ISO time>]                                                    run the scheduler's due work once
 //   linli schedule --compound <name> [--weekly SPEC|off] [--monthly SPEC|off] [--yearly SPEC|off]   disclosure times
@@ -7,17 +7,50 @@ import { writeFileSync } from 'node:fs'
 import { eq } from 'drizzle-orm'
 import { outboxRows, type OutboxStatus } from '../../db/disclosure.ts'
 import { compounds } from '../../db/schema.ts'
-import { periodFromKey } from '../domain/calendar.ts'
+import type { Queryable } from '../../db/client.ts'
+import type { CompoundRow } from '../../db/compounds.ts'
+import { verifyCompoundLedger } from '../../db/ledger.ts'
+import { type Period, periodFromKey } from '../domain/calendar.ts'
+import { compoundLang } from '../disclosure/build.ts'
 import { ledgerCsv } from '../disclosure/csv.ts'
+import { translator } from '../i18n/index.ts'
+import { alertCommittee, ledgerProblemText } from '../ops/ledger-trust.ts'
 import { DEFAULT_SLOTS, parseSlot, SETTING_OF, type SlotSpec } from '../scheduler/schedule.ts'
 import { runDue } from '../scheduler/tick.ts'
 import { args, type CliCommand, nowFrom, print, requireCompound, UsageError, withDatabase } from './common.ts'
 
+/**
+ * The export of a period, checked first (核验: every hash recomputed, every published head looked up). A ledger that
+ * fails verification gives no figures to the bulletin board: `csv` is null and the committee is told privately;
+ * with `unverified` (the operator investigating) the CSV starts with a line saying it cannot be trusted.
+ */
+export async function verifiedExport(
+  q: Queryable,
+  c: CompoundRow,
+  period: Period,
+  opts: { unverified: boolean; now: Date },
+): Promise<{ problem: string | null; csv: string | null; body: string }> {
+  const v = await verifyCompoundLedger(q, c.id)
+  let warning = ''
+  let problem: string | null = null
+  if (!v.ok) {
+    const t = translator(compoundLang(c))
+    problem = ledgerProblemText(t, v, c.timeZone)
+    await alertCommittee(q, c, v, opts.now)
+    if (!opts.unverified) return { problem, csv: null, body: '' }
+    warning = `"${t('disclosure.csv.untrusted', { problem }).replaceAll('"', '""')}"\r\n`
+  }
+  const body = await ledgerCsv(q, c, period)
+  return { problem, csv: `${warning}${body}`, body }
+}
+
 export const exportCmd: CliCommand = {
   name: 'export',
-  usage: 'linli export --compound <name> --period <2026-W47|2026-11|2026> [--out FILE]   (the period\'s ledger as CSV for the bulletin board)',
+  usage:
+    'linli export --compound <name> --period <2026-W47|2026-11|2026> [--out FILE] [--unverified]   (the period\'s ledger as CSV for the bulletin board; ' +
+    'refused when the ledger fails verification, unless --unverified: then the file starts with a warning line)',
   async run(argv, config) {
-    const { values } = args(argv, { compound: { type: 'string' }, period: { type: 'string' }, out: { type: 'string' } }, 0)
+    const { values } = args(argv, { compound: { type: 'string' }, period: { type: 'string' }, out: { type: 'string' }, unverified: { type: 'boolean' } }, 0)
     if (!values.compound) throw new UsageError('--compound <name> is required')
     if (!values.period) throw new UsageError('--period <2026-W47|2026-11|2026> is required')
     const key = values.period.trim().toUpperCase()
@@ -25,11 +58,17 @@ export const exportCmd: CliCommand = {
       const c = await requireCompound(db, values.compound)
       const period = periodFromKey(key, c.timeZone)
       if (!period) throw new UsageError(`--period must be a week (2026-W47), a month (2026-11) or a year (2026), got "${values.period}"`)
-      const csv = await ledgerCsv(db.db, c, period)
+      const res = await verifiedExport(db.db, c, period, { unverified: values.unverified === true, now: nowFrom(undefined, config) })
+      if (res.problem) process.stderr.write(`the ledger of "${c.name}" fails verification: ${res.problem}\n`)
+      if (res.csv === null) {
+        process.stderr.write('nothing exported; the committee has been told. --unverified exports anyway, the file starting with this warning.\n')
+        return 1
+      }
+      const { csv, body } = res
       if (values.out) {
         // a byte order mark lets spreadsheet programs read the file as UTF-8
         writeFileSync(values.out, `\uFEFF${csv}`)
-        process.stderr.write(`wrote ${csv.split('\r\n').length - 2} entries of ${period.key} for "${c.name}" to ${values.out}\n`)
+        process.stderr.write(`wrote ${body.split('\r\n').length - 2} entries of ${period.key} for "${c.name}" to ${values.out}\n`)
       } else {
         process.stdout.write(csv)
       }

@@ -19,11 +19,13 @@
 import { asc, inArray, sql } from 'drizzle-orm'
 import type { Platform } from '../../adapters/types.ts'
 import type { Db, Queryable } from '../../db/client.ts'
-import { type DisclosurePeriod, disclosurePeriodKey, recordDisclosures, undisclosedPeriods } from '../../db/disclosure.ts'
+import { type ChainHead, type DisclosurePeriod, disclosurePeriodKey, recordDisclosures, undisclosedPeriods } from '../../db/disclosure.ts'
+import { checkLedgers, type LedgerFailure } from '../../db/ledger.ts'
 import { chats, outbox } from '../../db/schema.ts'
 import { needsGroupScrub, ownerNameParts, scrubRows } from '../domain/group-privacy.ts'
 import { log } from '../log.ts'
-import { type DisclosureData, disclosureData } from './build.ts'
+import { alertCommittee } from '../ops/ledger-trust.ts'
+import { type DisclosureData, disclosureData, untrustedDisclosure } from './build.ts'
 import { type DisclosureItem, gatherFacts, idList, num, rows } from './facts.ts'
 import { type DisclosureMessages, disclosureKey, disclosureMessages } from './messages.ts'
 
@@ -112,12 +114,19 @@ async function postChunk(db: Db, chunk: ItemResult[], opts: PostOptions): Promis
 
   // read, build and render outside the transaction (the chart takes a while and holds no lock)
   const facts = await gatherFacts(db, due.map((r) => r.item), { now: opts.now })
+  // every ledger is checked before its figures go out (db/ledger-check.ts: set-based, the entries since the last
+  // verified point and the published heads): a compound whose ledger fails gets a notice instead of the figures,
+  // which records no chain head, and its committee a private alert (in the transaction below)
+  const checks = await checkLedgers(db, [...new Set(due.map((r) => r.item.compound.id))])
   const render = opts.render ?? disclosureMessages
-  const ready: { result: ItemResult; msgs: DisclosureMessages }[] = []
+  const ready: { result: ItemResult; msgs: DisclosureMessages; chain: ChainHead | null; failure?: LedgerFailure }[] = []
   let failed = 0
   due.forEach((result, k) => {
     try {
-      ready.push({ result, msgs: render(disclosureData(result.item, facts[k]!, opts.now)) })
+      const check = checks.get(result.item.compound.id)
+      if (check && !check.ok) ready.push({ result, msgs: untrustedDisclosure(result.item, check), chain: null, failure: check })
+      // the head recorded is the one the post shows (the stored head when the facts were read)
+      else ready.push({ result, msgs: render(disclosureData(result.item, facts[k]!, opts.now)), chain: facts[k]!.chain })
     } catch (err) {
       failed++
       result.error = err
@@ -131,7 +140,9 @@ async function postChunk(db: Db, chunk: ItemResult[], opts: PostOptions): Promis
     const chatRows = await tx.select().from(chats).where(inArray(chats.compoundId, ids)).orderBy(asc(chats.id))
     const byKey = new Map(ready.map((x) => [disclosurePeriodKey(periodOf(x.result.item)), x]))
     const pairs = ready.flatMap((x) =>
-      chatRows.filter((c) => c.compoundId === x.result.item.compound.id).map((c) => ({ ...periodOf(x.result.item), chatId: c.id, late: x.result.item.late ?? false })),
+      chatRows
+        .filter((c) => c.compoundId === x.result.item.compound.id)
+        .map((c) => ({ ...periodOf(x.result.item), chatId: c.id, late: x.result.item.late ?? false, chain: x.chain })),
     )
     // only the (compound, chat, period) rows this call inserted get outbox rows
     const mine = await recordDisclosures(tx, pairs, opts.now)
@@ -163,6 +174,9 @@ async function postChunk(db: Db, chunk: ItemResult[], opts: PostOptions): Promis
       const written = await tx.insert(outbox).values(outRows.slice(k, k + 1000)).onConflictDoNothing().returning({ key: outbox.dedupeKey })
       for (const w of written) ofKey.get(w.key!)!.rows++
     }
+    // a broken ledger is rare: its committee's alert (once per broken state) costs a few statements per compound
+    const broken = new Map(ready.filter((x) => x.failure).map((x) => [x.result.item.compound.id, x]))
+    for (const { result, failure } of broken.values()) await alertCommittee(tx, result.item.compound, failure!, opts.now)
   })
   const posted = ready.filter((x) => x.result.chats > 0).map((x) => x.result)
   if (posted.length > 0) {

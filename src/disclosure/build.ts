@@ -8,6 +8,8 @@ import type { Period } from '../domain/calendar.ts'
 import { outcomeText, snapshotFromJson } from '../domain/poll-render.ts'
 import { categoryLabel, periodLabel, type SummaryInput, type SummaryPoll } from '../domain/summary.ts'
 import { isLang, type Lang, translator } from '../i18n/index.ts'
+import type { LedgerFailure } from '../../db/ledger.ts'
+import { untrustedDisclosureText } from '../ops/ledger-trust.ts'
 import { pollView } from '../ops/polls.ts'
 import type { ChartModel } from './chart.ts'
 import { type DisclosureItem, disclosureAsOf, gatherFacts, type PeriodFacts, TREND_PERIODS } from './facts.ts'
@@ -93,6 +95,15 @@ export function disclosureData(item: DisclosureItem, facts: PeriodFacts, now: Da
     },
   }
   return { summary, chart }
+}
+
+/**
+ * What the chats get instead of the summary when the compound's ledger failed verification: what is wrong, and
+ * that the committee has been told; no figures and no chart (docs/LEDGER.md).
+ */
+export function untrustedDisclosure(item: DisclosureItem, failure: LedgerFailure): { parts: string[]; chart: null } {
+  const t = translator(compoundLang(item.compound))
+  return { parts: [untrustedDisclosureText(t, item.compound, item.period, failure)], chart: null }
 }
 
 /**

@@ -94,11 +94,16 @@ export type ChainVerification =
  * Serials must run 1, 2, 3, … without gaps; the first entry must point at GENESIS_HASH.
  * On failure `count` is the number of entries verified good before `firstBadSerial`, which is the
  * serial of the first entry that does not fit (for a deleted entry: the one after the hole).
+ * `from` continues an already verified chain: `entries` then start at serial from.serial + 1 and link to
+ * from.hash, and `count` counts the entries before them too.
  */
-export function verifyChain(entries: readonly (ChainEntry & { prevHash: string; hash: string })[]): ChainVerification {
-  let prev = GENESIS_HASH
-  let expectedSerial = 1
-  let count = 0
+export function verifyChain(
+  entries: readonly (ChainEntry & { prevHash: string; hash: string })[],
+  from: { serial: number; hash: string } = { serial: 0, hash: GENESIS_HASH },
+): ChainVerification {
+  let prev = from.hash
+  let expectedSerial = from.serial + 1
+  let count = from.serial
   for (const e of entries) {
     if (e.serial !== expectedSerial) return { ok: false, count, firstBadSerial: e.serial, reason: 'serialGap' }
     if (e.prevHash !== prev) return { ok: false, count, firstBadSerial: e.serial, reason: 'prevMismatch' }
