@@ -11,7 +11,7 @@ import type { IncomingMessage } from '../adapters/types.ts'
 import { resolveHousehold } from '../db/households.ts'
 import { pendingClaimsOf } from '../db/claims.ts'
 import { findMemberById } from '../db/members.ts'
-import { bindingsOf, upsertMember } from '../db/members.ts'
+import { bindingsOf, ensureMember } from '../db/members.ts'
 import {
   addTicketPhotos,
   committeeMemberIds,
@@ -28,6 +28,7 @@ import { isFullRoom, MAX_PLACE_LENGTH, splitRepairText } from '../src/domain/rep
 import { formatMoney } from '../src/domain/money.ts'
 import type { Translator } from '../src/i18n/index.ts'
 import { type CompoundContext, defineCommand, reply, type Reply } from '../src/pipeline/command.ts'
+import { repliedAuthor } from '../src/pipeline/members.ts'
 import { normalizeText } from '../src/pipeline/parser.ts'
 import { requireHousehold } from '../src/pipeline/rooms.ts'
 import {
@@ -109,11 +110,13 @@ export default defineCommand({
       else place = args.room
     }
 
-    // who: the author of the quoted message, when replying to one
+    // who: the author of the quoted message, when the platform states it (adapters set replyTo.sender only for
+    // a real quote from this chat: never for text typed to look like one); otherwise the sender
     const quoted = quotedOf(message)
     let reporter = ctx.member
-    if (quoted?.sender && quoted.sender.id !== message.sender.id) {
-      reporter = await upsertMember(tx, message.platform, quoted.sender.id, quoted.sender.name)
+    const author = repliedAuthor(message)
+    if (quoted && author && author.id !== message.sender.id) {
+      reporter = await ensureMember(tx, message.platform, author.id, author.name)
     }
 
     const text = `${description} ${place ?? ''}`
@@ -174,9 +177,9 @@ async function showTicket(ctx: CompoundContext, no: number): Promise<Reply[]> {
   const who = assigneeName(view)
   if (who) lines.push(t('repairs.show.assignee', { name: who }))
   // the cost is what the ledger says (linked expenses net of reversals), plus any claim awaiting approval
-  const cost = (await ticketCostsOf(tx, [ticket.id])).get(ticket.id)
+  const cost = (await ticketCostsOf(tx, ctx.compound.id, [ticket.id])).get(ticket.id)
   if (cost && cost.bookedFen > 0n) lines.push(t('repairs.show.cost', { amount: formatMoney(cost.bookedFen) }))
-  for (const claim of await pendingClaimsOf(tx, ticket.id)) {
+  for (const claim of await pendingClaimsOf(tx, ctx.compound.id, ticket.id)) {
     const claimant = (await findMemberById(tx, claim.claimedBy))?.displayName ?? '?'
     lines.push(t('repairs.show.pending', { amount: formatMoney(claim.amountFen), claimant, no }))
   }

@@ -175,13 +175,13 @@ export class Pipeline {
     let compound: Compound | null = null
     if (msg.chat.kind === 'group') {
       const [m, chat] = await Promise.all([
-        upsertMember(tx, msg.platform, msg.sender.id, msg.sender.name),
+        upsertMember(tx, msg.platform, msg.sender.id, msg.sender.name, msg.sender.username),
         findChat(tx, msg.platform, msg.chat.id),
       ])
       member = m
       compound = chat?.compound ?? null
     } else {
-      member = await upsertMember(tx, msg.platform, msg.sender.id, msg.sender.name)
+      member = await upsertMember(tx, msg.platform, msg.sender.id, msg.sender.name, msg.sender.username)
       // a private chat belongs to the member's compound when there is exactly one
       const ids = await compoundIdsOfMember(tx, member.id)
       if (ids.length === 1) compound = (await findCompoundById(tx, ids[0]!)) ?? null
