@@ -3,30 +3,37 @@
 // for (a pending binding gets a polite refusal); a collector or the committee may ask about any room
 // (collectors chase payments). The group only ever sees that an answer was sent privately.
 import { z } from 'zod'
-import { householdDues, recentPayments } from '../db/ledger.ts'
+import { type HouseholdDues, householdDues, recentPayments } from '../db/ledger.ts'
 import { asOfNow, dueDayString } from '../src/domain/billing.ts'
 import { formatMoney } from '../src/domain/money.ts'
+import type { Translator } from '../src/i18n/index.ts'
 import { type CompoundContext, defineCommand, type Household, hasRole, reply, UserError } from '../src/pipeline/command.ts'
 import { requireHousehold } from '../src/pipeline/rooms.ts'
 import { localDay } from './pay.ts'
 
-async function statement(ctx: CompoundContext, h: Household): Promise<string> {
-  const { t } = ctx
-  const tz = ctx.compound.timeZone
-  const d = await householdDues(ctx.tx, ctx.compound, h.id, asOfNow(ctx.now))
-  const lines = [
-    t('fee.title', { room: h.code, date: localDay(ctx, ctx.now) }),
-    t('fee.billed', { amount: formatMoney(d.billedFen) }),
-    t('fee.paid', { amount: formatMoney(d.paidFen) }),
-  ]
+/**
+ * 已出账 / 已缴, then 逾期 (or 逾期：无) and 待缴（未到期） when anything is owed, else 已结清 / 预缴: a household's
+ * dues (db/ledger.ts householdDues) for people. Also for anyone else who shows a balance (a payment receipt).
+ */
+export function duesLines(t: Translator, d: HouseholdDues, timeZone: string): string[] {
+  const lines = [t('fee.billed', { amount: formatMoney(d.billedFen) }), t('fee.paid', { amount: formatMoney(d.paidFen) })]
   if (d.overdueFen === 0n && d.pendingFen === 0n) {
     lines.push(d.prepaidFen > 0n ? t('fee.prepaid', { amount: formatMoney(d.prepaidFen) }) : t('fee.settled'))
   } else {
     lines.push(
-      d.overdueFen > 0n ? t('fee.overdue', { amount: formatMoney(d.overdueFen), due: dueDayString(d.overdueSince!, tz) }) : t('fee.noOverdue'),
+      d.overdueFen > 0n
+        ? t('fee.overdue', { amount: formatMoney(d.overdueFen), due: dueDayString(d.overdueSince!, timeZone) })
+        : t('fee.noOverdue'),
     )
-    if (d.pendingFen > 0n) lines.push(t('fee.pending', { amount: formatMoney(d.pendingFen), due: dueDayString(d.nextDueAt!, tz) }))
+    if (d.pendingFen > 0n) lines.push(t('fee.pending', { amount: formatMoney(d.pendingFen), due: dueDayString(d.nextDueAt!, timeZone) }))
   }
+  return lines
+}
+
+async function statement(ctx: CompoundContext, h: Household): Promise<string> {
+  const { t } = ctx
+  const d = await householdDues(ctx.tx, ctx.compound, h.id, asOfNow(ctx.now))
+  const lines = [t('fee.title', { room: h.code, date: localDay(ctx, ctx.now) }), ...duesLines(t, d, ctx.compound.timeZone)]
   const payments = await recentPayments(ctx.tx, ctx.compound.id, h.id, 3)
   if (payments.length === 0) lines.push(t('fee.noPayments'))
   else {

@@ -108,7 +108,8 @@ function attempts(): [string, Attempt][] {
       out.push([cmd.name, { ...spec, by: BELOW[cmd.role], refusal: FORBIDDEN }])
     }
   }
-  // resident commands that check the person
+  // resident commands that check the person, or the role for one of their actions (收费标准 lists for all, sets for the head)
+  out.push(['feerule', { ...PRIVILEGED.feerule!, by: BELOW.head, refusal: FORBIDDEN }])
   const notStaff: Who[] = ['col', 'o2', 't1', 'u1']
   out.push(['progress', { texts: ['进度 #1 已联系师傅', '/progress 1 called the plumber'], by: notStaff, refusal: NOT_ASSIGNEE }])
   out.push(['done', { texts: ['完工 #1 费用 50', '/done 1 cost 50'], by: notStaff, refusal: NOT_ASSIGNEE }])
@@ -160,6 +161,9 @@ describe('authorization: every write command by every lesser role', () => {
       ['cc', '收入 200 停车费'],
       ['cc', '冲正 1 录错了'],
       ['col', '缴费 1-1-101 100'],
+      ['col', '欠费'],
+      ['col', '查费 1-1-102'],
+      ['u1', '收费标准'],
       ['o1', '驳回 #2 还是不亮'],
       ['o2', '投票 #1 1'],
       ['cc', '结束投票 #1'],

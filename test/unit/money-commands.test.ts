@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { buildingOf } from '../../commands/arrears.ts'
 import { splitExpenseText } from '../../commands/expense.ts'
-import { parseFeeRule } from '../../commands/feerule.ts'
+import { parseDueDay, parseFeeRule } from '../../commands/feerule.ts'
 import { periodFromInput } from '../../commands/ledger.ts'
 import { splitAmount } from '../../commands/pay.ts'
 import pay from '../../commands/pay.ts'
@@ -25,8 +25,32 @@ describe('收费标准 parsing', () => {
     ['management 0.8 per_m2_month start 2026-12', { action: 'set', name: 'management', amount: '0.8', basis: 'per_m2_month', start: '2026-12' }],
     ['物业费 0.80', { action: 'set', name: '物业费', amount: '0.80', basis: undefined }],
     ['物业费 0.80 每平米每月 多余', { action: 'set', name: '物业费', amount: '0.80', basis: 'per_m2_month', extra: '多余' }],
+    // the due day, anywhere after the name, alone or glued to its marker
+    ['物业费 0.80 每平米每月 截止 15日', { action: 'set', name: '物业费', amount: '0.80', basis: 'per_m2_month', due: '15日' }],
+    ['物业费 0.80 每平米每月 截止15号 起始 2026-12', { action: 'set', name: '物业费', basis: 'per_m2_month', due: '15号', start: '2026-12' }],
+    ['自筹 1084 每户一次 到期 20', { action: 'set', name: '自筹', amount: '1084', basis: 'one_off', due: '20' }],
+    ['mgmt 0.8 per_m2_month due 5 start 2026-12', { action: 'set', name: 'mgmt', basis: 'per_m2_month', due: '5', start: '2026-12' }],
+    ['物业费 0.80 每平米每月 截止', { action: 'set', basis: 'per_m2_month', due: '' }],
   ])('%s', (input, expected) => {
     expect(parseFeeRule(input)).toMatchObject(expected)
+  })
+
+  it.each([
+    ['15', 15],
+    ['15日', 15],
+    ['15号', 15],
+    ['15號', 15],
+    ['1st', 1],
+    ['31', 31],
+    ['月底', null],
+    ['end', null],
+    ['0', undefined],
+    ['32', undefined],
+    ['明天', undefined],
+    ['', undefined],
+    ['1.5', undefined],
+  ])('due day %j → %j', (input, expected) => {
+    expect(parseDueDay(input)).toBe(expected)
   })
 })
 
