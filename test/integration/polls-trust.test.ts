@@ -183,6 +183,34 @@ describe('the electorate is frozen at launch (item 7)', () => {
     expect((await w.says('boss', '结果 #1')).text).toContain('按发起时名册：6 户 / 620.00 m²，业主 5 人')
   })
 
+  it('an owner of a flat in the electorate and one added later votes for the first, and is told about the second', async () => {
+    const { w, compoundId } = await compoundWith(SIX)
+    await w.says('boss', '发起投票 大门颜色 选项 红/绿')
+    await importRoster(w.db.db, compoundId, parseRoster(`${HEADER}9,9,901,80.00,owner_occupied,业主1\n`))
+    await bindMember(w, compoundId, 'o1', ['1-1-101', '9-9-901'])
+    await w.says('o1', '投票 #1 1').then((r) => r.expectReply('已收到 1-1-101 的投票'))
+    expect(w.adapter.sent.filter((s) => s.user === 'o1').at(-1)!.text).toContain('9-9-901 在投票 #1 发起后才加入名册，未计入这次投票。')
+    expect((await w.db.db.select().from(ballots)).map((b) => b.voterKey)).toHaveLength(1)
+  })
+
+  it('a poll launched before electorates were frozen (no rows) keeps the live count it had', async () => {
+    const { w, compoundId } = await compoundWith(SIX)
+    // as such a poll was stored: no poll_electorate rows
+    await w.db.db.insert(polls).values([
+      { compoundId, no: 1, title: '旧投票', options: ['红', '绿'], rule: 'simple', electorate: 'owners', deadline: new Date('2026-12-01T00:00:00Z'), createdAt: w.clock.now() },
+      { compoundId, no: 2, title: '旧活动', options: ['甲', '乙'], rule: 'simple', electorate: 'residents', deadline: new Date('2026-12-01T00:00:00Z'), createdAt: w.clock.now() },
+    ])
+    await importRoster(w.db.db, compoundId, parseRoster(`${HEADER}9,9,901,80.00,owner_occupied,新业主\n`))
+    await bindMember(w, compoundId, 'late', ['9-9-901'])
+    await w.says('late', '投票 #1 1').then((r) => r.expectReply('已收到 9-9-901 的投票（#1）。'))
+    await w.says('visitor', '投票 #2 1', { name: '路人' }).then((r) => r.expectReply('已收到 路人 的投票（#2）。'))
+    const r1 = await w.says('boss', '结果 #1')
+    expect(r1.text).toContain('按当前名册：7 户 / 680.00 m²')
+    expect(r1.text).toContain('1. 红：1 户 / 80.00 m²')
+    expect((await w.says('boss', '结果 #2')).text).toContain('已投票：1 人')
+    await w.says('boss', '结束投票 #1').then((r) => r.expectReply('【投票 #1 已结束】旧投票'))
+  })
+
   it('the electorate rows are written at launch and the database refuses to change them', async () => {
     const { w } = await compoundWith(SIX)
     await w.says('boss', '发起投票 大门颜色 选项 红/绿')
