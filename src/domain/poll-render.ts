@@ -88,9 +88,9 @@ export const needAtLeast = (whole: bigint, f: Fraction) => ceilDiv(whole * f.num
 export const needMore = (whole: bigint, f: Fraction) => (whole * f.num) / f.den + 1n
 
 /**
- * The tally as text: per option households (or persons) and area; participation against 2/3 of area
- * and of owners (民法典 第二百七十八条第二款); what is still missing; approval against 1/2 or 3/4;
- * valid or not yet; for open polls, who voted.
+ * The tally as text: the roster it counts; per option households (or persons) and area; participation
+ * against 2/3 of area and of owners (民法典 第二百七十八条第二款); what is still missing; approval against
+ * 1/2 or 3/4; valid or not yet; for open polls, who voted. An open secret poll: participation only.
  */
 export function resultsText(t: Translator, poll: PollView, snap: PollSnapshot, timeZone: string, opts: { announcement?: boolean } = {}): string {
   const r = snap.tally
