@@ -21,9 +21,10 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 export function cleanDisplayName(raw: string | null | undefined, fallback = ''): string {
   const cleaned = (raw ?? '')
     .replace(LONE_SURROGATE, '')
-    .normalize('NFC')
     .replace(INVISIBLE, '')
     .replace(SPACES, ' ')
+    // composed last: a removed zero-width character may have stood between a letter and its accent
+    .normalize('NFC')
     .trim()
   const capped = [...cleaned].slice(0, MAX_DISPLAY_NAME).join('').trim()
   return capped || fallback

@@ -17,6 +17,7 @@ describe('cleanDisplayName', () => {
     expect(cleanDisplayName('  王\t\n秀\u3000\u2005英  ')).toBe('王 秀 英')
     expect(cleanDisplayName('Jose\u0301')).toBe('José')
     expect(cleanDisplayName('a\u2028b')).toBe('a b')
+    expect(cleanDisplayName('e\u200B\u0301')).toBe('é')
   })
 
   it('falls back when nothing visible is left, and caps the length in code points', () => {
