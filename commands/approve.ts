@@ -23,13 +23,13 @@ export default defineCommand({
   args: z.object({ no: ticketNo, rest: z.string().max(200, 'repairs.reasonTooLong') }),
   async run(ctx, args) {
     const ticket = await loadTicket(ctx, args.no)
-    const [claim] = await pendingClaimsOf(ctx.tx, ticket.id)
+    const [claim] = await pendingClaimsOf(ctx.tx, ctx.compound.id, ticket.id)
     if (!claim) throw new UserError('claims.none', { no: ticket.no })
     const amount = formatMoney(claim.amountFen)
     if (claim.claimedBy === ctx.member.id) throw new UserError('claims.ownClaim', { no: ticket.no, amount })
     if (needsHead(ctx, claim.amountFen)) throw new UserError('claims.needsHead', { no: ticket.no, amount, limit: limitText(ctx) })
     await lockLedger(ctx.tx, ctx.compound.id)
-    const earlier = await latestBookedCost(ctx.tx, ticket.id)
+    const earlier = await latestBookedCost(ctx.tx, ctx.compound.id, ticket.id)
     if (earlier) {
       const { howTo, buttons } = await holdDuplicate(ctx, earlier.entry, { kind: 'claim', ticketNo: ticket.no, claimId: claim.id, note: args.rest })
       return [{ to: 'chat', text: await ticketCostHeldText(ctx, ticket.no, claim.amountFen, earlier.entry, howTo), buttons }]

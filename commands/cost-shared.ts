@@ -14,6 +14,7 @@ import { formatLocalTime } from '../src/domain/repair-overdue.ts'
 import { type CompoundContext, reply, type Reply, UserError } from '../src/pipeline/command.ts'
 import { assigneeName, short } from './repair-shared.ts'
 import { HEAD_DIGITS } from './verifyledger.ts'
+import { person } from '../src/domain/group-privacy.ts'
 
 // ---- the approval limit --------------------------------------------------------------------
 
@@ -59,7 +60,7 @@ export type HeldWrite =
 
 /** How the earlier entry is named: amount, local time, who recorded it. */
 export async function describeEntry(ctx: CompoundContext, entry: LedgerEntryRow) {
-  const by = entry.recordedBy !== null ? ((await findMemberById(ctx.tx, entry.recordedBy))?.displayName ?? '?') : '?'
+  const by = person(entry.recordedBy !== null ? ((await findMemberById(ctx.tx, entry.recordedBy))?.displayName ?? '?') : '?')
   return {
     serial: entry.serial,
     earlier: formatMoney(entry.amountFen),
@@ -119,8 +120,8 @@ export async function fileClaim(
 ): Promise<{ claim: CostClaimRow; aboveLimit: boolean; superseded: CostClaimRow[]; notices: Reply[] }> {
   const { tx, t } = ctx
   const superseded: CostClaimRow[] = []
-  for (const p of await pendingClaimsOf(tx, ticket.id)) {
-    const done = await decideClaim(tx, p.id, { status: 'withdrawn', decidedBy: ctx.member.id, at: ctx.now, note: `→ ${formatMoney(fen)}` })
+  for (const p of await pendingClaimsOf(tx, ctx.compound.id, ticket.id)) {
+    const done = await decideClaim(tx, ctx.compound.id, p.id, { status: 'withdrawn', decidedBy: ctx.member.id, at: ctx.now, note: `→ ${formatMoney(fen)}` })
     if (!done) continue
     superseded.push(done)
     await appendTicketEvent(tx, { ticket, actorMemberId: ctx.member.id, action: 'withdraw', note: formatMoney(p.amountFen), at: ctx.now })
@@ -146,7 +147,7 @@ export async function fileClaim(
   const params = {
     no: ticket.no,
     desc: short(ticket.description, 40),
-    claimant: ctx.member.displayName,
+    claimant: person(ctx.member.displayName),
     amount: formatMoney(fen),
     note: note ? t('claims.noteSuffix', { note: short(note, 60) }) : '',
     limit: limitText(ctx),
@@ -169,7 +170,7 @@ export async function approveClaim(
 ): Promise<Reply[]> {
   const { tx, t } = ctx
   const { entry } = await bookRepairCost(tx, ticket, { fen: claim.amountFen, payee: claim.payee, recordedBy: ctx.member.id, at: ctx.now })
-  const decided = await decideClaim(tx, claim.id, {
+  const decided = await decideClaim(tx, ctx.compound.id, claim.id, {
     status: 'approved',
     decidedBy: ctx.member.id,
     at: ctx.now,
@@ -179,7 +180,7 @@ export async function approveClaim(
   if (!decided) throw new UserError('dup.claimDecided', { no: ticket.no })
   const amount = formatMoney(claim.amountFen)
   await appendTicketEvent(tx, { ticket, actorMemberId: ctx.member.id, action: 'approve', note: `${amount} (#${entry.serial})`, at: ctx.now })
-  const claimant = (await findMemberById(tx, claim.claimedBy))?.displayName ?? '?'
+  const claimant = person((await findMemberById(tx, claim.claimedBy))?.displayName ?? '?')
   const text = t('claims.approved', { no: ticket.no, amount, claimant, serial: entry.serial })
   const out: Reply[] = [reply.chat(lead ? `${lead}\n${text}` : text)]
   if (claim.claimedBy !== ctx.member.id) {
@@ -204,7 +205,9 @@ export async function payerReceipts(
   const rows = await ctx.tx
     .select({ memberId: householdBindings.memberId })
     .from(householdBindings)
-    .where(and(eq(householdBindings.householdId, household.id), eq(householdBindings.status, 'verified')))
+    .where(
+      and(eq(householdBindings.compoundId, ctx.compound.id), eq(householdBindings.householdId, household.id), eq(householdBindings.status, 'verified')),
+    )
   const ids = [...new Set(rows.map((r) => r.memberId))].filter((id) => id !== ctx.member.id).sort((a, b) => a - b)
   if (ids.length === 0) return []
   const text = [

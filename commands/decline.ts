@@ -8,6 +8,7 @@ import { formatMoney } from '../src/domain/money.ts'
 import { defineCommand, reply, type Reply, UserError } from '../src/pipeline/command.ts'
 import { MAX_NOTE } from './progress.ts'
 import { loadTicket, ticketWithReason } from './repair-shared.ts'
+import { person } from '../src/domain/group-privacy.ts'
 
 export default defineCommand({
   name: 'decline',
@@ -17,13 +18,13 @@ export default defineCommand({
   async run(ctx, args) {
     const { tx, t } = ctx
     const ticket = await loadTicket(ctx, args.no)
-    const [claim] = await pendingClaimsOf(tx, ticket.id)
+    const [claim] = await pendingClaimsOf(tx, ctx.compound.id, ticket.id)
     if (!claim) throw new UserError('claims.none', { no: ticket.no })
-    const decided = await decideClaim(tx, claim.id, { status: 'rejected', decidedBy: ctx.member.id, at: ctx.now, note: args.reason })
+    const decided = await decideClaim(tx, ctx.compound.id, claim.id, { status: 'rejected', decidedBy: ctx.member.id, at: ctx.now, note: args.reason })
     if (!decided) throw new UserError('dup.claimDecided', { no: ticket.no })
     const amount = formatMoney(claim.amountFen)
     await appendTicketEvent(tx, { ticket, actorMemberId: ctx.member.id, action: 'decline', note: `${amount} ${args.reason}`, at: ctx.now })
-    const claimant = (await findMemberById(tx, claim.claimedBy))?.displayName ?? '?'
+    const claimant = person((await findMemberById(tx, claim.claimedBy))?.displayName ?? '?')
     const out: Reply[] = [reply.chat(t('claims.declined', { no: ticket.no, amount, claimant, reason: args.reason }))]
     if (claim.claimedBy !== ctx.member.id) {
       out.push(reply.member(claim.claimedBy, t('claims.declinedNotice', { no: ticket.no, amount, actor: ctx.member.displayName, reason: args.reason })))

@@ -90,7 +90,7 @@ export default defineCommand({
       if (!isCommittee(ctx) || needsHead(ctx, fen)) mode = 'claim'
       else {
         await lockLedger(tx, ctx.compound.id)
-        earlier = await latestBookedCost(tx, ticket.id)
+        earlier = await latestBookedCost(tx, ctx.compound.id, ticket.id)
         mode = earlier ? 'held' : 'book'
       }
     }

@@ -64,7 +64,7 @@ export default defineCommand({
     if (ticket) {
       // one booked cost per ticket: a further one is held until the recorder confirms it (docs/LEDGER.md)
       await lockLedger(ctx.tx, ctx.compound.id)
-      const earlier = await latestBookedCost(ctx.tx, ticket.id)
+      const earlier = await latestBookedCost(ctx.tx, ctx.compound.id, ticket.id)
       if (earlier) {
         const { howTo, buttons } = await holdDuplicate(ctx, earlier.entry, {
           kind: 'expense',

@@ -19,7 +19,7 @@ export default defineCommand({
     else {
       lines.push(t('repairs.mine.title', { n: mine.length }))
       const shown = mine.slice(0, LIST_LIMIT)
-      const costs = await ticketCostsOf(tx, shown.map((v) => v.ticket.id))
+      const costs = await ticketCostsOf(tx, ctx.compound.id, shown.map((v) => v.ticket.id))
       for (const view of shown) {
         const hint = view.ticket.status === 'done' ? t('repairs.mine.confirmHint', { no: view.ticket.no }) : ''
         lines.push(listLine(ctx, view, costs) + hint)

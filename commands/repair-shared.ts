@@ -10,6 +10,7 @@ import { daysOverdue, overdueDaysOf } from '../src/domain/repair-overdue.ts'
 import { isActive, nextStatus, type TicketAction, type TicketStatus } from '../src/domain/repair-status.ts'
 import type { Translator } from '../src/i18n/index.ts'
 import { type CompoundContext, hasRole, UserError } from '../src/pipeline/command.ts'
+import { person } from '../src/domain/group-privacy.ts'
 
 /** `#12 rest`, `＃12 rest` (normalized before), `12 rest`: the ticket number and what follows. */
 export function splitTicketNo(raw: string): { no?: number; rest: string } {
@@ -120,8 +121,8 @@ export interface TicketCost {
 }
 
 /** The shown cost of each ticket (tickets with neither are absent): one query for the ledger, one for claims. */
-export async function ticketCostsOf(q: Queryable, ticketIds: readonly number[]): Promise<Map<number, TicketCost>> {
-  const [booked, pending] = await Promise.all([bookedCosts(q, ticketIds), pendingClaimTotals(q, ticketIds)])
+export async function ticketCostsOf(q: Queryable, compoundId: number, ticketIds: readonly number[]): Promise<Map<number, TicketCost>> {
+  const [booked, pending] = await Promise.all([bookedCosts(q, compoundId, ticketIds), pendingClaimTotals(q, compoundId, ticketIds)])
   const out = new Map<number, TicketCost>()
   for (const id of new Set([...booked.keys(), ...pending.keys()])) {
     out.set(id, { bookedFen: booked.get(id) ?? 0n, pendingFen: pending.get(id) ?? 0n })
@@ -154,7 +155,7 @@ export function listLine(ctx: CompoundContext, view: TicketView, costs?: Readonl
       where: where ? t('repairs.list.where', { where }) : '',
       desc: short(ticket.description),
     }),
-    who ? t('repairs.list.assignee', { name: who }) : '',
+    who ? t('repairs.list.assignee', { name: person(who) }) : '',
     costSuffix(t, costs?.get(ticket.id)),
     late > 0 ? t('repairs.list.overdue', { days: late }) : '',
   ].join('')

@@ -21,7 +21,7 @@ export default defineCommand({
     else {
       lines.push(t('repairs.list.title', { n: open.length }))
       const shown = open.slice(0, LIST_LIMIT)
-      const costs = await ticketCostsOf(tx, shown.map((v) => v.ticket.id))
+      const costs = await ticketCostsOf(tx, ctx.compound.id, shown.map((v) => v.ticket.id))
       for (const view of shown) lines.push(listLine(ctx, view, costs))
       if (open.length > LIST_LIMIT) lines.push(t('repairs.list.more', { n: open.length - LIST_LIMIT }))
     }

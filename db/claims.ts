@@ -31,11 +31,11 @@ export async function createClaim(
 }
 
 /** The ticket's pending claims, oldest first (one at most when written through createClaim's callers). */
-export async function pendingClaimsOf(q: Queryable, ticketId: number): Promise<CostClaimRow[]> {
+export async function pendingClaimsOf(q: Queryable, compoundId: number, ticketId: number): Promise<CostClaimRow[]> {
   return q
     .select()
     .from(costClaims)
-    .where(and(eq(costClaims.ticketId, ticketId), eq(costClaims.status, 'pending')))
+    .where(and(eq(costClaims.compoundId, compoundId), eq(costClaims.ticketId, ticketId), eq(costClaims.status, 'pending')))
     .orderBy(asc(costClaims.claimedAt), asc(costClaims.id))
 }
 
@@ -45,13 +45,14 @@ export async function pendingClaimsOf(q: Queryable, ticketId: number): Promise<C
  */
 export async function decideClaim(
   tx: Tx,
+  compoundId: number,
   claimId: number,
   d: { status: ClaimDecision; decidedBy: number; at: Date; note?: string | null; ledgerSerial?: number | null },
 ): Promise<CostClaimRow | undefined> {
   const [row] = await tx
     .update(costClaims)
     .set({ status: d.status, decidedBy: d.decidedBy, decidedAt: d.at, decisionNote: d.note ?? null, ledgerSerial: d.ledgerSerial ?? null })
-    .where(and(eq(costClaims.id, claimId), eq(costClaims.status, 'pending')))
+    .where(and(eq(costClaims.compoundId, compoundId), eq(costClaims.id, claimId), eq(costClaims.status, 'pending')))
     .returning()
   return row
 }
@@ -66,13 +67,13 @@ export async function claimById(q: Queryable, compoundId: number, claimId: numbe
 }
 
 /** Pending claim totals by ticket id, for the tickets given. */
-export async function pendingClaimTotals(q: Queryable, ticketIds: readonly number[]): Promise<Map<number, bigint>> {
+export async function pendingClaimTotals(q: Queryable, compoundId: number, ticketIds: readonly number[]): Promise<Map<number, bigint>> {
   const out = new Map<number, bigint>()
   if (ticketIds.length === 0) return out
   const rows = await q
     .select({ ticketId: costClaims.ticketId, fen: sql<string>`sum(${costClaims.amountFen})::text` })
     .from(costClaims)
-    .where(and(inArray(costClaims.ticketId, [...ticketIds]), eq(costClaims.status, 'pending')))
+    .where(and(eq(costClaims.compoundId, compoundId), inArray(costClaims.ticketId, [...ticketIds]), eq(costClaims.status, 'pending')))
     .groupBy(costClaims.ticketId)
   for (const r of rows) out.set(r.ticketId, BigInt(r.fen))
   return out

@@ -86,7 +86,7 @@ export async function takeConfirmation(tx: Tx, compoundId: number, memberId: num
     const [taken] = await tx
       .update(confirmations)
       .set({ usedAt: now })
-      .where(and(eq(confirmations.id, c.id), isNull(confirmations.usedAt)))
+      .where(and(eq(confirmations.compoundId, compoundId), eq(confirmations.id, c.id), isNull(confirmations.usedAt)))
       .returning()
     if (taken) return { ok: true, confirmation: taken }
   }

@@ -352,14 +352,16 @@ const rev = alias(ledgerEntries, 'rev')
 const recorder = alias(members, 'recorder')
 
 /** Booked cost by ticket id: the linked expenses that are not reversed (tickets without one are absent). */
-export async function bookedCosts(q: Queryable, ticketIds: readonly number[]): Promise<Map<number, bigint>> {
+export async function bookedCosts(q: Queryable, compoundId: number, ticketIds: readonly number[]): Promise<Map<number, bigint>> {
   const out = new Map<number, bigint>()
   if (ticketIds.length === 0) return out
   const rows = await q
     .select({ ticketId: ledgerEntries.ticketId, fen: sql<string>`sum(${ledgerEntries.amountFen})::text` })
     .from(ledgerEntries)
     .leftJoin(rev, and(eq(rev.compoundId, ledgerEntries.compoundId), eq(rev.reversesSerial, ledgerEntries.serial)))
-    .where(and(inArray(ledgerEntries.ticketId, [...ticketIds]), eq(ledgerEntries.kind, 'expense'), isNull(rev.id)))
+    .where(
+      and(eq(ledgerEntries.compoundId, compoundId), inArray(ledgerEntries.ticketId, [...ticketIds]), eq(ledgerEntries.kind, 'expense'), isNull(rev.id)),
+    )
     .groupBy(ledgerEntries.ticketId)
   for (const r of rows) if (r.ticketId !== null) out.set(r.ticketId, BigInt(r.fen))
   return out
@@ -368,6 +370,7 @@ export async function bookedCosts(q: Queryable, ticketIds: readonly number[]): P
 /** The newest expense linked to the ticket that is not reversed, with who recorded it; undefined when none. */
 export async function latestBookedCost(
   q: Queryable,
+  compoundId: number,
   ticketId: number,
 ): Promise<{ entry: LedgerEntryRow; recorderName: string | null } | undefined> {
   const [row] = await q
@@ -375,7 +378,7 @@ export async function latestBookedCost(
     .from(ledgerEntries)
     .leftJoin(rev, and(eq(rev.compoundId, ledgerEntries.compoundId), eq(rev.reversesSerial, ledgerEntries.serial)))
     .leftJoin(recorder, eq(recorder.id, ledgerEntries.recordedBy))
-    .where(and(eq(ledgerEntries.ticketId, ticketId), eq(ledgerEntries.kind, 'expense'), isNull(rev.id)))
+    .where(and(eq(ledgerEntries.compoundId, compoundId), eq(ledgerEntries.ticketId, ticketId), eq(ledgerEntries.kind, 'expense'), isNull(rev.id)))
     .orderBy(desc(ledgerEntries.serial))
     .limit(1)
   return row

@@ -75,9 +75,11 @@ describe('fees and the ledger in the sandbox', { timeout: 300_000 }, () => {
 
     // the resident's own balance, privately
     expect(group).toContain('@张三 已私信回复你。')
-    expect(to('u1')).toHaveLength(1)
-    expect(to('u1')[0]).toContain('1-1-101 费用（截至 2026-11-23）\n已出账：¥60.00\n已缴：¥60.00\n已结清，不欠费。')
-    expect(to('u1')[0]).toContain('• 2026-11-23 ¥60.00（流水 #41）')
+    // first the payer's receipt of b1 (张三 is the verified owner of 1-1-101), then the answer to 查费
+    expect(to('u1')).toHaveLength(2)
+    expect(to('u1')[0]).toMatch(/^缴费回执：1-1-101 缴费 ¥60\.00，流水 #41，王主任 11-23 10:00 登记。\n账本链头 [0-9a-f]{12}（发送「核验 41」可核对）。\n已结清，不欠费。$/)
+    expect(to('u1')[1]).toContain('1-1-101 费用（截至 2026-11-23）\n已出账：¥60.00\n已缴：¥60.00\n已结清，不欠费。')
+    expect(to('u1')[1]).toContain('• 2026-11-23 ¥60.00（流水 #41）')
 
     // someone else's household and a resident recording a payment: refused, nothing shown
     expect(group).toContain('只能查询自己家的费用：1-1-101 不是你已认证绑定的房屋。')

@@ -78,9 +78,10 @@ const cases: Case[] = [
   {
     label: '缴费',
     what: 'payment',
-    make: (k) => w.message('col', `缴费 ${ROOMS[2]} 300 ${k}`, { id: `crash-pay-${k}` }),
+    // another amount per case: the same household and amount within 10 minutes would be held as a duplicate
+    make: (k) => w.message('col', `缴费 ${ROOMS[2]} ${200 + k.charCodeAt(0)} ${k}`, { id: `crash-pay-${k}` }),
     rows: () => n(ledgerEntries, sql`${ledgerEntries.kind} = 'payment'`),
-    sends: 2, // the receipt privately and the ack in the group
+    sends: 3, // the receipt privately, the ack in the group, and the payer's receipt to the owner (o2)
   },
   { label: '投票', what: 'ballot', make: (k) => w.message(`o${k === 'a' ? 3 : 4}`, '投票 #1 2', { id: `crash-vote-${k}` }), rows: () => n(ballots), sends: 2 },
 ]

@@ -85,7 +85,7 @@ const cases: Case[] = [
     what: 'payment',
     make: (k) => w.message('col', `缴费 ${ROOMS[k]} 12${k}.50`, { id: `redeliver-pay-${k}` }),
     rows: () => count(ledgerEntries, eq(ledgerEntries.kind, 'payment')),
-    expectSends: { chat: 1, user: 1 }, // the receipt privately, the ack in the group
+    expectSends: { chat: 1, user: 2 }, // the receipt privately, the ack in the group, the payer's receipt to the owner o<k>
   },
   {
     label: '投票',
