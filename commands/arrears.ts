@@ -7,6 +7,7 @@ import { arrearsFromDues, compoundDues } from '../db/ledger.ts'
 import { asOfNow, dueDayString } from '../src/domain/billing.ts'
 import { formatMoney } from '../src/domain/money.ts'
 import { defineCommand, reply, UserError } from '../src/pipeline/command.ts'
+import { person } from '../src/domain/group-privacy.ts'
 
 /** At most this many lines in one message; the rest are counted. */
 export const ARREARS_MAX_LINES = 60
@@ -54,7 +55,7 @@ export default defineCommand({
     if (pending.length > 0) {
       lines.push(t('arrears.pending', { count: pending.length, total: formatMoney(pending.reduce((s, d) => s + d.pendingFen, 0n)) }))
     }
-    const name = ctx.member.displayName
+    const name = person(ctx.member.displayName)
     return [reply.private(lines.join('\n'), { groupAck: t('common.answeredPrivately', { name }), groupFallback: t('common.cannotDm', { name }) })]
   },
 })

@@ -24,6 +24,7 @@ import {
   splitTicketNo,
   ticketNo,
 } from './repair-shared.ts'
+import { person } from '../src/domain/group-privacy.ts'
 
 /** the most words an amount is written in: `¥ 1,084 元 整`, `人民币 1084 元 5角` */
 const MAX_AMOUNT_WORDS = 4
@@ -123,7 +124,7 @@ export default defineCommand({
       extra.push(await ticketCostHeldText(ctx, ticket.no, fen!, earlier!.entry, held.howTo))
       buttons = held.buttons
     }
-    const text = [t('repairs.done', { no: ticket.no, cost: costText, reporter: view.reporterName }), ...extra].join('\n')
+    const text = [t('repairs.done', { no: ticket.no, cost: costText, reporter: person(view.reporterName) }), ...extra].join('\n')
     const out: Reply[] = [buttons ? { to: 'chat', text, buttons } : reply.chat(text)]
     if (ticket.reporterMemberId !== ctx.member.id) {
       out.push(reply.member(ticket.reporterMemberId, t('repairs.doneNotice', { no: ticket.no, desc: short(ticket.description, 40) })))

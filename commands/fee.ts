@@ -10,6 +10,7 @@ import type { Translator } from '../src/i18n/index.ts'
 import { type CompoundContext, defineCommand, type Household, hasRole, reply, UserError } from '../src/pipeline/command.ts'
 import { requireHousehold } from '../src/pipeline/rooms.ts'
 import { localDay } from './pay.ts'
+import { person } from '../src/domain/group-privacy.ts'
 
 /**
  * 已出账 / 已缴, then 逾期 (or 逾期：无) and 待缴（未到期） when anything is owed, else 已结清 / 预缴: a household's
@@ -71,7 +72,7 @@ export default defineCommand({
     }
     const parts: string[] = []
     for (const h of targets) parts.push(await statement(ctx, h))
-    const name = ctx.member.displayName
+    const name = person(ctx.member.displayName)
     return [
       reply.private(parts.join('\n\n'), {
         groupAck: t('common.answeredPrivately', { name }),

@@ -16,6 +16,7 @@ import { type CompoundContext, defineCommand, reply, type Reply, UserError } fro
 import { tokens } from '../src/pipeline/parser.ts'
 import { requireHousehold } from '../src/pipeline/rooms.ts'
 import { CONFIRM_MINUTES, describeEntry, holdDuplicate, payerReceipts } from './cost-shared.ts'
+import { person } from '../src/domain/group-privacy.ts'
 
 // ---- helpers shared by the money commands ---------------------------------------------------
 
@@ -116,7 +117,7 @@ export default defineCommand({
       })
       const d = await describeEntry(ctx, earlier)
       const text = [t('dup.payment', { room: household.code, amount: formatMoney(fen), minutes: CONFIRM_MINUTES, ...d }), howTo].join('\n')
-      const name = ctx.member.displayName
+      const name = person(ctx.member.displayName)
       return [
         {
           to: 'private',
@@ -160,7 +161,7 @@ export async function recordPayment(
     t('fee.paid', { amount: formatMoney(balance.paidFen) }),
     balanceLine(t, balance),
   ].join('\n')
-  const name = ctx.member.displayName
+  const name = person(ctx.member.displayName)
   const out: Reply[] = [reply.private(text, { groupAck: t('pay.groupAck', { name }), groupFallback: t('pay.groupFallback', { name }) })]
   if (ctx.compound.settings.publicPaymentNotice === true) out.push(reply.compound(t('pay.publicNotice', { room: household.code })))
   out.push(...(await payerReceipts(ctx, household, entry, balanceLine(t, balance))))

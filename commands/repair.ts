@@ -29,6 +29,7 @@ import { formatMoney } from '../src/domain/money.ts'
 import type { Translator } from '../src/i18n/index.ts'
 import { type CompoundContext, defineCommand, reply, type Reply } from '../src/pipeline/command.ts'
 import { repliedAuthor } from '../src/pipeline/members.ts'
+import { person } from '../src/domain/group-privacy.ts'
 import { normalizeText } from '../src/pipeline/parser.ts'
 import { requireHousehold } from '../src/pipeline/rooms.ts'
 import {
@@ -139,7 +140,7 @@ export default defineCommand({
     const view = { ticket, householdCode: household?.code ?? null }
     const about = what(t, view)
     const lines = [t(ticket.urgent ? 'repairs.createdUrgent' : 'repairs.created', { no: ticket.no, what: about })]
-    if (reporter.id !== ctx.member.id) lines.push(t('repairs.createdFor', { name: reporter.displayName }))
+    if (reporter.id !== ctx.member.id) lines.push(t('repairs.createdFor', { name: person(reporter.displayName) }))
     if (photos > 0) lines.push(t('repairs.photosAttached', { n: photos }))
     const out: Reply[] = [reply.chat(lines.join('\n'))]
     if (ticket.urgent) {
@@ -166,21 +167,25 @@ async function showTicket(ctx: CompoundContext, no: number): Promise<Reply[]> {
   ]
   const where = whereOf(view)
   if (where) lines.push(t('repairs.show.where', { where }))
+  // the reporter's verified rooms: all of them in a private chat; in a group at most the one the ticket is
+  // about, so a group never learns every flat a member holds (issue 12)
   const rooms = (await bindingsOf(tx, ticket.reporterMemberId, ctx.compound.id))
     .filter((b) => b.binding.status === 'verified')
     .map((b) => b.household.code)
+    .filter((code) => ctx.message.chat.kind === 'private' || code === view.householdCode)
+  const reporter = person(view.reporterName)
   lines.push(
     rooms.length > 0
-      ? t('repairs.show.reporterRoom', { name: view.reporterName, room: rooms.join('、') })
-      : t('repairs.show.reporter', { name: view.reporterName }),
+      ? t('repairs.show.reporterRoom', { name: reporter, room: rooms.join('、') })
+      : t('repairs.show.reporter', { name: reporter }),
   )
   const who = assigneeName(view)
-  if (who) lines.push(t('repairs.show.assignee', { name: who }))
+  if (who) lines.push(t('repairs.show.assignee', { name: person(who) }))
   // the cost is what the ledger says (linked expenses net of reversals), plus any claim awaiting approval
   const cost = (await ticketCostsOf(tx, ctx.compound.id, [ticket.id])).get(ticket.id)
   if (cost && cost.bookedFen > 0n) lines.push(t('repairs.show.cost', { amount: formatMoney(cost.bookedFen) }))
   for (const claim of await pendingClaimsOf(tx, ctx.compound.id, ticket.id)) {
-    const claimant = (await findMemberById(tx, claim.claimedBy))?.displayName ?? '?'
+    const claimant = person((await findMemberById(tx, claim.claimedBy))?.displayName ?? '?')
     lines.push(t('repairs.show.pending', { amount: formatMoney(claim.amountFen), claimant, no }))
   }
   if (photos.length > 0) lines.push(t('repairs.show.photos', { n: photos.length }))
@@ -193,7 +198,7 @@ async function showTicket(ctx: CompoundContext, no: number): Promise<Reply[]> {
 
 function eventLine(ctx: CompoundContext, view: TicketView, e: TicketEventRow, actorName: string | null): string {
   const t: Translator = ctx.t
-  const actor = actorName ?? t('repairs.event.unknownActor')
+  const actor = actorName !== null ? person(actorName) : t('repairs.event.unknownActor')
   const at = formatLocalTime(e.at, ctx.compound.timeZone, ctx.now)
   const note = e.note ?? ''
   let text: string
@@ -201,7 +206,7 @@ function eventLine(ctx: CompoundContext, view: TicketView, e: TicketEventRow, ac
     case 'created':
       text =
         e.actorMemberId !== view.ticket.reporterMemberId
-          ? t('repairs.event.createdFor', { actor, reporter: view.reporterName })
+          ? t('repairs.event.createdFor', { actor, reporter: person(view.reporterName) })
           : t('repairs.event.created', { actor })
       break
     case 'done':
@@ -218,6 +223,10 @@ function eventLine(ctx: CompoundContext, view: TicketView, e: TicketEventRow, ac
     }
     case 'urgency':
       text = t(note === 'true' ? 'repairs.event.urgencyOn' : 'repairs.event.urgencyOff', { actor })
+      break
+    case 'assign':
+      // the note is the assignee's name as stored
+      text = t('repairs.event.assign', { actor, note: person(note) })
       break
     default:
       text = t(`repairs.event.${e.action}`, { actor, note })

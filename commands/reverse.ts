@@ -7,6 +7,7 @@ import { appendLedgerEntry, LedgerError, ledgerEntryBySerial, reversalOf } from 
 import { formatMoney } from '../src/domain/money.ts'
 import { defineCommand, reply, UserError } from '../src/pipeline/command.ts'
 import { kindName } from './pay.ts'
+import { person } from '../src/domain/group-privacy.ts'
 
 export default defineCommand({
   name: 'reverse',
@@ -61,7 +62,7 @@ export default defineCommand({
     }
     if (target.householdId === null) return [reply.chat(t('reverse.done', params))]
     const household = await householdById(ctx.tx, compoundId, target.householdId)
-    const name = ctx.member.displayName
+    const name = person(ctx.member.displayName)
     return [
       reply.private(t('reverse.doneHousehold', { ...params, room: household?.code ?? '?' }), {
         groupAck: t('reverse.groupAck', { name, serial: target.serial, newSerial: entry.serial }),

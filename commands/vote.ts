@@ -19,6 +19,7 @@ import { formatDeadline, launchButtons, liveLaunchText } from '../src/domain/pol
 import { parseVote, resolveChoice } from '../src/domain/poll-syntax.ts'
 import { noticeDaysOf, pollView, shortNotice, tallyPoll } from '../src/ops/polls.ts'
 import { defineCommand, type Reply, reply, UserError } from '../src/pipeline/command.ts'
+import { person } from '../src/domain/group-privacy.ts'
 
 export default defineCommand({
   name: 'vote',
@@ -61,7 +62,7 @@ export default defineCommand({
       }
       voters = owned.map((b) => ({ key: `h:${b.household.id}`, householdId: b.household.id, label: b.household.code }))
     } else {
-      voters = [{ key: `m:${ctx.member.id}`, householdId: null, label: ctx.member.displayName }]
+      voters = [{ key: `m:${ctx.member.id}`, householdId: null, label: person(ctx.member.displayName) }]
     }
     // the electorate frozen at launch decides who votes (and with what weight: see tallyPoll)
     const outside: string[] = []

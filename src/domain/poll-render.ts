@@ -9,6 +9,7 @@
 // per-voter choices.
 import type { Button } from '../../adapters/types.ts'
 import type { Translator } from '../i18n/index.ts'
+import { showPerson } from './group-privacy.ts'
 import { formatLocal } from './poll-time.ts'
 import { formatArea, type Fraction, type PollRule, type TallyResult } from './tally.ts'
 
@@ -49,11 +50,9 @@ export function formatDeadline(d: Date, timeZone: string): string {
   return timeZone === 'Asia/Shanghai' ? formatLocal(d, timeZone) : `${formatLocal(d, timeZone)} (${timeZone})`
 }
 
-/** 张三 → 张*, Alice → A*. */
+/** 张三 → 张*, Alice → A*: the one form a group sees a person in (group-privacy.ts showPerson). */
 export function maskName(name: string): string {
-  const chars = [...name.trim()]
-  if (chars.length === 0) return '*'
-  return `${chars[0]}*`
+  return showPerson(name)
 }
 
 /** Inline buttons for the launch post: one per option, feeding back `/vote <no> <n>`. */
