@@ -294,7 +294,7 @@ describe('who may vote', () => {
     await bindMember(w, compoundId, 'tenant', ['1-1-101'], 'tenant')
     await bindMember(w, compoundId, 'visitor', ['1-1-102'], 'family')
     await w.says('boss', '发起投票 春节活动 选项 包饺子/看电影 全体住户')
-    await w.says('tenant', '投票 #1 1', { name: '赵六' }).then((r) => r.expectReply('已收到 赵六 的投票'))
+    await w.says('tenant', '投票 #1 1', { name: '赵六' }).then((r) => r.expectReply('已收到 赵* 的投票'))
     await w.says('visitor', '投票 #1 2', { name: '钱七' })
     await w.says('visitor', '投票 #1 1')
     const r = await w.says('boss', '结果 #1')
