@@ -13,6 +13,11 @@
 // them for the next flush, a crash before commit leaves nothing, and another instance racing on the same
 // period blocks on the unique key and then gets no row.
 //
+// Before the figures go out, the chunk's ledgers are checked (db/ledger-check.ts checkLedgers: two statements for
+// the chunk, plus the entries new since the last verified point): a compound whose ledger fails verification gets
+// a notice instead of its summary (no chart, no chain head recorded) and its committee a private alert, once per
+// broken state. Every `disclosures` row records the chain head its post showed, for 核验 to check later.
+//
 // Failures stay small: an item whose summary cannot be built or rendered is left out and reported (the next
 // call tries it again), the rest of its chunk is posted; a chunk whose queries or transaction fail is
 // reported for each of its items, and the next chunk runs. Nothing is thrown.
