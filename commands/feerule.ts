@@ -42,8 +42,9 @@ const BASIS_WORDS: [string, FeeBasis][] = (
 
 // a marker word alone (then the month is the next word) or glued to a month: 起始2026-12
 const START = /^(?:起始|开始|開始|从|從|自|start|from)[:：]?(\d.*)?$/iu
-// the due day: 截止 15日 / 截止15号 / 到期 15 / due 15 / due 15th / 截止 月底
-const DUE = /^(?:截止|到期|due)[:：]?(.*)$/iu
+// the due day: 截止 15日 / 截止15号 / 到期 15 / due 15 / due 15th / 截止 月底 (glued only to a day, so a fee
+// named "dues" or "截止日期费" is not taken for one)
+const DUE = /^(?:截止|到期|due)[:：]?(\d.*|月底|月末)?$/iu
 
 /** A due day as typed (`15`, `15日`, `15号`, `15th`): 1–31; null for the month's end (`月底`); undefined when unreadable. */
 export function parseDueDay(input: string): number | null | undefined {

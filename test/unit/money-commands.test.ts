@@ -31,6 +31,8 @@ describe('收费标准 parsing', () => {
     ['自筹 1084 每户一次 到期 20', { action: 'set', name: '自筹', amount: '1084', basis: 'one_off', due: '20' }],
     ['mgmt 0.8 per_m2_month due 5 start 2026-12', { action: 'set', name: 'mgmt', basis: 'per_m2_month', due: '5', start: '2026-12' }],
     ['物业费 0.80 每平米每月 截止', { action: 'set', basis: 'per_m2_month', due: '' }],
+    ['截止月底 0.80 每平米每月', { action: 'set', name: undefined, due: '月底' }],
+    ['HOA dues 20 per_household_month', { action: 'set', name: 'HOA dues', amount: '20', due: undefined }],
   ])('%s', (input, expected) => {
     expect(parseFeeRule(input)).toMatchObject(expected)
   })
