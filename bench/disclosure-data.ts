@@ -5,10 +5,11 @@
 // expenses — some with a phone number or an owner's name in the note, so redaction runs —, income and one
 // reversal of an expense), three repair tickets (one opened and done in the period, one opened in it, one old
 // and overdue) and, in every tenth compound, an open poll. About 8 entries per compound fall in the disclosed
-// week. The hash chain is synthetic (serials are gap-free and prev_hash links to the previous hash, but the
-// hashes are md5 text, not entryHash): the disclosure reads only the head (last hash and serial), it does not
-// verify the chain.
+// week. The hash chain is real: the entries are loaded with placeholder hashes, then each compound's chain is
+// computed with entryHash and written back (rechain), because every disclosure checks the chain before it
+// publishes figures (db/ledger-check.ts) and a broken one would get a notice instead.
 import postgres from 'postgres'
+import { type ChainEntry, entryHash, GENESIS_HASH } from '../src/domain/ledger-chain.ts'
 
 export const HOUSEHOLDS = 50
 export const ENTRIES = 100
@@ -100,6 +101,7 @@ export async function generateDisclosureData(url: string, compounds: number, ent
                                  WHEN s % 10 = 9 THEN 'income' ELSE 'expense' END AS kind) k`),
       ),
     )
+    await Promise.all(chunks(compounds, 4).map(([a, b]) => rechain(sql, a, b)))
     await load(async (tx) => {
       // tickets 3c-2 (opened and done in the period), 3c-1 (opened in the period, open), 3c (old, overdue)
       await tx`INSERT INTO tickets (id, compound_id, no, reporter_member_id, household_id, place, description, category, urgent, status,
@@ -126,6 +128,55 @@ export async function generateDisclosureData(url: string, compounds: number, ent
     return { compounds, entries: n!.entries, households: compounds * H, tickets: n!.tickets, seconds: (performance.now() - t0) / 1000 }
   } finally {
     await sql.end({ timeout: 5 })
+  }
+}
+
+/** Compute the real chain (entryHash) of compounds a…b, 100 compounds at a time, and write it back (triggers off). */
+async function rechain(sql: postgres.Sql, a: number, b: number): Promise<void> {
+  for (let from = a; from <= b; from += 100) {
+    const to = Math.min(b, from + 99)
+    const rows = await sql<Record<string, unknown>[]>`SELECT id, compound_id, serial, kind, household_id, amount_fen::text AS amount,
+        category, counterparty, note, receipt_ref, ticket_id, reverses_serial, recorded_by, recorded_at, due_at
+      FROM ledger_entries WHERE compound_id BETWEEN ${from}::int AND ${to}::int ORDER BY compound_id, serial`
+    const ids: number[] = []
+    const prevs: string[] = []
+    const hashes: string[] = []
+    let compound = -1
+    let prev = GENESIS_HASH
+    const int = (v: unknown) => (v === null || v === undefined ? null : Number(v))
+    for (const r of rows) {
+      if (Number(r.compound_id) !== compound) {
+        compound = Number(r.compound_id)
+        prev = GENESIS_HASH
+      }
+      const e: ChainEntry = {
+        serial: Number(r.serial),
+        compoundId: compound,
+        kind: String(r.kind),
+        householdId: int(r.household_id),
+        amountFen: BigInt(String(r.amount)),
+        category: (r.category as string | null) ?? null,
+        counterparty: (r.counterparty as string | null) ?? null,
+        note: (r.note as string | null) ?? null,
+        receiptRef: (r.receipt_ref as string | null) ?? null,
+        ticketId: int(r.ticket_id),
+        reversesSerial: int(r.reverses_serial),
+        recordedBy: int(r.recorded_by),
+        recordedAt: new Date(r.recorded_at as Date),
+        dueAt: r.due_at ? new Date(r.due_at as Date) : null,
+      }
+      const hash = entryHash(prev, e)
+      ids.push(Number(r.id))
+      prevs.push(prev)
+      hashes.push(hash)
+      prev = hash
+    }
+    if (ids.length === 0) continue
+    await sql.begin(async (tx) => {
+      await tx`SET LOCAL session_replication_role = replica`
+      await tx`UPDATE ledger_entries e SET prev_hash = v.p, hash = v.h
+        FROM unnest(${ids}::int[], ${prevs}::text[], ${hashes}::text[]) AS v(id, p, h) WHERE e.id = v.id`
+    })
   }
 }
 

@@ -256,9 +256,9 @@ ${fmt.int(d.dataset.compounds)} compounds, each with one Telegram group, 50 hous
 collector, ${fmt.int(d.dataset.entries / d.dataset.compounds)} ledger entries over the 12 weeks up to the disclosed week (charges,
 payments, expenses with phone numbers and owner names in their notes, income, one reversal), 3 repair tickets,
 and an open poll in every tenth compound: ${fmt.int(d.dataset.entries)} ledger entries and ${fmt.int(d.dataset.tickets)} tickets,
-generated with INSERT … SELECT generate_series in ${fmt.f1(d.dataset.seconds)} s. The hash chain is synthetic (gap-free
-serials, prev_hash linking, md5 hashes): the disclosure prints the chain head (last hash and count) and does not
-verify the chain. Period: ${d.batch.period}, as due at Monday 09:05 in Asia/Shanghai.
+generated with INSERT … SELECT generate_series, then chained with entryHash, in ${fmt.f1(d.dataset.seconds)} s. The hash chain is
+real: each post first checks it (published heads and the entries since the last verified point, two statements
+per chunk) and prints its head. Period: ${d.batch.period}, as due at Monday 09:05 in Asia/Shanghai.
 
 - **Batched path** (\`postDisclosures\` in src/disclosure/batch.ts): per chunk of 500 compounds, about a dozen
   set-based queries gather every compound's totals, items, cash balances at the 13 instants of the trend
