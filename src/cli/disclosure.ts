@@ -12,7 +12,7 @@ import type { CompoundRow } from '../../db/compounds.ts'
 import { verifyCompoundLedger } from '../../db/ledger.ts'
 import { type Period, periodFromKey } from '../domain/calendar.ts'
 import { compoundLang } from '../disclosure/build.ts'
-import { ledgerCsv } from '../disclosure/csv.ts'
+import { ledgerCsvData } from '../disclosure/csv.ts'
 import { translator } from '../i18n/index.ts'
 import { alertCommittee, ledgerProblemText } from '../ops/ledger-trust.ts'
 import { DEFAULT_SLOTS, parseSlot, SETTING_OF, type SlotSpec } from '../scheduler/schedule.ts'
@@ -29,7 +29,7 @@ export async function verifiedExport(
   c: CompoundRow,
   period: Period,
   opts: { unverified: boolean; now: Date },
-): Promise<{ problem: string | null; csv: string | null; body: string }> {
+): Promise<{ problem: string | null; csv: string | null; body: string; entries: number }> {
   const v = await verifyCompoundLedger(q, c.id)
   let warning = ''
   let problem: string | null = null
@@ -37,11 +37,11 @@ export async function verifiedExport(
     const t = translator(compoundLang(c))
     problem = ledgerProblemText(t, v, c.timeZone)
     await alertCommittee(q, c, v, opts.now)
-    if (!opts.unverified) return { problem, csv: null, body: '' }
+    if (!opts.unverified) return { problem, csv: null, body: '', entries: 0 }
     warning = `"${t('disclosure.csv.untrusted', { problem }).replaceAll('"', '""')}"\r\n`
   }
-  const body = await ledgerCsv(q, c, period)
-  return { problem, csv: `${warning}${body}`, body }
+  const { csv: body, entries } = await ledgerCsvData(q, c, period)
+  return { problem, csv: `${warning}${body}`, body, entries }
 }
 
 export const exportCmd: CliCommand = {
@@ -64,11 +64,12 @@ export const exportCmd: CliCommand = {
         process.stderr.write('nothing exported; the committee has been told. --unverified exports anyway, the file starting with this warning.\n')
         return 1
       }
-      const { csv, body } = res
+      const { csv, entries } = res
       if (values.out) {
         // a byte order mark lets spreadsheet programs read the file as UTF-8
         writeFileSync(values.out, `\uFEFF${csv}`)
-        process.stderr.write(`wrote ${body.split('\r\n').length - 2} entries of ${period.key} for "${c.name}" to ${values.out}\n`)
+        // the file also holds the header and the opening and closing balance rows (docs/LEDGER.md "The CSV export")
+        process.stderr.write(`wrote ${entries} entries of ${period.key} for "${c.name}" to ${values.out}\n`)
       } else {
         process.stdout.write(csv)
       }

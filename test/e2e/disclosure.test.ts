@@ -68,7 +68,9 @@ describe('e2e: scheduled disclosure in the sandbox', () => {
     expect(lines[2]).toMatch(/^1,2026-11-23 09:0\d,支出,保洁,,,,-150\.00,-150\.00,楼道保洁,保洁公司,,,[0-9a-f]{64}$/)
     expect(lines[3]).toBe(',2026-11-30 00:00,期末结余,,,,,,-150.00,,,,,')
     const file = join(dir, 'w48.csv')
-    expect((await runCli(['export', '--compound', '幸福里小区', '--period', '2026-W48', '--out', file], { env })).code).toBe(0)
+    const written = await runCli(['export', '--compound', '幸福里小区', '--period', '2026-W48', '--out', file], { env })
+    expect(written.code, written.stderr).toBe(0)
+    expect(written.stderr).toContain(`wrote 1 entries of 2026-W48 for "幸福里小区" to ${file}`)
     expect(readFileSync(file, 'utf8')).toBe(`\uFEFF${csv.stdout}`)
 
     const sent = await runCli(['outbox', '--status', 'sent', '--limit', '50'], { env })
