@@ -7,7 +7,8 @@ import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { setRole } from '../../db/compounds.ts'
 import { upsertMember } from '../../db/members.ts'
-import { compounds, disclosures, outbox } from '../../db/schema.ts'
+import { appendLedgerEntries, type NewLedgerEntry } from '../../db/ledger.ts'
+import { compounds, disclosures, households, outbox } from '../../db/schema.ts'
 import { periodFromKey } from '../../src/domain/calendar.ts'
 import { renderSummary } from '../../src/domain/summary.ts'
 import { postDisclosures } from '../../src/disclosure/batch.ts'
@@ -77,22 +78,22 @@ describe('batched disclosure', () => {
     await say('boss', '结束投票 #1', 'g1', '已结束')
     await say('boss', '发起投票 换物业 选项 同意/反对 截止 12-20 18:00', 'g1', '【投票 #2】')
     // the quiet compound's charges: due on 10 November (overdue within W47), with no due date (written before due
-    // dates existed: due at the end of November, so not yet in W47 but in the month), and due after W47
-    await w.db.db.execute(sql`INSERT INTO ledger_entries (compound_id, serial, kind, household_id, amount_fen, due_at, recorded_at, prev_hash, hash)
-      SELECT compound_id, 1000 + id, 'charge', id, 12345, '2026-11-10T16:00:00Z', '2026-11-02T00:00:00Z', 'x', 'y' FROM households WHERE compound_id = ${b.id}`)
-    await w.db.db.execute(sql`INSERT INTO ledger_entries (compound_id, serial, kind, household_id, amount_fen, billing_key, recorded_at, prev_hash, hash)
-      SELECT compound_id, 2000 + id, 'charge', id, 500, 'fee:9:' || id || ':2026-11', '2026-11-03T00:00:00Z', 'x', 'y' FROM households WHERE compound_id = ${b.id}`)
-    await w.db.db.execute(sql`INSERT INTO ledger_entries (compound_id, serial, kind, household_id, amount_fen, due_at, recorded_at, prev_hash, hash)
-      SELECT compound_id, 3000 + id, 'charge', id, 700, '2026-11-25T16:00:00Z', '2026-11-20T00:00:00Z', 'x', 'y' FROM households WHERE compound_id = ${b.id}`)
+    // dates existed: due at the end of November, so not yet in W47 but in the month), and due after W47. Chained like
+    // every entry: every 公示 checks the chain first and withholds the figures of a ledger that fails.
+    const hs = await w.db.db.select().from(households).orderBy(households.id)
+    const of = (compoundId: number) => hs.filter((h) => h.compoundId === compoundId)
+    const chain = (compoundId: number, entries: Omit<NewLedgerEntry, 'compoundId'>[]) =>
+      w.db.db.transaction((tx) => appendLedgerEntries(tx, compoundId, entries))
+    const at = (iso: string) => new Date(iso)
+    await chain(b.id, of(b.id).map((h) => ({ kind: 'charge', householdId: h.id, amountFen: 12345n, dueAt: at('2026-11-10T16:00:00Z'), recordedAt: at('2026-11-02T00:00:00Z') })))
+    await chain(b.id, of(b.id).map((h) => ({ kind: 'charge', householdId: h.id, amountFen: 500n, billingKey: `fee:9:${h.id}:2026-11`, recordedAt: at('2026-11-03T00:00:00Z') })))
+    await chain(b.id, of(b.id).map((h) => ({ kind: 'charge', householdId: h.id, amountFen: 700n, dueAt: at('2026-11-25T16:00:00Z'), recordedAt: at('2026-11-20T00:00:00Z') })))
     // 2-101 of the quiet compound pays its 10 November charge on 18 November (in W47, after W46)
-    await w.db.db.execute(sql`INSERT INTO ledger_entries (compound_id, serial, kind, household_id, amount_fen, recorded_at, prev_hash, hash)
-      SELECT compound_id, 4000 + id, 'payment', id, 12345, '2026-11-18T00:00:00Z', 'x', 'y' FROM households WHERE compound_id = ${b.id} AND code = '2-101'`)
+    await chain(b.id, of(b.id).filter((h) => h.code === '2-101').map((h) => ({ kind: 'payment', householdId: h.id, amountFen: 12345n, recordedAt: at('2026-11-18T00:00:00Z') })))
     // and in the busy compound: billed on the last day of W47, due in December; one household paid part of it
-    await w.db.db.execute(sql`INSERT INTO ledger_entries (compound_id, serial, kind, household_id, amount_fen, due_at, recorded_at, prev_hash, hash)
-      SELECT compound_id, 3000 + id, 'charge', id, 9900, '2026-12-05T16:00:00Z', '2026-11-22T00:00:00Z', 'x', 'y' FROM households WHERE compound_id = ${a.id}`)
+    await chain(a.id, of(a.id).map((h) => ({ kind: 'charge', householdId: h.id, amountFen: 9900n, dueAt: at('2026-12-05T16:00:00Z'), recordedAt: at('2026-11-22T00:00:00Z') })))
     // older than the whole balance trend
-    await w.db.db.execute(sql`INSERT INTO ledger_entries (compound_id, serial, kind, amount_fen, category, recorded_at, prev_hash, hash)
-      VALUES (${a.id}, 999, 'income', 5000, 'parking', '2026-06-01T00:00:00Z', 'x', 'y')`)
+    await chain(a.id, [{ kind: 'income', amountFen: 5000n, category: 'parking', recordedAt: at('2026-06-01T00:00:00Z') }])
 
     const now = new Date('2026-11-23T01:05:00Z')
     const fresh = await w.db.db.select().from(compounds).orderBy(compounds.id)

@@ -4,6 +4,7 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { setRole } from '../../db/compounds.ts'
+import { parseDisclosurePeriod } from '../../db/disclosure.ts'
 import { upsertMember } from '../../db/members.ts'
 import { compounds, disclosures, outbox } from '../../db/schema.ts'
 import { periodFromKey } from '../../src/domain/calendar.ts'
@@ -101,7 +102,11 @@ describe('公示 / disclose on demand', () => {
       expect(image!.text).toBe('幸福里 2026年第47周 收支图')
       expect(pngSize(image!.image!)).toEqual({ width: 960, height: 720 })
     }
-    expect((await w.db.db.select().from(disclosures)).length).toBe(0)
+    // recorded for the chain head it showed (核验 checks it), under a key that is not the scheduled period's
+    expect((await w.db.db.select().from(disclosures)).map((d) => [d.chatId > 0, parseDisclosurePeriod(d.period)])).toEqual([
+      [true, { key: '2026-W47', onDemand: true }],
+      [true, { key: '2026-W47', onDemand: true }],
+    ])
     // the scheduled weekly post still goes out on Monday
     const tick = await runDue(w.db.db, new Date('2026-11-23T01:05:00Z'), {
       instance: 't',
