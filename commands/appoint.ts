@@ -29,6 +29,7 @@ export default defineCommand({
     if (target.id === ctx.member.id) throw new UserError('appoint.self')
     const role = ROLE_WORDS[args.role]!
     await setRole(ctx.tx, { compoundId: ctx.compound.id, memberId: target.id, role, grantedBy: ctx.member.id })
+    // masked in a group (王*), with the @handle or the end of the id when another member has the same name
     const name = (await memberLabels(ctx, [target])).get(target.id)!
     return [reply.chat(ctx.t('appoint.done', { name, role: ctx.t(`role.${role}`) }))]
   },

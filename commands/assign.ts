@@ -4,6 +4,7 @@
 // that member when exactly one has it, refused when several do, and free text when none does.
 import { z } from 'zod'
 import { transitionTicket, ticketView } from '../db/tickets.ts'
+import { person } from '../src/domain/group-privacy.ts'
 import { defineCommand, reply, type Reply, UserError } from '../src/pipeline/command.ts'
 import { lookupMember, memberLabels, refusal } from '../src/pipeline/members.ts'
 import { chars, loadTicket, requireTransition, short, splitTicketNo, ticketNo, what } from './repair-shared.ts'
@@ -32,17 +33,20 @@ export default defineCommand({
     const to = requireTransition(ctx, ticket, 'assign')
 
     let memberId: number | null = null
+    // `name` is stored (event note, free-text assignee); `shown` is the reply's form of it
     let name = args.name.replace(/^@\s*/, '')
+    let shown = person(name)
     const found = await lookupMember(ctx, args.name)
     if (found.kind === 'member') {
       memberId = found.member.id
-      name = (await memberLabels(ctx, [found.member])).get(found.member.id)!
+      name = found.member.displayName
+      shown = (await memberLabels(ctx, [found.member])).get(found.member.id)!
     } else if (found.kind !== 'none' || found.strict) {
       // several members with this name, or a mention / @name of nobody known: never a guess, never free text
       throw refusal(ctx, found)
     }
     const same = memberId !== null ? ticket.assigneeMemberId === memberId : ticket.assigneeMemberId === null && ticket.assigneeName === name
-    if (same && ticket.status !== 'reopened') throw new UserError('repairs.assigneeSame', { no: ticket.no, name })
+    if (same && ticket.status !== 'reopened') throw new UserError('repairs.assigneeSame', { no: ticket.no, name: shown })
 
     const updated = await transitionTicket(tx, ticket, {
       action: 'assign',
@@ -52,7 +56,7 @@ export default defineCommand({
       at: ctx.now,
       set: { assigneeMemberId: memberId, assigneeName: memberId === null ? name : null },
     })
-    const out: Reply[] = [reply.chat(t('repairs.assigned', { no: ticket.no, name }))]
+    const out: Reply[] = [reply.chat(t('repairs.assigned', { no: ticket.no, name: shown }))]
     if (memberId !== null && memberId !== ctx.member.id) {
       const view = (await ticketView(tx, updated.id))!
       out.push(reply.member(memberId, t('repairs.assignedNotice', { no: ticket.no, what: what(t, view), desc: short(ticket.description, 100) })))

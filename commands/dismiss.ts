@@ -13,6 +13,7 @@ export default defineCommand({
   args: z.object({ text: z.string().max(100) }),
   async run(ctx, { text }) {
     const target = await resolveMember(ctx, text, { listNumber: true })
+    // masked in a group (王*), with the @handle or the end of the id when another member has the same name
     const name = (await memberLabels(ctx, [target])).get(target.id)!
     if (target.id === ctx.member.id) throw new UserError('appoint.self')
     const role = await roleOf(ctx.tx, ctx.compound.id, target.id)

@@ -43,7 +43,7 @@ export default defineCommand({
       // a mention, the author of the message replied to, or a name only one member has
       const m = await resolveMember(ctx, text)
       targets = list.filter((r) => r.member.id === m.id)
-      if (targets.length === 0) throw new UserError('verify.memberHasNone', { name: m.displayName })
+      if (targets.length === 0) throw new UserError('verify.memberHasNone', { name: (await memberLabels(ctx, [m])).get(m.id)! })
     }
     if (targets.some((r) => r.member.id === ctx.member.id) && ctx.role !== 'head') throw new UserError('verify.self')
     const out = []

@@ -17,6 +17,7 @@ import {
   namesakesIn,
 } from '../../db/members.ts'
 import { maskId } from '../domain/display-name.ts'
+import { person } from '../domain/group-privacy.ts'
 import type { Translator } from '../i18n/index.ts'
 import { type CompoundContext, UserError } from './command.ts'
 import { normalizeText } from './parser.ts'
@@ -131,17 +132,18 @@ export function refusal(ctx: CompoundContext, found: Exclude<MemberLookup, { kin
 }
 
 /**
- * A member's name as shown in a list: with `tag`, followed by what tells them apart from a namesake — their
- * @handle or the end of their platform id (and, with `room`, a room they are bound to).
+ * A member's name as a reply shows it: marked as a person (a group sees it masked, 王*; a private chat in full)
+ * and, with `tag`, followed by what tells them apart from a namesake — their @handle or the end of their
+ * platform id (and, with `room`, a room they are bound to). Reply text only: never store it.
  */
 export function memberLabel(
   t: Translator,
   m: { displayName: string; platformUserId: string; username?: string | null; room?: string | null },
   opts: { tag?: boolean; room?: boolean } = {},
 ): string {
-  if (!opts.tag) return m.displayName
+  if (!opts.tag) return person(m.displayName)
   const parts = [...(opts.room && m.room ? [m.room] : []), m.username ? `@${m.username}` : maskId(m.platformUserId)]
-  return t('common.memberTagged', { name: m.displayName, tag: parts.join(t('common.tagSep')) })
+  return t('common.memberTagged', { name: person(m.displayName), tag: parts.join(t('common.tagSep')) })
 }
 
 /** Labels for several members of the compound: a name another member of the compound also has gets its tag. */

@@ -64,7 +64,7 @@ describe('sandbox replyTo', () => {
     expect(byId('r4').replyTo).toMatchObject({ id: 'q1', text: '单元门关不上了', sender: { id: 'u3', name: '王五' } })
     const g1 = out.filter((o) => o.chat === 'g1').map((o) => o.text)
     expect(g1.filter((t) => t.includes('请写上要修什么'))).toHaveLength(3)
-    expect(g1.join('\n')).toContain('报修人：王五')
+    expect(g1.join('\n')).toContain('报修人：王*')
     const rows = await db.db.select({ reporter: members.platformUserId, description: tickets.description }).from(tickets).innerJoin(members, eq(tickets.reporterMemberId, members.id))
     expect(rows).toEqual([{ reporter: 'u3', description: '单元门关不上了' }])
   })
@@ -86,10 +86,10 @@ describe('sandbox mentions and username', () => {
     expect(seen.find((m) => m.id === 'a2')!.sender).toEqual({ id: 'wf2', name: '王芳', username: 'WangFang' })
     expect(seen.find((m) => m.id === 'b2')!.mentions).toEqual([{ userId: 'wf2', name: '王芳', text: '@王芳' }])
     const texts = out.filter((o) => o.chat === 'g1').map((o) => o.text)
-    expect(texts.find((t) => t.includes('有 2 位成员叫「王芳」'))).toContain('王芳（@wangfang）')
-    expect(texts).toContain('已任命 王芳（@wangfang） 为委员。')
-    expect(texts).toContain('已任命 王芳（@wangfang） 为收费员。')
-    expect(texts).toContain('王芳（wf1） 没有职务。')
+    expect(texts.find((t) => t.includes('有 2 位成员叫「王芳」'))).toContain('王*（wf1）、王*（@wangfang）')
+    expect(texts).toContain('已任命 王*（@wangfang） 为委员。')
+    expect(texts).toContain('已任命 王*（@wangfang） 为收费员。')
+    expect(texts).toContain('王*（wf1） 没有职务。')
     const held = await db.db.select({ user: members.platformUserId, role: roles.role }).from(roles).innerJoin(members, eq(roles.memberId, members.id))
     expect(held.sort((a, b) => a.user.localeCompare(b.user))).toEqual([
       { user: 'boss', role: 'head' },

@@ -563,7 +563,7 @@ describe('wechat identity: mentions from the puppet, quotes that are only text',
     expect(stored!.displayName).toBe('王芳')
 
     const said = await sayMentioning(h, room, h.owner, `任命 @王芳${SP}委员`, [wang2])
-    expect(said).toContain('已任命 王芳（')
+    expect(said).toContain(`已任命 王*（…${wang2.id.slice(-4)}） 为委员`)
     expect(await roleOf(h, wang2.id)).toBe('committee')
     expect(await roleOf(h, wang1.id)).toBeUndefined()
     const m = h.handled.at(-1)!

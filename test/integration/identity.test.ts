@@ -66,23 +66,28 @@ describe('display names are stored cleaned', () => {
     const w = await setUp()
     await twoWangFang(w)
     const list = await w.says('boss', '认证')
-    list.expectReply(/序号 \d+：王芳（…1111） → 3-2-201（业主）/).expectReply(/序号 \d+：王芳（…2222） → 3-2-202（租户）/)
+    // the group sees names masked (王*): the tag is what tells the two apart
+    list.expectReply(/序号 \d+：王\*（…1111） → 3-2-201（业主）/).expectReply(/序号 \d+：王\*（…2222） → 3-2-202（租户）/)
     expect(list.text).not.toContain('\u202E')
-    const no = /序号 (\d+)：王芳（…2222）/.exec(list.text)![1]
-    await w.says('boss', `认证 ${no}`).then((r) => r.expectReply('已认证：王芳（…2222） → 3-2-202（租户）'))
+    const no = /序号 (\d+)：王\*（…2222）/.exec(list.text)![1]
+    await w.says('boss', `认证 ${no}`).then((r) => r.expectReply('已认证：王*（…2222） → 3-2-202（租户）'))
     // a name no one else has is shown as it is
     await w.says('u5', '绑定 5-101 业主', { name: '赵六' })
-    await w.says('boss', '认证').then((r) => r.expectReply(/序号 \d+：赵六 → 5-101/))
+    await w.says('boss', '认证').then((r) => r.expectReply(/序号 \d+：赵\* → 5-101/))
+    // privately the committee sees the names in full, still told apart
+    await w.says('boss', '认证', { private: true }).then((r) =>
+      r.expectReply(/序号 \d+：王芳（…1111） → 3-2-201（业主）/).expectReply(/序号 \d+：赵六 → 5-101/),
+    )
   })
 
   it('tags a pending namesake of a member who is not in the list (a copied neighbour’s name)', async () => {
     const w = await setUp()
     await w.says('wx_aaaa1111', '绑定 3-2-201 业主', { name: '王芳' })
     const list = await w.says('boss', '认证')
-    await w.says('boss', `认证 ${/序号 (\d+)/.exec(list.text)![1]}`).then((r) => r.expectReply('已认证：王芳 → 3-2-201'))
+    await w.says('boss', `认证 ${/序号 (\d+)/.exec(list.text)![1]}`).then((r) => r.expectReply('已认证：王* → 3-2-201'))
     // the impostor copies the verified owner's name, full-width and with a space
     await w.says('wx_cccc3333', '绑定 3-2-201 业主', { name: '王 芳' })
-    await w.says('boss', '认证').then((r) => r.expectReply(/序号 \d+：王 芳（…3333） → 3-2-201（业主）/))
+    await w.says('boss', '认证').then((r) => r.expectReply(/序号 \d+：王\*（…3333） → 3-2-201（业主）/))
   })
 })
 
@@ -91,7 +96,7 @@ describe('resolving a member: 任命 / 免职 / 认证 / 派单', () => {
     const w = await setUp()
     await twoWangFang(w)
     const r = await w.says('boss', '任命 @王芳 委员')
-    r.expectReply('有 2 位成员叫「王芳」：王芳（3-2-201，…1111）、王芳（3-2-202，…2222）')
+    r.expectReply('有 2 位成员叫「王芳」：王*（3-2-201，…1111）、王*（3-2-202，…2222）')
     expect(await roleCount(w)).toBe(1)
     await w.says('boss', '认证 @王芳').then((x) => x.expectReply('有 2 位成员叫「王芳」'))
     expect(await w.db.db.select().from(householdBindings).where(eq(householdBindings.status, 'verified'))).toHaveLength(0)
@@ -100,23 +105,24 @@ describe('resolving a member: 任命 / 免职 / 认证 / 派单', () => {
     await w.says('wx_aaaa1111', '报修 楼道灯不亮')
     await w.says('boss', '派单 #1 王芳').then((x) => x.expectReply('有 2 位成员叫「王芳」'))
     expect((await w.db.db.select().from(tickets))[0]).toMatchObject({ assigneeMemberId: null, assigneeName: null })
-    await w.says('boss', '派单 #1 王师傅').then((x) => x.expectReply('报修 #1 已派给 王师傅'))
+    await w.says('boss', '派单 #1 王师傅').then((x) => x.expectReply('报修 #1 已派给 王*'))
+    expect((await w.db.db.select().from(tickets))[0]).toMatchObject({ assigneeMemberId: null, assigneeName: '王师傅' })
   })
 
   it('resolves a platform mention by user id, whatever the display names', async () => {
     const w = await setUp()
     await twoWangFang(w)
     const r = await saysWith(w, 'boss', '任命 @王芳 委员', { mentions: [{ userId: 'wx_bbbb2222', text: '@王芳' }] })
-    r.expectReply('已任命 王芳（…2222） 为委员')
+    r.expectReply('已任命 王*（…2222） 为委员')
     expect(await roleOfUser(w, 'wx_bbbb2222')).toBe('committee')
     expect(await roleOfUser(w, 'wx_aaaa1111')).toBeUndefined()
     await saysWith(w, 'boss', '免职 @王芳', { mentions: [{ userId: 'wx_bbbb2222', text: '@王芳' }] }).then((x) =>
-      x.expectReply('已免去 王芳（…2222） 的委员职务'),
+      x.expectReply('已免去 王*（…2222） 的委员职务'),
     )
     expect(await roleOfUser(w, 'wx_bbbb2222')).toBeUndefined()
     // 认证 by mention verifies that member's bindings only
     await saysWith(w, 'boss', '认证 @王芳', { mentions: [{ userId: 'wx_aaaa1111', text: '@王芳' }] }).then((x) =>
-      x.expectReply('已认证：王芳（…1111） → 3-2-201（业主）'),
+      x.expectReply('已认证：王*（…1111） → 3-2-201（业主）'),
     )
     const verified = await w.db.db.select().from(householdBindings).where(eq(householdBindings.status, 'verified'))
     expect(verified.map((b) => b.householdId)).toHaveLength(1)
@@ -129,7 +135,7 @@ describe('resolving a member: 任命 / 免职 / 认证 / 派单', () => {
     await saysWith(w, '5550001', '帮助', { sender: { id: '5550001', name: 'Alice Wong', username: 'Alice' } })
     expect((await memberRow(w, '5550001'))!.username).toBe('alice')
     const r = await saysWith(w, 'boss', '任命 @alice 委员', { mentions: [{ username: 'alice', text: '@alice' }] })
-    r.expectReply('已任命 Alice Wong 为委员')
+    r.expectReply('已任命 A* 为委员')
     expect(await roleOfUser(w, '5550001')).toBe('committee')
     expect(await roleOfUser(w, 'imp')).toBeUndefined()
     // a handle nobody in the compound holds is not found, even though a display name matches it
@@ -153,7 +159,7 @@ describe('resolving a member: 任命 / 免职 / 认证 / 派单', () => {
     await saysWith(w, '5550002', '帮助', { sender: { id: '5550002', name: 'New Alice', username: 'alice' } })
     expect((await memberRow(w, '5550001'))!.username).toBeNull()
     await saysWith(w, 'boss', '任命 @alice 委员', { mentions: [{ username: 'alice', text: '@alice' }] }).then((x) =>
-      x.expectReply('已任命 New Alice 为委员'),
+      x.expectReply('已任命 N* 为委员'),
     )
   })
 
@@ -161,17 +167,18 @@ describe('resolving a member: 任命 / 免职 / 认证 / 派单', () => {
     const w = await setUp()
     await twoWangFang(w)
     const quote = { id: 'q1', text: '我可以帮忙收费', sender: { id: 'wx_bbbb2222', name: '王芳' } }
-    await w.says('boss', '任命 收费员', { replyTo: quote }).then((r) => r.expectReply('已任命 王芳（…2222） 为收费员'))
+    await w.says('boss', '任命 收费员', { replyTo: quote }).then((r) => r.expectReply('已任命 王*（…2222） 为收费员'))
     expect(await roleOfUser(w, 'wx_bbbb2222')).toBe('collector')
-    await w.says('boss', '免职', { replyTo: quote }).then((r) => r.expectReply('已免去 王芳（…2222） 的收费员职务'))
-    await w.says('boss', '认证', { replyTo: quote }).then((r) => r.expectReply('已认证：王芳（…2222） → 3-2-202（租户）'))
+    await w.says('boss', '免职', { replyTo: quote }).then((r) => r.expectReply('已免去 王*（…2222） 的收费员职务'))
+    await w.says('boss', '认证', { replyTo: quote }).then((r) => r.expectReply('已认证：王*（…2222） → 3-2-202（租户）'))
     await w.says('wx_aaaa1111', '报修 楼道灯不亮')
-    await w.says('boss', '派单 #1', { replyTo: quote }).then((r) => r.expectReply('报修 #1 已派给 王芳（…2222）'))
+    await w.says('boss', '派单 #1', { replyTo: quote }).then((r) => r.expectReply('报修 #1 已派给 王*（…2222）'))
     expect((await w.db.db.select().from(tickets))[0]!.assigneeMemberId).toBe((await memberRow(w, 'wx_bbbb2222'))!.id)
     // someone who never spoke to the bot but wrote the quoted message in this chat is a member all the same
     await w.says('boss', '任命 委员', { replyTo: { id: 'q2', text: '我来', sender: { id: 'quiet', name: '\u202E沉默' } } }).then((r) =>
-      r.expectReply('已任命 沉默 为委员'),
+      r.expectReply('已任命 沉* 为委员'),
     )
+    expect((await memberRow(w, 'quiet'))!.displayName).toBe('沉默')
     // a quote the platform does not attribute names nobody
     await w.says('boss', '任命 委员', { replyTo: { id: '', text: '王芳：我来' } }).then((r) => r.expectReply('请写上是谁'))
     await w.says('boss', '任命 委员').then((r) => r.expectReply('请写上是谁').expectReply('用法：任命'))
@@ -182,16 +189,16 @@ describe('resolving a member: 任命 / 免职 / 认证 / 派单', () => {
     const w = await setUp()
     await twoWangFang(w)
     const list = await w.says('boss', '认证')
-    const no = /序号 (\d+)：王芳（…1111）/.exec(list.text)![1]
-    await w.says('boss', `任命 ${no} 委员`).then((r) => r.expectReply('已任命 王芳（…1111） 为委员'))
-    await w.says('boss', `免职 #${no}`).then((r) => r.expectReply('已免去 王芳（…1111） 的委员职务'))
+    const no = /序号 (\d+)：王\*（…1111）/.exec(list.text)![1]
+    await w.says('boss', `任命 ${no} 委员`).then((r) => r.expectReply('已任命 王*（…1111） 为委员'))
+    await w.says('boss', `免职 #${no}`).then((r) => r.expectReply('已免去 王*（…1111） 的委员职务'))
     await w.says('boss', '任命 9999 委员').then((r) => r.expectReply('没有找到成员「9999」'))
   })
 
   it('still takes a name only one member has, in any width or spacing', async () => {
     const w = await setUp()
     await w.says('u5', '绑定 5-101 业主', { name: 'Ｚhao Liu' })
-    await w.says('boss', '任命 @zhaoliu 委员').then((r) => r.expectReply('已任命 Ｚhao Liu 为委员'))
+    await w.says('boss', '任命 @zhaoliu 委员').then((r) => r.expectReply('已任命 Z* 为委员'))
     await w.says('u5', '报修 楼道灯不亮')
     // an @name is a member or nothing: no free-text fallback
     await w.says('boss', '派单 #1 @nobody').then((r) => r.expectReply('没有找到成员「nobody」'))
@@ -204,12 +211,14 @@ describe('quotes credit their author only when the platform says who that is', (
     await w.says('boss', '帮助') // the head is a known member whose name a forger would type
     const forged = await w.says('u7', '报修', { name: '李四', replyTo: { id: '', text: '3-2-201 门口水管爆了' } })
     forged.expectReply('已登记紧急报修 #1')
-    expect(forged.text).not.toContain('报修人：老王')
+    // the urgent notice names the reporter: the sender, never the head
+    expect(forged.text).toMatch(/报修人：李/)
+    expect(forged.text).not.toMatch(/报修人：老/)
     const [t] = await w.db.db.select().from(tickets)
     expect(t!.reporterMemberId).toBe((await memberRow(w, 'u7'))!.id)
     // a platform-stated author is credited, and an existing member is not renamed by the quote
     await w.says('u7', '报修', { replyTo: { id: 'q9', text: '北门路灯坏了', sender: { id: 'boss', name: '冒名' } } }).then((r) =>
-      r.expectReply('报修人：老王'),
+      r.expectReply('报修人：老*'),
     )
     expect((await memberRow(w, 'boss'))!.displayName).toBe('老王')
   })
