@@ -58,7 +58,7 @@ async function run(config: Config, opts: RunOptions, signalled: Promise<void>): 
   if (useConsole) {
     // `npm start` seeds the demo on a new database; `linli sandbox` only with --demo
     const demo = opts.sandbox ? opts.sandbox.demo : true
-    if (demo && (await seedDemoIfEmpty(database, config.LINLI_DEFAULT_TZ))) log.info('seeded the demo compound')
+    if (demo && (await seedDemoIfEmpty(database, config, config.LINLI_NOW ? new Date(config.LINLI_NOW) : new Date()))) log.info('seeded the demo compound')
     consoleAdapter = new ConsoleAdapter({
       mode: interactive ? 'interactive' : 'jsonl',
       imageDir: resolve(dataDir, 'images'),
