@@ -74,7 +74,8 @@ export interface CheckStats {
 // ---- the per-process record of what was verified ---------------------------------------------------------
 
 interface Verified {
-  /** current_database(): a process talks to one database, tests to many */
+  /** the database and its server's start: a process talks to one database, tests to many (and a restarted
+   * server may hold a restored one) */
   db: string
   /** rows with serial ≤ `serial` and the sum of their xmin when they were verified */
   rows: number
@@ -131,7 +132,7 @@ const BAD_PUBLISHED = sql`d.chain_serial IS NOT NULL AND NOT (d.chain_serial = 0
 /** One statement for all `items`: each compound's fingerprint, also up to `upTo`, and its published heads. */
 async function fingerprints(q: Queryable, items: readonly { compoundId: number; upTo: number }[]): Promise<Map<number, Fingerprint>> {
   const xmin = sql`e.xmin::text::bigint`
-  const res = await q.execute(sql`SELECT p.compound_id, current_database() AS db, f.n, f.last, f.x, f.un, f.ux, f.uh,
+  const res = await q.execute(sql`SELECT p.compound_id, current_database() || ' ' || pg_postmaster_start_time()::text AS db, f.n, f.last, f.x, f.un, f.ux, f.uh,
       (SELECT l.hash FROM ledger_entries l WHERE l.compound_id = p.compound_id ORDER BY l.serial DESC LIMIT 1) AS last_hash,
       pub.chain_serial AS pub_serial, pub.chain_head AS pub_head, bad.id IS NOT NULL AS pub_bad
     FROM unnest(${ints(items.map((i) => i.compoundId))}, ${ints(items.map((i) => i.upTo))}) AS p(compound_id, up_to)
