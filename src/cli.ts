@@ -1,4 +1,5 @@
 // `linli` command line: `npm run -s linli -- <command>`.
+import { setFlagsFromString } from 'node:v8'
 import { chatLink, chatList, compoundCreate, migrateCmd, roleGrant, rosterImport, rosterRemove } from './cli/admin.ts'
 import { type CliCommand, UsageError } from './cli/common.ts'
 import { exportCmd, outboxCmd, scheduleCmd, tickCmd } from './cli/disclosure.ts'
@@ -32,8 +33,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`unknown command: ${argv.join(' ')}\n${usage()}\n`)
     return 2
   }
-  // the bot stops itself on a signal (src/main.ts); a command closes the database it owns and ends
-  if (cmd !== startCmd && cmd !== sandboxCmd) stopOnSignal()
+  if (cmd !== startCmd && cmd !== sandboxCmd) {
+    // the bot stops itself on a signal (src/main.ts); a command closes the database it owns and ends
+    stopOnSignal()
+    // a command's few queries do not repay optimising PGlite's WebAssembly: baseline code only saves about a
+    // quarter of opening it (bench/startup.ts); the bot keeps V8's optimising tier for its long run
+    setFlagsFromString('--liftoff-only')
+  }
   try {
     const config = loadConfig()
     return await cmd.run(argv.slice(cmd.name.split(' ').length), config)

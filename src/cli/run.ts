@@ -1,5 +1,13 @@
-import { runBot } from '../main.ts'
+// `linli start` and `linli sandbox`: the bot. Its modules (pipeline, every command, adapters) are loaded
+// only for these two, not for every CLI command (bench/startup.ts).
+import type { RunOptions } from '../main.ts'
 import { args, type CliCommand } from './common.ts'
+import type { Config } from '../config.ts'
+
+async function runBot(config: Config, opts?: RunOptions): Promise<number> {
+  const main = await import('../main.ts')
+  return main.runBot(config, opts)
+}
 
 export const startCmd: CliCommand = {
   name: 'start',
