@@ -14,6 +14,7 @@
 // the choice. A secret poll's private confirmation does not repeat the choice either. A vote cast with a
 // launch post's button also updates that post with the counts so far (no voter list).
 import { z } from 'zod'
+import { holdHouseholds } from '../db/households.ts'
 import { castBallot, electorateMembership, findPoll, openPollsOf } from '../db/polls.ts'
 import { formatDeadline, launchButtons, liveLaunchText } from '../src/domain/poll-render.ts'
 import { parseVote, resolveChoice } from '../src/domain/poll-syntax.ts'
@@ -60,7 +61,11 @@ export default defineCommand({
         }
         throw new UserError('vote.notBound')
       }
-      voters = owned.map((b) => ({ key: `h:${b.household.id}`, householdId: b.household.id, label: b.household.code }))
+      // a room the head removed from the roster meanwhile has no vote (its bindings went with it)
+      const present = await holdHouseholds(tx, compound.id, owned.map((b) => b.household.id))
+      const still = owned.filter((b) => present.has(b.household.id))
+      if (still.length === 0) throw new UserError('vote.notBound')
+      voters = still.map((b) => ({ key: `h:${b.household.id}`, householdId: b.household.id, label: b.household.code }))
     } else {
       voters = [{ key: `m:${ctx.member.id}`, householdId: null, label: person(ctx.member.displayName) }]
     }

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import { ownerNameParts } from '../src/domain/group-privacy.ts'
 import type { HouseholdRef, RoomResolution } from '../src/domain/rooms.ts'
 import { canonicalCode, parseRoom, resolveRoom } from '../src/domain/rooms.ts'
@@ -79,6 +79,22 @@ export async function ownerNamesOf(q: Queryable, compoundId: number): Promise<st
   if (ownerNameCache.size >= OWNER_NAME_CACHE_MAX) ownerNameCache.delete(ownerNameCache.keys().next().value!)
   ownerNameCache.set(key, { version, names })
   return names
+}
+
+/**
+ * Which of these households still exist, each held FOR KEY SHARE until the transaction ends: a write that will
+ * refer to them (a ballot) waits for a removal in flight and then sees the room gone, instead of failing on
+ * the foreign key; a removal waits for it and then sees the reference. Ids in ascending order (one lock order).
+ */
+export async function holdHouseholds(tx: Tx, compoundId: number, ids: number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set()
+  const rows = await tx
+    .select({ id: households.id })
+    .from(households)
+    .where(and(eq(households.compoundId, compoundId), inArray(households.id, ids)))
+    .orderBy(households.id)
+    .for('key share')
+  return new Set(rows.map((r) => r.id))
 }
 
 /** A household by its exact canonical code, locked until the transaction ends (a removal holds it). */

@@ -352,6 +352,21 @@ describe('removing a roster row (删除房屋, item 8)', () => {
     expect(await w.db.db.select().from(ledgerEntries)).toHaveLength(1)
   })
 
+  it('a removal and a vote for the same room at the same time: one of them wins, neither fails', async () => {
+    const rooms = Array.from({ length: 12 }, (_, i) => `2-1-${101 + i}`)
+    const { w, compoundId } = await compoundWith(HEADER + rooms.map((r, i) => `${r.replaceAll('-', ',')},80.00,owner_occupied,户主${i}`).join('\n'))
+    for (const [i, room] of rooms.entries()) await bindMember(w, compoundId, `v${i}`, [room])
+    await w.says('boss', '发起投票 换门禁 选项 同意/反对')
+    const msgs = rooms.flatMap((room, i) => (i % 2 ? [w.message(`v${i}`, '投票 #1 1'), w.message('boss', `删除房屋 ${room}`)] : [w.message('boss', `删除房屋 ${room}`), w.message(`v${i}`, '投票 #1 1')]))
+    const outcomes = await Promise.all(msgs.map((m) => w.app.handle(m)))
+    expect(outcomes.filter((o) => o.status !== 'handled' || o.error === 'internal')).toEqual([])
+    // every room is either still in the roster with its ballot, or gone without one
+    const left = new Set((await w.db.db.select().from(households)).map((h) => h.id))
+    const voted = (await w.db.db.select().from(ballots)).map((b) => b.householdId!)
+    for (const h of voted) expect(left.has(h)).toBe(true)
+    expect(voted.length).toBe(left.size)
+  })
+
   it('zh-TW 刪除房屋 and en /removehousehold', async () => {
     const tw = await compoundWith(SIX, 'zh-TW')
     await tw.w.says('boss', '刪除房屋 1-1-101').then((r) => r.expectReply('已從名冊刪除 1-1-101'))
