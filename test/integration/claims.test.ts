@@ -27,9 +27,9 @@ describe('完工 with a cost by an assignee who is not committee', () => {
     expect((await rows.tickets(w))[0]!.status).toBe('done')
 
     const show = await w.says('u2', '报修 #1')
-    show.expectReply('待批准：¥5,000.00（李师傅 申请；批准 #1 / 拒绝 #1 原因）')
+    show.expectReply('待批准：¥5,000.00（李* 申请；批准 #1 / 拒绝 #1 原因）')
     expect(show.text).not.toMatch(/^费用：/m)
-    show.expectReply('李师傅 申请费用：¥5,000.00 换了灯泡')
+    show.expectReply('李* 申请费用：¥5,000.00 换了灯泡')
   })
 
   it('批准 books the claim as an expense linked to the ticket, paid to the assignee, recorded by the approver', async () => {
@@ -39,7 +39,7 @@ describe('完工 with a cost by an assignee who is not committee', () => {
     await w.says('w1', '完工 #1 费用 120.50 元 换了灯泡')
     w.clock.advance(60_000)
     const r = await w.says('cc', '批准 #1')
-    expect(groupTexts(r)).toEqual(['已批准报修 #1 的费用 ¥120.50（李师傅 申请），已记入账目，流水号 1。'])
+    expect(groupTexts(r)).toEqual(['已批准报修 #1 的费用 ¥120.50（李* 申请），已记入账目，流水号 1。'])
     expect(privateTo(r, 'w1')).toEqual(['你为报修 #1 申请的费用 ¥120.50 已由 老李 批准，已记入账目（流水号 1）。'])
     const [ticket] = await rows.tickets(w)
     const [entry, ...more] = await rows.ledger(w)
@@ -56,7 +56,7 @@ describe('完工 with a cost by an assignee who is not committee', () => {
     })
     expect((await rows.claims(w))[0]).toMatchObject({ status: 'approved', decidedBy: await id('cc'), ledgerSerial: 1 })
     const show = await w.says('u2', '报修 #1')
-    show.expectReply('费用：¥120.50').expectReply('老李 批准费用：¥120.50 (#1)')
+    show.expectReply('费用：¥120.50').expectReply('老* 批准费用：¥120.50 (#1)')
     expect(show.text).not.toContain('待批准')
     // decided once: nothing left to approve, nothing booked twice
     const before = await snapshot(w)
@@ -70,11 +70,11 @@ describe('完工 with a cost by an assignee who is not committee', () => {
     await w.says('boss', '派单 #1 @李师傅')
     await w.says('w1', '完工 #1 费用 800')
     const r = await w.says('cc', '拒绝 #1 报价太高，灯泡二十元')
-    expect(groupTexts(r)).toEqual(['报修 #1 的费用 ¥800.00（李师傅 申请）未获批准：报价太高，灯泡二十元'])
+    expect(groupTexts(r)).toEqual(['报修 #1 的费用 ¥800.00（李* 申请）未获批准：报价太高，灯泡二十元'])
     expect(privateTo(r, 'w1')).toEqual(['你为报修 #1 申请的费用 ¥800.00 未获批准（老李）：报价太高，灯泡二十元'])
     expect(await rows.ledger(w)).toEqual([])
     expect((await rows.claims(w))[0]).toMatchObject({ status: 'rejected', decidedBy: await id('cc'), decisionNote: '报价太高，灯泡二十元' })
-    await w.says('u2', '报修 #1').then((x) => x.expectReply('老李 不批准费用：¥800.00 报价太高，灯泡二十元'))
+    await w.says('u2', '报修 #1').then((x) => x.expectReply('老* 不批准费用：¥800.00 报价太高，灯泡二十元'))
     await w.says('boss', '批准 #1').then((x) => x.expectReply('报修 #1 没有待批准的费用。'))
     await w.says('boss', '不批准 #1 重复').then((x) => x.expectReply('报修 #1 没有待批准的费用。'))
     expect(await rows.ledger(w)).toEqual([])

@@ -21,7 +21,7 @@ describe('the same payment twice within 10 minutes', () => {
         '如果确实是另一笔，请在 10 分钟内发送：确认重复 1',
       ].join('\n'),
     ])
-    expect(groupTexts(r)).toEqual(['@小赵 这笔缴费疑似重复，没有记账，已私信说明。'])
+    expect(groupTexts(r)).toEqual(['@小* 这笔缴费疑似重复，没有记账，已私信说明。'])
     // on Telegram the hold carries a button whose data is the command
     expect(r.replies.find((x) => x.user === 'col')!.buttons).toEqual([[{ text: '确认重复 1', data: '/confirmdup 1' }]])
     // the payer's receipt goes out only for what is booked
@@ -89,7 +89,7 @@ describe('the same payment twice within 10 minutes', () => {
     await w.says('col', '缴费 3-2-201 100')
     w.adapter.unreachable.add('col')
     const r = await w.says('col', '缴费 3-2-201 100')
-    expect(groupTexts(r)).toEqual(['@小赵 这笔缴费与流水 #1 疑似重复，没有记账。如果确实是另一笔，请在 10 分钟内发送：确认重复 1'])
+    expect(groupTexts(r)).toEqual(['@小* 这笔缴费与流水 #1 疑似重复，没有记账。如果确实是另一笔，请在 10 分钟内发送：确认重复 1'])
   })
 })
 
@@ -104,7 +104,7 @@ describe('a second cost linked to a ticket', () => {
     const r = await w.says('cc', '支出 50 换灯泡 #1', { images: ['/p/receipt.jpg'] })
     expect(groupTexts(r)).toEqual([
       [
-        '费用 ¥50.00 没有记账：报修 #1 已有记账的费用——流水 #1（¥35.00，11-23 10:00，老王 登记），疑似重复。',
+        '费用 ¥50.00 没有记账：报修 #1 已有记账的费用——流水 #1（¥35.00，11-23 10:00，老* 登记），疑似重复。',
         '如果确实是另一笔，请在 10 分钟内发送：确认重复 1',
       ].join('\n'),
     ])
@@ -122,7 +122,7 @@ describe('a second cost linked to a ticket', () => {
     ])
     const shown = async () => /^费用：(.+)$/m.exec((await w.says('u2', '报修 #1')).text)?.[1]
     expect(await shown()).toBe('¥85.00')
-    await w.says('u2', '报修 #1').then((x) => x.expectReply('老李 记入费用：¥50.00 (#2) 换灯泡'))
+    await w.says('u2', '报修 #1').then((x) => x.expectReply('老* 记入费用：¥50.00 (#2) 换灯泡'))
     // net of reversals: the shown cost follows the ledger, whoever reverses what
     await w.says('cc', '冲正 2 重复登记')
     expect(await shown()).toBe('¥35.00')
@@ -141,7 +141,7 @@ describe('a second cost linked to a ticket', () => {
     await w.says('cc', '完工 #1 费用 35')
     await w.says('u1', '驳回 #1 又坏了')
     const r = await w.says('cc', '完工 #1 费用 35 又换了一次')
-    r.expectReply('报修 #1 已完工。请 张三 确认').expectReply('费用 ¥35.00 没有记账：报修 #1 已有记账的费用——流水 #1').expectReply('确认重复 1')
+    r.expectReply('报修 #1 已完工。请 张* 确认').expectReply('费用 ¥35.00 没有记账：报修 #1 已有记账的费用——流水 #1').expectReply('确认重复 1')
     expect((await rows.tickets(w))[0]!.status).toBe('done')
     expect(await ledgerCount(w)).toBe(1)
     await w.says('cc', '确认重复 1').then((x) => x.expectReply('已记入报修 #1 的费用 ¥35.00，流水号 2。'))
@@ -165,7 +165,7 @@ describe('a second cost linked to a ticket', () => {
     expect((await rows.claims(w))[0]!.status).toBe('pending')
     await w.says('cc', '确认重复 1').then((x) => x.expectReply('没有等你确认的重复记录'))
     const ok = await w.says('c2', '确认重复 1')
-    ok.expectReply('已确认不是重复，记账如下：\n已批准报修 #1 的费用 ¥80.00（李师傅 申请），已记入账目，流水号 2。')
+    ok.expectReply('已确认不是重复，记账如下：\n已批准报修 #1 的费用 ¥80.00（李* 申请），已记入账目，流水号 2。')
     expect(privateTo(ok, 'w1')).toEqual(['你为报修 #1 申请的费用 ¥80.00 已由 陈委员 批准，已记入账目（流水号 2）。'])
     expect((await rows.claims(w))[0]).toMatchObject({ status: 'approved', ledgerSerial: 2 })
     await w.says('u2', '报修 #1').then((x) => x.expectReply('费用：¥100.00'))

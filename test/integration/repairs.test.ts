@@ -29,7 +29,7 @@ async function setUp(): Promise<{ w: World; compoundId: number }> {
   const [c] = await w.db.db.select().from(compounds)
   await importRoster(w.db.db, c!.id, parseRoster(ROSTER))
   await w.says('c1', '帮助', { name: '陈委员' })
-  await w.says('boss', '任命 @陈委员 委员').then((r) => r.expectReply('已任命 陈委员 为委员'))
+  await w.says('boss', '任命 @陈委员 委员').then((r) => r.expectReply('已任命 陈* 为委员'))
   await w.says('u1', '绑定 3-2-201', { name: '张三' }).then((r) => r.expectReply('已申请绑定'))
   const list = await w.says('boss', '认证')
   await w.says('boss', `认证 ${/序号 (\d+)/.exec(list.text)![1]}`).then((r) => r.expectReply('已认证'))
@@ -301,7 +301,7 @@ describe('permissions', () => {
   it('progress and done: only the committee or the assignee', async () => {
     const { w } = await setUp()
     await w.says('u1', '报修 楼道灯不亮')
-    await w.says('boss', '派单 #1 @李师傅').then((r) => r.expectReply('报修 #1 已派给 李师傅'))
+    await w.says('boss', '派单 #1 @李师傅').then((r) => r.expectReply('报修 #1 已派给 李*'))
     const before = await snapshot(w)
     await w.says('u2', '进度 #1 我看了一下').then((r) => r.expectReply('只有委员或被派单的人可以记录进度报修 #1'))
     await w.says('u1', '完工 #1').then((r) => r.expectReply('只有委员或被派单的人可以完工报修 #1'))
@@ -351,15 +351,15 @@ describe('派单', () => {
     await w.says('u1', '报修 楼道灯不亮 3栋2单元')
     await w.says('u1', '报修 北门路灯不亮')
     const r = await w.says('boss', '派单 #1 @李师傅')
-    r.expectReply('报修 #1 已派给 李师傅。修好后发送：完工 #1')
+    r.expectReply('报修 #1 已派给 李*。修好后发送：完工 #1')
     expect(r.replies.find((x) => x.user === 'w1')?.text).toContain('你被派单报修 #1（照明，3-2）：楼道灯不亮')
     expect(await ticketNo(w, 1)).toMatchObject({ assigneeMemberId: await memberId(w, 'w1'), assigneeName: null, status: 'assigned' })
     // a plain name that is a member is that member
-    await w.says('boss', '派单 #2 李师傅').then((x) => x.expectReply('已派给 李师傅'))
+    await w.says('boss', '派单 #2 李师傅').then((x) => x.expectReply('已派给 李*'))
     expect((await ticketNo(w, 2)).assigneeMemberId).toBe(await memberId(w, 'w1'))
     // re-assign to a free-text repairer
     // the group never sees a phone number (PRODUCT.md, Privacy); the ticket keeps what was typed
-    await w.says('boss', '派单 #2 王师傅 13800000000').then((x) => x.expectReply('报修 #2 已派给 王师傅 ***'))
+    await w.says('boss', '派单 #2 王师傅 13800000000').then((x) => x.expectReply('报修 #2 已派给 王*'))
     expect(await ticketNo(w, 2)).toMatchObject({ assigneeMemberId: null, assigneeName: '王师傅 13800000000' })
 
     const before = await snapshot(w)
@@ -367,7 +367,7 @@ describe('派单', () => {
     await w.says('boss', '派单 #1').then((x) => x.expectReply('请写上派给谁'))
     await w.says('boss', '派单 王师傅').then((x) => x.expectReply('请写上报修单编号'))
     await w.says('boss', `派单 #1 ${'王'.repeat(31)}`).then((x) => x.expectReply('姓名太长'))
-    await w.says('boss', '派单 #1 李师傅').then((x) => x.expectReply('报修 #1 已经派给 李师傅'))
+    await w.says('boss', '派单 #1 李师傅').then((x) => x.expectReply('报修 #1 已经派给 李*'))
     await w.says('boss', '派单 #7 王师傅').then((x) => x.expectReply('没有报修单 #7'))
     expect(await snapshot(w)).toBe(before)
   })
@@ -379,12 +379,12 @@ describe('完工 with a cost', () => {
     await w.says('u1', '报修 楼道灯不亮')
     await w.says('boss', '派单 #1 @李师傅')
     const r = await w.says('w1', '完工 #1 换了灯泡 费用 120.50 元')
-    r.expectReply('报修 #1 已完工（费用 ¥120.50 待委员会批准，尚未记账）。请 张三 确认：确认 #1')
+    r.expectReply('报修 #1 已完工（费用 ¥120.50 待委员会批准，尚未记账）。请 张* 确认：确认 #1')
     expect(r.replies.find((x) => x.user === 'u1')?.text).toContain('你报修的 #1（楼道灯不亮）已完工')
     expect(await rows.ledger(w)).toEqual([])
     const done = (await rows.events(w)).find((e) => e.action === 'done')!
     expect(done).toMatchObject({ action: 'done', note: '换了灯泡' })
-    await w.says('c1', '批准 #1').then((x) => x.expectReply('已批准报修 #1 的费用 ¥120.50（李师傅 申请），已记入账目，流水号 1。'))
+    await w.says('c1', '批准 #1').then((x) => x.expectReply('已批准报修 #1 的费用 ¥120.50（李* 申请），已记入账目，流水号 1。'))
     const tk = await ticketNo(w, 1)
     const [entry] = await rows.ledger(w)
     expect(entry).toMatchObject({
@@ -415,7 +415,7 @@ describe('完工 with a cost', () => {
     await w.says('u1', '报修 楼道灯不亮')
     await w.says('boss', '派单 #1 @李师傅')
     const r = await w.says('c1', '完工 #1 换了灯泡 费用 120.50 元')
-    r.expectReply('报修 #1 已完工（费用 ¥120.50，已记入账目，流水号 1）。请 张三 确认：确认 #1')
+    r.expectReply('报修 #1 已完工（费用 ¥120.50，已记入账目，流水号 1）。请 张* 确认：确认 #1')
     const [entry] = await rows.ledger(w)
     expect(entry).toMatchObject({ kind: 'expense', amountFen: 12050n, counterparty: '李师傅', ticketId: (await ticketNo(w, 1)).id })
     const done = (await rows.events(w)).at(-1)!
@@ -478,7 +478,7 @@ describe('progress, reopen, reject and category input', () => {
       ['urgency', 'true', null, null],
     ])
     const show = await w.says('u1', '报修 #1')
-    show.expectReply('陈委员 改类别：其他 → 下水道').expectReply('陈委员 标为紧急')
+    show.expectReply('陈* 改类别：其他 → 下水道').expectReply('陈* 标为紧急')
   })
 })
 
@@ -498,16 +498,18 @@ describe('报修 #<n>, 报修列表, 我的报修', () => {
         '楼道灯不亮',
         '类别：照明',
         '位置：3-2',
-        '报修人：张三（3-2-201）',
-        '派给：王师傅',
+        '报修人：张*',
+        '派给：王*',
         '费用：¥35.00',
         '照片：1 张',
         '记录：',
-        '11-23 10:00 张三 登记',
-        '11-23 11:30 老王 派单给 王师傅',
-        '11-24 09:05 陈委员 完工：¥35.00',
+        '11-23 10:00 张* 登记',
+        '11-23 11:30 老* 派单给 王*',
+        '11-24 09:05 陈* 完工：¥35.00',
       ].join('\n'),
     )
+    // the group is not told where the reporter lives (the ticket is about the stairwell); a private chat is
+    await w.says('boss', '报修 #1', { private: true }).then((x) => x.expectReply('报修人：张三（3-2-201）').expectReply('派给：王师傅'))
   })
 
   it('lists open tickets oldest first, marks overdue ones, and counts those awaiting confirmation', async () => {
@@ -529,7 +531,7 @@ describe('报修 #<n>, 报修列表, 我的报修', () => {
       [
         '未完成的报修（2 单，最早的在前）：',
         '#1【待派单】照明｜3-2：楼道灯不亮 ⚠超期 2 天',
-        '#2【已派单】紧急·水管｜3-2-202：水管漏水（李师傅）',
+        '#2【已派单】紧急·水管｜3-2-202：水管漏水（李*）',
         '另有 1 单已完工，等报修人确认。',
         '查看一单：报修 #编号',
       ].join('\n'),
@@ -538,8 +540,8 @@ describe('报修 #<n>, 报修列表, 我的报修', () => {
     expect(mine.text).toBe(
       [
         '你的报修（未完结 2 单）：',
-        '#2【已派单】紧急·水管｜3-2-202：水管漏水（李师傅）',
-        '#3【已完工待确认】门禁门锁｜北门：门禁坏了（王师傅） → 修好了请发：确认 #3',
+        '#2【已派单】紧急·水管｜3-2-202：水管漏水（李*）',
+        '#3【已完工待确认】门禁门锁｜北门：门禁坏了（王*） → 修好了请发：确认 #3',
         '已完结 1 单。',
       ].join('\n'),
     )
@@ -558,13 +560,13 @@ describe('reply-to-message tickets', () => {
     const r = await w.says('boss', '报修', {
       replyTo: { id: 'q1', text: '5号楼门口的路灯坏了好几天了', sender: { id: 'u9', name: '老李' }, images: [{ ref: '/p/lamp.jpg' }] },
     })
-    r.expectReply('已登记报修 #1（照明，5栋 门口），委员会会尽快派单。').expectReply('报修人：老李。').expectReply('已附照片 1 张')
+    r.expectReply('已登记报修 #1（照明，5栋 门口），委员会会尽快派单。').expectReply('报修人：老*。').expectReply('已附照片 1 张')
     const tk = await ticketNo(w, 1)
     expect(tk).toMatchObject({ description: '门口的路灯坏了好几天了', place: '5栋 门口', reporterMemberId: await memberId(w, 'u9') })
     const [ev] = await rows.events(w)
     expect(ev).toMatchObject({ action: 'created', actorMemberId: await memberId(w, 'boss') })
     expect((await rows.photos(w)).map((p) => p.fileRef)).toEqual(['/p/lamp.jpg'])
-    await w.says('u1', '报修 #1').then((x) => x.expectReply('报修人：老李').expectReply('老王 代 老李 登记'))
+    await w.says('u1', '报修 #1').then((x) => x.expectReply('报修人：老*').expectReply('老* 代 老* 登记'))
     // the credited author may confirm it
     await w.says('boss', '派单 #1 王师傅')
     await w.says('boss', '完工 #1')
@@ -576,7 +578,7 @@ describe('reply-to-message tickets', () => {
     await w.says('u1', '报修 3-2-202', { replyTo: { id: 'q2', text: '楼上漏水到我家了', sender: { id: 'u2', name: '李四' } } })
       .then((r) => r.expectReply('已登记紧急报修 #1（水管，3-2-202）'))
     await w.says('u1', '报修 单元门关不上', { replyTo: { id: 'q3', images: [{ ref: '/p/door.jpg' }], sender: { id: 'u2', name: '李四' } } })
-      .then((r) => r.expectReply('已登记报修 #2（门禁门锁）').expectReply('报修人：李四'))
+      .then((r) => r.expectReply('已登记报修 #2（门禁门锁）').expectReply('报修人：李*'))
     const all = await rows.tickets(w)
     expect(all.map((x) => [x.description, x.reporterMemberId])).toEqual([
       ['楼上漏水到我家了', await memberId(w, 'u2')],
@@ -676,7 +678,7 @@ describe('traditional Chinese and English compounds', () => {
     const w = await world(dbs)
     await w.says('a', '開通 臺北社區', { admin: true, name: '林主任' }).then((r) => r.expectReply('已開通「臺北社區」'))
     await w.says('r', '報修 樓道燈不亮 3棟2單元', { name: '陳先生' }).then((r) => r.expectReply('已登記報修 #1（照明，3-2），委員會會儘快派單。查看進度：報修 #1'))
-    await w.says('a', '派單 #1 王師傅').then((r) => r.expectReply('報修 #1 已派給 王師傅'))
+    await w.says('a', '派單 #1 王師傅').then((r) => r.expectReply('報修 #1 已派給 王*'))
     await w.says('a', '進度 #1 明天換').then((r) => r.expectReply('報修 #1 進度已記錄'))
     await w.says('a', '完工 #1 費用 80').then((r) => r.expectReply('報修 #1 已完工（費用 ¥80.00，已記入帳目，流水號 1）'))
     await w.says('r', '確認 #1').then((r) => r.expectReply('報修 #1 已確認修好'))
@@ -694,11 +696,11 @@ describe('traditional Chinese and English compounds', () => {
     await w.says('r', '/repair stair light broken', { name: 'Bob' }).then((r) =>
       r.expectReply('Repair ticket #1 opened (lighting); the committee will assign it soon. Follow it: /repair #1'),
     )
-    await w.says('a', '/assign #1 Mr Wang').then((r) => r.expectReply('Ticket #1 assigned to Mr Wang'))
+    await w.says('a', '/assign #1 Mr Wang').then((r) => r.expectReply('Ticket #1 assigned to M*'))
     await w.says('a', '/progress #1 bulb bought').then((r) => r.expectReply('Progress on ticket #1 noted'))
-    await w.says('a', '/done #1 cost 45.50').then((r) => r.expectReply('Ticket #1 is done (cost ¥45.50, booked in the ledger as entry 1). Bob, please confirm'))
+    await w.says('a', '/done #1 cost 45.50').then((r) => r.expectReply('Ticket #1 is done (cost ¥45.50, booked in the ledger as entry 1). B*, please confirm'))
     await w.says('r', '/confirm #1').then((r) => r.expectReply('Ticket #1 confirmed fixed and closed'))
-    await w.says('r', '/repair #1').then((r) => r.expectReply('Repair #1 [confirmed fixed]').expectReply('Ann assigned it to Mr Wang'))
+    await w.says('r', '/repair #1').then((r) => r.expectReply('Repair #1 [confirmed fixed]').expectReply('A* assigned it to M*'))
     await w.says('r', '/repair water pipe leak in the basement').then((r) => r.expectReply('Urgent repair ticket #2 opened (water)'))
     await w.says('r', '/confirm #2').then((r) => r.expectReply('Ticket #2 is waiting to be assigned: confirming is not possible now.'))
     await w.says('a', '/reject #2 duplicate of #1').then((r) => r.expectReply('Ticket #2 closed: duplicate of #1.'))
