@@ -36,6 +36,8 @@ export interface OpenOptions {
   waitMs?: number
   /** with url: connect over this Unix socket (a running bot's PGlite) */
   socketPath?: string
+  /** with dataDir: called once the folder is this process's and checked, before PGlite takes seconds to open */
+  onOwned?: () => void
   /** an existing PGlite (e.g. a clone in tests) */
   pglite?: PGlite
   /** max pool size for postgres.js */

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path'
 import { ConsoleAdapter } from '../adapters/console/index.ts'
 import { platformAdapters } from '../adapters/index.ts'
-import type { ChatAdapter } from '../adapters/types.ts'
+import type { ChatAdapter, IncomingMessage } from '../adapters/types.ts'
 import { App } from './app.ts'
 import { openConfigured } from './cli/common.ts'
 import type { Config } from './config.ts'
@@ -51,26 +51,34 @@ async function run(config: Config, opts: RunOptions, signalled: Promise<void>): 
   const interactive = !platformsConfigured && !opts.sandbox?.jsonl && process.stdin.isTTY === true
   // the terminal is the chat: log lines would print into the prompt
   const logFile = interactive ? logToFile(resolve(dataDir, 'linli.log')) : undefined
-  const database = await openConfigured(config, dataDir, 'bot')
+  const newConsole = (mode: 'interactive' | 'jsonl') =>
+    new ConsoleAdapter({ mode, imageDir: resolve(dataDir, 'images'), botName: config.LINLI_BOT_NAME, defaultSpeaker: DEMO_HEAD, logFile })
+  // The terminal sandbox shows its prompt as soon as the data folder is this process's: opening PGlite and the
+  // rest of the start take seconds, and what is typed meanwhile waits for them (handled in order, after
+  // what the services post at start, as below)
+  let consoleAdapter: ConsoleAdapter | undefined = interactive ? newConsole('interactive') : undefined
+  let handle: ((m: IncomingMessage) => ReturnType<App['handle']>) | undefined
+  let inputOpen!: () => void
+  const startedUp = new Promise<void>((res) => (inputOpen = res))
+  let prompted = false
+  const prompt = () => {
+    if (!consoleAdapter || prompted) return
+    prompted = true
+    void consoleAdapter.start((m) => startedUp.then(() => handle!(m)))
+  }
+  const database = await openConfigured(config, dataDir, 'bot', { onOwned: prompt })
+  prompt()
   const platforms = opts.sandbox ? [] : await platformAdapters(config, { database, dataDir })
-  const useConsole = platforms.length === 0
-  let consoleAdapter: ConsoleAdapter | undefined
-  if (useConsole) {
+  if (platforms.length === 0) {
     // `npm start` seeds the demo on a new database; `linli sandbox` only with --demo
     const demo = opts.sandbox ? opts.sandbox.demo : true
     if (demo && (await seedDemoIfEmpty(database, config, config.LINLI_NOW ? new Date(config.LINLI_NOW) : new Date()))) log.info('seeded the demo compound')
-    consoleAdapter = new ConsoleAdapter({
-      mode: interactive ? 'interactive' : 'jsonl',
-      imageDir: resolve(dataDir, 'images'),
-      botName: config.LINLI_BOT_NAME,
-      defaultSpeaker: DEMO_HEAD,
-      logFile,
-    })
+    consoleAdapter ??= newConsole('jsonl')
   }
   const adapters: ChatAdapter[] = consoleAdapter ? [consoleAdapter] : platforms
   const app = new App({ database, config, adapters })
   // adapters learn whether handling failed (database down): they must not drop a redelivery of it
-  const handle = (m: Parameters<App['handle']>[0]) => app.handle(m)
+  handle = (m) => app.handle(m)
   const running = services.map((make) => make(config)).filter((s): s is Service => s !== null)
   healthState.database = database
   const healthServer = config.LINLI_HEALTH_PORT !== undefined ? new HealthServer(config.LINLI_HEALTH_PORT) : undefined
@@ -98,7 +106,8 @@ async function run(config: Config, opts: RunOptions, signalled: Promise<void>): 
     app.dispatcher.start()
   }
   for (const s of running) await s.start(app)
-  if (consoleAdapter) await consoleAdapter.start(handle)
+  if (consoleAdapter && !prompted) await consoleAdapter.start(handle)
+  inputOpen()
   healthState.started = true
   log.info({ adapters: adapters.map((a) => a.platform), db: database.driver }, 'linli started')
 

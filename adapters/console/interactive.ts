@@ -31,9 +31,13 @@ export function runInteractive(
     rl.setPrompt(`[${privateChat ? `私聊 ${opts.botName}` : `群 ${SANDBOX_GROUP}`}] ${speaker}> `)
     rl.prompt()
   }
+  // a line is being handled: its replies print, then the prompt comes back once
+  let busy = false
   adapter.printer = (line) => {
     const where = line.chat !== undefined ? `→ 群 ${line.chat}` : `→ 私信 ${line.user}`
     output.write(`\n${opts.botName} ${where}:\n${line.text}\n${line.image ? `[图片 image: ${line.image}]\n` : ''}`)
+    // a post nobody typed for (the scheduler's, also while the bot starts) gets a fresh prompt under it
+    if (!busy) prompt()
   }
   output.write(`邻里 Linli 沙盒 sandbox — ${HELP}\n`)
   if (opts.logFile) output.write(`日志写在 logs go to ${opts.logFile}\n`)
@@ -43,6 +47,7 @@ export function runInteractive(
     let queue = Promise.resolve()
     rl.on('line', (raw) => {
       queue = queue.then(async () => {
+        busy = true
         const line = raw.trim()
         if (line === ':quit' || line === ':q') return void rl.close()
         if (line === ':help') output.write(`${HELP}\n`)
@@ -60,6 +65,7 @@ export function runInteractive(
         } else if (line) {
           await handle(adapter.message(speaker, speaker, line, { private: privateChat }))
         }
+        busy = false
         prompt()
       })
     })

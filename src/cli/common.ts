@@ -1,6 +1,6 @@
 // Shared CLI plumbing: argument parsing with usage errors, opening the configured database.
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { type Database, openDatabase } from '../../db/client.ts'
+import { type Database, type OpenOptions, openDatabase } from '../../db/client.ts'
 import { migrate } from '../../db/migrate.ts'
 import { findCompoundByName } from '../../db/compounds.ts'
 import type { Config } from '../config.ts'
@@ -34,8 +34,13 @@ export function args<T extends NonNullable<ParseArgsConfig['options']>>(argv: st
  * The configured database (DATABASE_URL, or the data dir's PGlite), migrated. A bot owns its data dir and
  * serves it; a CLI command goes through the bot running on it, if one is (src/embedded/open.ts).
  */
-export async function openConfigured(config: Config, dataDir?: string, role: 'bot' | 'cli' = 'cli'): Promise<Database> {
-  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: dataDir ?? config.LINLI_DATA_DIR, role })
+export async function openConfigured(
+  config: Config,
+  dataDir?: string,
+  role: 'bot' | 'cli' = 'cli',
+  hooks: Pick<OpenOptions, 'onOwned'> = {},
+): Promise<Database> {
+  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: dataDir ?? config.LINLI_DATA_DIR, role, ...hooks })
   try {
     await migrate(db)
   } catch (err) {

@@ -54,6 +54,7 @@ export async function openDataFolder(opts: OpenOptions & { dataDir: string }): P
 
 async function own(dataDir: string, lock: FolderLock, opts: OpenOptions): Promise<Database> {
   checkDatabaseFolder(dataDir)
+  opts.onOwned?.()
   const pg = await PGlite.create(pgliteDir(dataDir))
   const socket = lock.info.socket
   let server: SessionServer | undefined
