@@ -18,7 +18,7 @@ describe('the demo compound', () => {
     const now = new Date('2026-11-23T01:05:00Z') // Monday 09:05 in Shanghai, the README's LINLI_NOW
     expect(await seedDemoIfEmpty(database, config, now)).toBe(true)
     const db = database.db
-    const count = async (kind: string) =>
+    const count = async (kind: (typeof ledgerEntries.$inferSelect)['kind']) =>
       Number((await db.select({ n: sql<number>`count(*)::int` }).from(ledgerEntries).where(eq(ledgerEntries.kind, kind)))[0]!.n)
     expect(await count('charge')).toBe(80) // 40 flats, October and November
     expect(await count('payment')).toBeGreaterThanOrEqual(30)
