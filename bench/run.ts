@@ -4,7 +4,7 @@
 process.env.LINLI_LOG_LEVEL ??= 'warn'
 export {}
 
-const { writeFileSync } = await import('node:fs')
+const { existsSync, readFileSync, writeFileSync } = await import('node:fs')
 const { fileURLToPath } = await import('node:url')
 const lib = await import('./lib.ts')
 const { createBenchDatabase, machine, serverUrl, log, fmt } = lib
@@ -301,5 +301,8 @@ send 300 ms where stated.
   (interleaving them, as parallel lanes would, costs a switch pause per message: the "interleaved" line).
 `
 const resultsPath = fileURLToPath(new URL('./RESULTS.md', import.meta.url))
-writeFileSync(resultsPath, md)
+// the "Start-up" section is bench/startup.ts's: carried over as it is
+const previous = existsSync(resultsPath) ? readFileSync(resultsPath, 'utf8') : ''
+const startup = previous.indexOf('## Start-up')
+writeFileSync(resultsPath, startup < 0 ? md : `${md.trimEnd()}\n\n${previous.slice(startup).split(/\n(?=## )/)[0]!.trimEnd()}\n`)
 log(`wrote ${resultsPath}`)
