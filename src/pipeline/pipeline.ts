@@ -8,6 +8,7 @@ import { inbox, outbox } from '../../db/schema.ts'
 import type { Config } from '../config.ts'
 import { type Lang, isLang, translator } from '../i18n/index.ts'
 import { log } from '../log.ts'
+import { resolvePersons } from '../domain/group-privacy.ts'
 import { detachedRows, groupScrubber, scrubGroupRows } from '../outbox/enqueue.ts'
 import {
   type AnyCommand,
@@ -318,8 +319,11 @@ export class Pipeline {
   private async originEdits(tx: Tx, msg: IncomingMessage, compound: Compound | null, replies: Reply[]): Promise<Outgoing[]> {
     const edits = replies.filter((r): r is Extract<Reply, { to: 'origin' }> => r.to === 'origin')
     if (edits.length === 0 || !msg.origin) return []
-    const scrub = msg.chat.kind === 'group' ? await groupScrubber(tx, compound?.id ?? null) : (text: string) => text
-    return edits.map((r) => ({ text: scrub(r.text), ...(r.buttons ? { buttons: r.buttons } : {}) }))
+    const scrub = msg.chat.kind === 'group' ? await groupScrubber(tx, compound?.id ?? null) : (text: string) => resolvePersons(text, false)
+    return edits.map((r) => ({
+      text: scrub(r.text),
+      ...(r.buttons ? { buttons: r.buttons.map((line) => line.map((b) => ({ ...b, text: scrub(b.text) }))) } : {}),
+    }))
   }
 }
 

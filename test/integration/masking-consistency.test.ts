@@ -72,14 +72,19 @@ describe('one person, one form in every group message', () => {
 
     await record('pay group ack', 'her', '缴费 3-2-202 100')
     await record('fee group ack', 'her', '查费 3-2-201')
-    await record('poll launch', 'boss', '发起投票 请王秀英管钥匙 选项 同意/反对 全体住户')
+    await record('poll launch', 'boss', '发起投票 请王秀英管钥匙 选项 同意/换王秀英的邻居 全体住户')
     await record('vote ack', 'her', '投票 #1 1')
+    // a button press (Telegram) edits the launch post in place: that text and its buttons get the same scrub
+    const pressed = await w.deliver({ ...w.message('her', '/vote 1 2'), origin: { messageId: 'launch-1' } })
+    const edits = pressed.outcome.status === 'handled' ? (pressed.outcome.edits ?? []) : []
+    expect(edits.length).toBeGreaterThan(0)
+    for (const e of edits) for (const text of [e.text, ...(e.buttons ?? []).flat().map((b) => b.text)]) seen.push({ kind: 'poll post edit', text })
     await record('results', 'boss', '结果 #1')
     await record('expense', 'boss', '支出 120 钥匙保管费 王秀英 13812345678')
     await record('disclosure', 'boss', '公示')
 
     // every kind that names her shows 王*, and nothing shows her any other way
-    const naming = ['verify list', 'verify', 'appoint', 'repair assigned', 'repair done', 'repair view', 'repair list', 'pay group ack', 'fee group ack', 'poll launch', 'vote ack', 'results', 'disclosure']
+    const naming = ['verify list', 'verify', 'appoint', 'repair assigned', 'repair done', 'repair view', 'repair list', 'pay group ack', 'fee group ack', 'poll launch', 'vote ack', 'poll post edit', 'results', 'disclosure']
     for (const kind of naming) {
       const texts = seen.filter((s) => s.kind === kind).map((s) => s.text)
       expect(texts.some((t) => t.includes('王*')), `${kind} names her as 王*:\n${texts.join('\n')}`).toBe(true)
