@@ -31,7 +31,7 @@ describe('fees and the ledger in the sandbox', { timeout: 300_000 }, () => {
     expect(first.code, first.stderr).toBe(0)
     const out1 = jsonLines(first.stdout)
     expect(out1).toContainEqual({ chat: 'g1', text: '已设置收费标准：物业费 ¥0.80 每平米每月，从 2026-11 起，每月出账，每月月底到期。' })
-    expect(out1).toContainEqual({ chat: 'g1', text: '已认证：张三 → 1-1-101（业主）。' })
+    expect(out1).toContainEqual({ chat: 'g1', text: '已认证：张* → 1-1-101（业主）。' })
     expect(out1).toContainEqual({ chat: 'g1', text: '收费标准：\n• 物业费 ¥0.80 每平米每月，2026-11 起，每月月底到期' })
 
     // 2. the operator bills November; a second run bills nothing more
@@ -70,11 +70,11 @@ describe('fees and the ledger in the sandbox', { timeout: 300_000 }, () => {
     // the recorder gets the receipts privately; the group only that they were recorded
     expect(to(HEAD)[0]).toBe(['已登记 1-1-101 缴费 ¥60.00（流水 #41）。', '已出账：¥60.00', '已缴：¥60.00', '已结清，不欠费。'].join('\n'))
     expect(to(HEAD)[1]).toContain('欠费：¥21.60')
-    expect(group.filter((t) => t === `@${HEAD} 已登记，回执已私信给你。`)).toHaveLength(2)
+    expect(group.filter((t) => t === '@王* 已登记，回执已私信给你。')).toHaveLength(2)
     expect(group).toContain('已登记支出 ¥300.00：楼道保洁（保洁，流水 #43）。\n如有收据，请在 2 分钟内发送照片，我会附到这笔支出上。')
 
     // the resident's own balance, privately
-    expect(group).toContain('@张三 已私信回复你。')
+    expect(group).toContain('@张* 已私信回复你。')
     // first the payer's receipt of b1 (张三 is the verified owner of 1-1-101), then the answer to 查费
     expect(to('u1')).toHaveLength(2)
     expect(to('u1')[0]).toMatch(/^缴费回执：1-1-101 缴费 ¥60\.00，流水 #41，王主任 11-23 10:00 登记。\n账本链头 [0-9a-f]{12}（发送「核验 41」可核对）。\n已结清，不欠费。$/)

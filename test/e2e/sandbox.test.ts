@@ -55,7 +55,7 @@ describe('sandbox JSON lines', { timeout: 300_000 }, () => {
     const out2 = jsonLines(second.stdout)
     expect(out2).toHaveLength(5)
     expect(out2[0]).toEqual({ chat: 'g1', text: '已申请绑定 3-2-201（业主），等待委员会认证。' })
-    expect(out2[1]!.text).toMatch(/序号 \d+：李四 → 3-2-201（业主）/)
+    expect(out2[1]!.text).toMatch(/序号 \d+：李\* → 3-2-201（业主）/)
     expect(out2[2]).toEqual({ chat: 'g1', text: '已认证：李* → 3-2-201（业主）。' })
     expect(out2[3]).toEqual({ chat: 'g1', text: '已任命 李* 为收费员。' })
     expect(out2[4]!.user).toBe('u2')
