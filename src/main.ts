@@ -70,9 +70,9 @@ async function run(config: Config, opts: RunOptions, signalled: Promise<void>): 
   prompt()
   const platforms = opts.sandbox ? [] : await platformAdapters(config, { database, dataDir })
   if (platforms.length === 0) {
-    // `npm start` seeds the demo on a new database; `linli sandbox` only with --demo
+    // `npm start` seeds the demo (with a month of history) on a new database; `linli sandbox` only with --demo, bare
     const demo = opts.sandbox ? opts.sandbox.demo : true
-    if (demo && (await seedDemoIfEmpty(database, config, config.LINLI_NOW ? new Date(config.LINLI_NOW) : new Date()))) log.info('seeded the demo compound')
+    if (demo && (await seedDemoIfEmpty(database, config, config.LINLI_NOW ? new Date(config.LINLI_NOW) : new Date(), { history: !opts.sandbox }))) log.info('seeded the demo compound')
     consoleAdapter ??= newConsole('jsonl')
   }
   const adapters: ChatAdapter[] = consoleAdapter ? [consoleAdapter] : platforms

@@ -32,9 +32,10 @@ const RATE = '0.60'
 
 /**
  * Seed only an empty database: never touches a real one. Returns whether it seeded. `now` is the bot's
- * clock (LINLI_NOW in the sandbox): the demo month is the four weeks before it.
+ * clock (LINLI_NOW in the sandbox): the demo month is the four weeks before it. Without `history` only the
+ * compound, its roster, chat and head are made (`linli sandbox --demo`: a predictable start for scripts).
  */
-export async function seedDemoIfEmpty(database: Database, config: Config, now: Date = new Date()): Promise<boolean> {
+export async function seedDemoIfEmpty(database: Database, config: Config, now: Date = new Date(), opts: { history?: boolean } = {}): Promise<boolean> {
   const [row] = await database.db.select({ n: sql<number>`count(*)::int` }).from(compounds)
   if ((row?.n ?? 0) > 0) return false
   const timeZone = config.LINLI_DEFAULT_TZ
@@ -44,6 +45,7 @@ export async function seedDemoIfEmpty(database: Database, config: Config, now: D
   await linkChat(db, { compoundId: compound.id, platform: 'console', platformChatId: SANDBOX_GROUP, title: '幸福里业主群' })
   const head = await upsertMember(db, 'console', DEMO_HEAD, DEMO_HEAD)
   await setRole(db, { compoundId: compound.id, memberId: head.id, role: 'head' })
+  if (opts.history === false) return true
   const collector = await upsertMember(db, 'console', DEMO_COLLECTOR, DEMO_COLLECTOR)
   await setRole(db, { compoundId: compound.id, memberId: collector.id, role: 'collector' })
 

@@ -38,4 +38,11 @@ describe('the demo compound', () => {
     // never seeds twice
     expect(await seedDemoIfEmpty(database, config, now)).toBe(false)
   })
+
+  it('without history (linli sandbox --demo) is the bare compound: roster, group and head, no money', async () => {
+    const database = await dbs.fresh()
+    expect(await seedDemoIfEmpty(database, config, new Date('2026-11-23T01:05:00Z'), { history: false })).toBe(true)
+    expect(await database.db.select({ id: ledgerEntries.id }).from(ledgerEntries)).toEqual([])
+    expect(await database.db.select({ id: polls.id }).from(polls)).toEqual([])
+  })
 })
