@@ -3,7 +3,8 @@
 // names owners and phones. A compound's life runs through the real pipeline and the scheduler: binding and
 // verifying, appointing, repairs, payments, expenses, income, an open and a secret poll with votes, 账目,
 // 公示, the weekly disclosure and the poll closing. Then every message that went to a group is scanned:
-// no phone number, no roster owner's full name, and nothing that ties a secret ballot to its voter.
+// no phone number (however written), no roster owner's full name (however spaced), no member's name in full
+// (a group sees people as 王*), and nothing that ties a secret ballot to its voter.
 import fc from 'fast-check'
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -23,12 +24,16 @@ const phoneArb = fc
 const nameArb = fc
   .tuple(fc.constantFrom(...SURNAMES), fc.array(fc.constantFrom(...GIVEN), { minLength: 1, maxLength: 2 }))
   .map(([s, g]) => `${s}${g.join('')}`)
-/** How a phone number is written: plain, split by spaces or dashes, with +86. */
+/** How a phone number is written: plain, split by spaces, dashes or dots, in brackets, with +86 or 86-, full width. */
 const styleArb = fc.constantFrom(
   (p: string) => p,
   (p: string) => `${p.slice(0, 3)} ${p.slice(3, 7)} ${p.slice(7)}`,
   (p: string) => `${p.slice(0, 3)}-${p.slice(3, 7)}-${p.slice(7)}`,
   (p: string) => `+86 ${p}`,
+  (p: string) => `${p.slice(0, 3)}.${p.slice(3, 7)}.${p.slice(7)}`,
+  (p: string) => `(${p.slice(0, 3)})${p.slice(3)}`,
+  (p: string) => `86-${p}`,
+  (p: string) => `＋８６ ${p.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)))}`,
 )
 
 interface Generated {
@@ -57,7 +62,7 @@ const RUNS = 4
 const SEED = 20261123
 
 /** 11 digits of a mainland mobile number, however split; after NFKC (full-width digits count too). */
-const PHONE = /(?<![0-9A-Za-z])(?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}(?![0-9A-Za-z])/
+const PHONE = /(?<![0-9A-Za-z])(?:\(?\+?86\)?[\s.-]?)?\(?1[3-9]\d\)?(?:[\s.-]?\d){8}(?![0-9A-Za-z])/
 
 let server: ServerDb
 beforeAll(async () => {
@@ -124,7 +129,8 @@ async function runCompound(run: number, g: Generated): Promise<{ groupTexts: str
   await say(u(2), `报修 ${rooms[2]} 厨房水管漏水 联系${phoneOf(2)}`)
   await say(u(1), '报修列表')
   await say(cc, `派单 #1 ${o[3]!.name} ${phoneOf(3)}`)
-  await say(cc, `进度 #1 已联系 ${o[3]!.name}（${phoneOf(3)}），明天上门`)
+  // an owner's name typed with a space inside (王 伟) is still that owner
+  await say(cc, `进度 #1 已联系 ${[...o[3]!.name].join(' ')}（${phoneOf(3)}），明天上门`)
   await say(cc, `完工 #1 费用 80 ${o[3]!.name} 已修好`)
   await say(u(1), '确认 #1')
   await say(u(2), '我的报修')
@@ -184,7 +190,9 @@ async function runCompound(run: number, g: Generated): Promise<{ groupTexts: str
   for (const raw of groupTexts) {
     const text = raw.normalize('NFKC')
     if (PHONE.test(text)) leaks.push({ run, what: 'phone number', text })
-    for (const n of ownerNames) if (text.includes(n)) leaks.push({ run, what: `owner name ${n}`, text })
+    for (const n of ownerNames) if (text.replace(/\s/g, '').includes(n)) leaks.push({ run, what: `owner name ${n}`, text })
+    // a member the bot names is shown 王* in a group, never by the name in their display name
+    for (const m of g.members) if (text.includes(m.name)) leaks.push({ run, what: `member name ${m.name}`, text })
     // a secret poll's texts never name a voter (room or name); and no text ties a voter to a choice
     if (/投票 #2|更换物业公司/.test(text)) {
       for (const r of voterRooms) if (text.includes(r)) leaks.push({ run, what: `secret poll voter room ${r}`, text })
