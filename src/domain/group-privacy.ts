@@ -147,24 +147,36 @@ function foldForNames(text: string): { folded: string; from: number[]; to: numbe
   return { folded, from, to }
 }
 
-/**
- * Every occurrence of one of `names` becomes its masked form (王秀英 → 王*), matched after NFKC/width
- * folding and ignoring spaces between its characters (王 秀英, 王　秀英, 王秀 英). Longest names first; a
- * Latin name only as a whole word. Names shorter than two characters are ignored.
- */
-export function maskNames(text: string, names: readonly string[]): string {
+/** The folded keys of a name list, longest first, and each key's masked form; kept per list instance. */
+const compiled = new WeakMap<readonly string[], { masked: Map<string, string>; keys: string[] }>()
+function compiledNames(names: readonly string[]): { masked: Map<string, string>; keys: string[] } {
+  const hit = compiled.get(names)
+  if (hit) return hit
   // key (folded) → the masked form, from the name as the list writes it: a person looks the same however typed
   const masked = new Map<string, string>()
   for (const n of names) {
     const key = n.normalize('NFKC').toLowerCase().replace(/\s+/gu, '')
     if ([...key].length >= 2 && !masked.has(key)) masked.set(key, maskFirst(n))
   }
-  if (masked.size === 0 || text === '') return text
-  const keys = [...masked.keys()].sort((a, b) => b.length - a.length)
+  const out = { masked, keys: [...masked.keys()].sort((a, b) => b.length - a.length) }
+  compiled.set(names, out)
+  return out
+}
+
+/**
+ * Every occurrence of one of `names` becomes its masked form (王秀英 → 王*), matched after NFKC/width
+ * folding and ignoring spaces between its characters (王 秀英, 王　秀英, 王秀 英). Longest names first; a
+ * Latin name only as a whole word. Names shorter than two characters are ignored.
+ */
+export function maskNames(text: string, names: readonly string[]): string {
+  const { masked, keys } = compiledNames(names)
+  if (keys.length === 0 || text === '') return text
   const { folded, from, to } = foldForNames(text)
   const taken = new Uint8Array(folded.length)
   const hits: { start: number; end: number; key: string }[] = []
+  const present = new Set(folded)
   for (const key of keys) {
+    if (!present.has(String.fromCodePoint(key.codePointAt(0)!))) continue // most names share no character with a short reply
     for (let at = folded.indexOf(key); at >= 0; at = folded.indexOf(key, at + 1)) {
       const end = at + key.length
       if (isWordChar(key[0]) && wordCharAt(text, from[at]! - 1)) continue

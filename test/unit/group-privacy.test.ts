@@ -167,6 +167,8 @@ describe('owner names', () => {
     expect(maskNames('Lily lives in Li Wei flat', ['Li'])).toBe('Lily lives in L* Wei flat')
     expect(maskNames('张三丰和张三', ['张三', '张三丰'])).toBe('张*和张*')
     expect(ownerNameParts('主任/委员 王秀英')).toEqual(['王秀英'])
+    // a name whose first character is outside the BMP (a rare surname written with an extension-B character)
+    expect(maskNames('请𠀀伟来', ['𠀀伟'])).toBe('请𠀀*来')
   })
 
   it('the summary redactor masks the same way as the group scrub', () => {
