@@ -1,11 +1,10 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ballots, compounds, currentBallots, householdBindings, households, outbox, polls } from '../../db/schema.ts'
-import { upsertMember } from '../../db/members.ts'
+import { ballots, compounds, currentBallots, households, outbox, polls } from '../../db/schema.ts'
 import { pollsInPeriod } from '../../db/polls.ts'
 import { closeDuePolls, remindOpenPolls } from '../../src/ops/polls.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
 import { useTestDatabases } from '../helpers/db.ts'
+import { bindMember, compoundWith as compoundWithIn, type Lang } from '../helpers/poll-world.ts'
 import { type World, world } from '../helpers/world.ts'
 
 const dbs = useTestDatabases()
@@ -23,33 +22,7 @@ const UNEVEN =
     .map((r) => `${r},owner_occupied,`)
     .join('\n')
 
-type Lang = 'zh-CN' | 'zh-TW' | 'en'
-
-async function compoundWith(roster: string, lang: Lang = 'zh-CN') {
-  const w = await world(dbs)
-  await w.says('boss', '开通 幸福里', { admin: true, name: '老王' }).then((r) => r.expectReply('已开通'))
-  const [c] = await w.db.db.select().from(compounds)
-  if (lang !== 'zh-CN') await w.db.db.update(compounds).set({ language: lang }).where(eq(compounds.id, c!.id))
-  await importRoster(w.db.db, c!.id, parseRoster(roster))
-  return { w, compoundId: c!.id }
-}
-
-/** A member bound to rooms (verified owner by default), as the committee would have done with 认证. */
-async function bindMember(
-  w: World,
-  compoundId: number,
-  user: string,
-  rooms: string[],
-  relation: 'owner' | 'tenant' | 'family' = 'owner',
-  status: 'verified' | 'pending' = 'verified',
-) {
-  const m = await upsertMember(w.db.db, 'console', user, user)
-  for (const code of rooms) {
-    const [h] = await w.db.db.select().from(households).where(and(eq(households.compoundId, compoundId), eq(households.code, code)))
-    await w.db.db.insert(householdBindings).values({ compoundId, memberId: m.id, householdId: h!.id, relation, status })
-  }
-  return m
-}
+const compoundWith = (roster: string | null, lang?: Lang) => compoundWithIn(dbs, roster, lang)
 
 const groupTexts = (w: World) => w.adapter.sent.filter((s) => s.chat !== undefined).map((s) => s.text)
 const privateTexts = (w: World, user?: string) => w.adapter.sent.filter((s) => s.user !== undefined && (!user || s.user === user)).map((s) => s.text)
