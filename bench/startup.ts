@@ -185,14 +185,15 @@ An idle machine is faster; the CPU column is what a command costs whatever the l
 
 ${table}
 
-Where the time goes (\`node --cpu-prof\`): npm itself costs about half a second before \`linli\` starts (the
-\`node bin/linli.mjs\` rows are without it); opening PGlite costs 1.2–2 s of CPU (its 9 MB WebAssembly
-module and its file bundle; CLI commands compile it with V8's baseline tier only), loading linli's modules
-about 0.4 s. What changed: one process running \`dist/\` compiled ahead instead of tsx transpiling in a child;
-echarts, grammY and the bot's modules loaded only when used; the migrator skipped when nothing is due (one
-query); a CLI command reaches a running bot over its socket instead of opening PGlite; the terminal sandbox
-shows its prompt once the folder is locked, while PGlite opens. A command with no bot running still opens
-PGlite, which alone is about the 1.5 s target on an idle machine of this class.
+Where the time goes (\`node --cpu-prof\`): npm itself costs about 0.1–0.5 s before \`linli\` starts (the
+\`node bin/linli.mjs\` rows are without it); opening PGlite is most of the rest (its 9 MB WebAssembly module
+and its file bundle; CLI commands compile it with V8's baseline tier only). What changed: one process running
+\`dist/\` compiled ahead instead of tsx transpiling in a child; echarts, grammY and the bot's modules loaded
+only when used; the migrator skipped when nothing is due (one query); a CLI command reaches a running bot over
+its socket instead of opening PGlite; the terminal sandbox shows its prompt once the folder is locked, while
+PGlite opens. The load average above matters: the same table measured while a test suite kept both cores busy
+(load average 11) gave 6.2 s for a command without a bot (CPU 2.45 s), 2.2 s through a running bot's socket
+and 2.7 s to the sandbox prompt.
 `
 
 process.stdout.write(`\n${section}\n`)
