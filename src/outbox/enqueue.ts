@@ -7,10 +7,9 @@ import { ownerNamesOf } from '../../db/households.ts'
 import { findMemberById } from '../../db/members.ts'
 import { outbox } from '../../db/schema.ts'
 import { needsGroupScrub, scrubGroupText, scrubRows } from '../domain/group-privacy.ts'
-import type { Reply } from '../pipeline/command.ts'
+import type { DetachedReply } from './reply.ts'
 
-/** The reply kinds that need no incoming message; `dedupeKey` is also allowed on member messages here. */
-export type DetachedReply = Extract<Reply, { to: 'compound' | 'member' | 'chatOf' }> & { dedupeKey?: string }
+export type { DetachedReply } from './reply.ts'
 
 type OutboxRow = typeof outbox.$inferInsert
 type RowBase = Pick<OutboxRow, 'compoundId' | 'inboxId' | 'createdAt'>

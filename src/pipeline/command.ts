@@ -1,10 +1,14 @@
 // How a command declares itself: name, keywords per language, role, argument syntax and schema, and run().
 import type { z } from 'zod'
-import type { Button, ChatAdapter, IncomingMessage, Platform } from '../../adapters/types.ts'
+import type { IncomingMessage } from '../../adapters/types.ts'
 import type { Tx } from '../../db/client.ts'
 import type { compounds, households, members } from '../../db/schema.ts'
 import type { Lang, Params, Translator } from '../i18n/index.ts'
 import type { Config } from '../config.ts'
+import type { Reply } from '../outbox/reply.ts'
+
+// replies belong to the outbox; re-exported so that commands import everything they declare from here
+export { type OutImage, type Reply, reply } from '../outbox/reply.ts'
 
 export type Compound = typeof compounds.$inferSelect
 export type Member = typeof members.$inferSelect
@@ -30,38 +34,6 @@ export class UserError extends Error {
     super(key)
     this.name = 'UserError'
   }
-}
-
-export interface OutImage {
-  png: Uint8Array
-  caption?: string
-}
-
-/** Where a reply goes. Commands build replies with the `reply` helpers, never platform calls. */
-export type Reply =
-  // buttons: optional inline buttons whose data is a command line (Telegram); other platforms show the text only
-  | { to: 'chat'; text: string; image?: OutImage; buttons?: Button[][] }
-  | { to: 'private'; text: string; image?: OutImage; groupAck?: string; groupFallback?: string; buttons?: Button[][] }
-  | { to: 'compound'; text: string; image?: OutImage; dedupeKey?: string; buttons?: Button[][] }
-  | { to: 'member'; memberId: number; text: string; image?: OutImage }
-  | { to: 'chatOf'; platform: Platform; chatId: string; text: string; image?: OutImage; dedupeKey?: string }
-  /**
-   * Update, in place, the bot message whose button the sender pressed (IncomingMessage.origin): the latest
-   * state of something already posted, such as a poll's tally. Not stored and not retried (the next press
-   * or `结果` shows the same); dropped where the message did not come from a button or the platform cannot edit.
-   */
-  | { to: 'origin'; text: string; buttons?: Button[][] }
-
-export const reply = {
-  chat: (text: string, image?: OutImage): Reply => ({ to: 'chat', text, image }),
-  /** a personal answer; from a group the group sees only `groupAck`, or `groupFallback` when the sender cannot be reached */
-  private: (text: string, opts: { groupAck?: string; groupFallback?: string; image?: OutImage } = {}): Reply => ({
-    to: 'private',
-    text,
-    ...opts,
-  }),
-  compound: (text: string, image?: OutImage): Reply => ({ to: 'compound', text, image }),
-  member: (memberId: number, text: string): Reply => ({ to: 'member', memberId, text }),
 }
 
 export interface Binding {
