@@ -1,6 +1,54 @@
-// The outbox's SQL: the dispatcher's claim, send and release of rows (src/outbox/dispatcher.ts).
-import { sql } from 'drizzle-orm'
-import type { Db } from './client.ts'
+// The outbox's SQL: inserting reply rows (src/outbox/write.ts is the one caller), the roster names their group
+// scrub needs, and the dispatcher's claim, send and release of rows (src/outbox/dispatcher.ts).
+import { and, isNotNull, sql } from 'drizzle-orm'
+import { ownerNameParts } from '../src/domain/group-privacy.ts'
+import type { Db, Queryable } from './client.ts'
+import { households, outbox } from './schema.ts'
+
+/** What a writer sets on a new outbox row; the delivery columns (status, attempts, ...) start at their defaults. */
+export type NewOutboxRow = Pick<
+  typeof outbox.$inferInsert,
+  | 'compoundId'
+  | 'inboxId'
+  | 'createdAt'
+  | 'platform'
+  | 'targetKind'
+  | 'targetId'
+  | 'text'
+  | 'image'
+  | 'buttons'
+  | 'groupChatId'
+  | 'groupAckText'
+  | 'groupFallbackText'
+  | 'dedupeKey'
+>
+
+/** Insert rows in one statement; a row whose dedupe key exists is skipped. Returns the rows written. */
+export async function insertOutboxRows(q: Queryable, rows: readonly NewOutboxRow[]): Promise<{ id: number; dedupeKey: string | null }[]> {
+  if (rows.length === 0) return []
+  return q.insert(outbox).values([...rows]).onConflictDoNothing().returning({ id: outbox.id, dedupeKey: outbox.dedupeKey })
+}
+
+/**
+ * The owner names (ownerNameParts of every owner_name) of several compounds in one query, uncached: the
+ * disclosure batch's rows span a chunk of compounds (one compound's are cached: db/households.ts ownerNamesOf).
+ */
+export async function ownerNamesOfMany(q: Queryable, compoundIds: readonly number[]): Promise<Map<number, string[]>> {
+  const names = new Map<number, Set<string>>()
+  if (compoundIds.length === 0) return new Map()
+  // one array parameter instead of one per id: the chunk may hold hundreds of compounds
+  const ids = sql`string_to_array(${compoundIds.join(',')}, ',')::int[]`
+  const owners = await q
+    .select({ compoundId: households.compoundId, name: households.ownerName })
+    .from(households)
+    .where(and(sql`${households.compoundId} = ANY(${ids})`, isNotNull(households.ownerName)))
+  for (const o of owners) {
+    let s = names.get(o.compoundId)
+    if (!s) names.set(o.compoundId, (s = new Set()))
+    for (const n of ownerNameParts(o.name ?? '')) s.add(n)
+  }
+  return new Map([...names].map(([id, s]) => [id, [...s]]))
+}
 
 /** A claimed row as the dispatcher delivers it. */
 export interface OutboxRow {

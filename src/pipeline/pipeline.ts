@@ -4,12 +4,13 @@ import type { ChatAdapter, IncomingMessage, Outgoing } from '../../adapters/type
 import type { Database, Tx } from '../../db/client.ts'
 import { chatsOfCompound, findChat, findCompoundById, roleOf } from '../../db/compounds.ts'
 import { bindingsOf, compoundIdsOfMember, findMemberById, upsertMember } from '../../db/members.ts'
-import { inbox, outbox } from '../../db/schema.ts'
+import { inbox } from '../../db/schema.ts'
 import type { Config } from '../config.ts'
 import { type Lang, isLang, translator } from '../i18n/index.ts'
 import { log } from '../log.ts'
 import { resolvePersons } from '../domain/group-privacy.ts'
-import { detachedRows, groupScrubber, scrubGroupRows } from '../outbox/enqueue.ts'
+import { enqueueReplies } from '../outbox/enqueue.ts'
+import { groupScrubber } from '../outbox/write.ts'
 import {
   type AnyCommand,
   type BaseContext,
@@ -266,54 +267,14 @@ export class Pipeline {
     }
   }
 
-  private async writeOutbox(
+  private writeOutbox(
     tx: Tx,
     msg: IncomingMessage,
     compound: Compound | null,
     replies: Reply[],
     inboxId: number | null,
   ): Promise<number[]> {
-    const rows: (typeof outbox.$inferInsert)[] = []
-    const fromGroup = msg.chat.kind === 'group'
-    const groupTarget = msg.chat.replyTarget ?? msg.chat.id
-    const base = { compoundId: compound?.id ?? null, inboxId, createdAt: this.opts.clock.now() }
-    for (const r of replies) {
-      if (r.to === 'origin') continue // not stored: see originEdits
-      const image = r.image?.png ?? null
-      switch (r.to) {
-        case 'chat':
-          rows.push({
-            ...base,
-            platform: msg.platform,
-            targetKind: fromGroup ? 'chat' : 'user',
-            targetId: fromGroup ? groupTarget : msg.sender.id,
-            text: r.text,
-            image,
-            buttons: r.buttons ?? null,
-          })
-          break
-        case 'private':
-          rows.push({
-            ...base,
-            platform: msg.platform,
-            targetKind: 'user',
-            targetId: msg.sender.id,
-            text: r.text,
-            image,
-            groupChatId: fromGroup ? groupTarget : null,
-            groupAckText: fromGroup ? (r.groupAck ?? null) : null,
-            groupFallbackText: fromGroup ? (r.groupFallback ?? null) : null,
-            buttons: r.buttons ?? null,
-          })
-          break
-        default:
-          rows.push(...(await detachedRows(tx, compound?.id ?? null, r, base)))
-      }
-    }
-    if (rows.length === 0) return []
-    await scrubGroupRows(tx, compound?.id ?? null, rows)
-    const ids = await tx.insert(outbox).values(rows).onConflictDoNothing().returning({ id: outbox.id })
-    return ids.map((r) => r.id)
+    return enqueueReplies(tx, compound, replies, { now: this.opts.clock.now(), inboxId, message: msg })
   }
   /** `origin` replies become edits of the pressed message; group texts get the same scrub as outbox rows. */
   private async originEdits(tx: Tx, msg: IncomingMessage, compound: Compound | null, replies: Reply[]): Promise<Outgoing[]> {
