@@ -17,7 +17,6 @@ export type Household = typeof households.$inferSelect
 /** Roles in ascending power. `resident` is anyone in a chat bound to a compound. */
 export const ROLE_RANK = { anyone: 0, resident: 1, collector: 2, committee: 3, head: 4 } as const
 export type Role = keyof typeof ROLE_RANK
-export type RequiredRole = Role | 'chatAdmin'
 
 export function hasRole(actual: Role, required: Role): boolean {
   return ROLE_RANK[actual] >= ROLE_RANK[required]
