@@ -1,5 +1,5 @@
 // 驳回 #<n> <原因>: the reporter (or the committee) says the fix did not hold; the ticket is reopened
-// and goes back to its assignee (派单 may give it to someone else).
+// and goes back to its assignee (派单 may give it to someone else). Not 关闭 (close-ticket.ts).
 import { transitionTicket } from '../db/tickets.ts'
 import { defineCommand, reply } from '../src/pipeline/command.ts'
 import { MAX_NOTE } from './progress.ts'
