@@ -64,6 +64,7 @@ const NOT_ADMIN = /^(只有群主或群管理员可以开通。|Only the group o
 const NOT_ASSIGNEE = /^只有委员或被派单的人可以.+报修 #1。$/
 const NOT_REPORTER = /^只有报修人或委员可以.+报修 #2。$/
 const NOT_VOTER = /本投票只有经认证的业主可以参加|认证后才能投票/
+const NOT_OWN_ROOM = /^(只能查询自己家的费用：1-1-102 不是你已认证绑定的房屋。|你的房屋绑定还在等待委员会认证，认证后才能查费。)$/
 const NO_COMPOUND = /^我还不知道你属于哪个小区/
 
 interface Attempt {
@@ -121,6 +122,7 @@ function attempts(): [string, Attempt][] {
   out.push(['done', { texts: ['完工 #1 费用 50', '/done 1 cost 50'], by: notStaff, refusal: NOT_ASSIGNEE }])
   out.push(['confirm', { texts: ['确认 #2', '/confirm 2'], by: notStaff, refusal: NOT_REPORTER }])
   out.push(['reopen', { texts: ['驳回 #2 还是不亮', '/reopen 2 still broken'], by: notStaff, refusal: NOT_REPORTER }])
+  out.push(['fee', { texts: ['查费 1-1-102', '/fee 1-1-102'], by: ['o1', 't1', 'u1'], refusal: NOT_OWN_ROOM }])
   out.push(['vote', { texts: ['投票 #1 1', '/vote 1 1'], by: ['boss', 'cc', 'col', 't1', 'u1'], refusal: NOT_VOTER }])
   return out
 }
