@@ -175,5 +175,7 @@ export function usageLine(cmd: AnyCommand, lang: Lang, t: Translator): string {
 export interface PassiveHandler {
   /** a non-command message with images (a photo sent after 报修 or 支出) */
   name: string
+  /** who it is for: others' photos are not offered to it */
+  role: Exclude<Role, 'anyone'>
   onImages(ctx: CompoundContext): Promise<Reply[] | null>
 }

@@ -5,6 +5,7 @@ import {
   type AnyCommand,
   type BaseContext,
   type CompoundContext,
+  type PassiveHandler,
   type RequiredRole,
   type Role,
   type RoleAlternative,
@@ -62,6 +63,11 @@ export async function mayList(ctx: BaseContext, cmd: AnyCommand): Promise<boolea
   if (hasRole(ctx.role, cmd.role)) return true
   const alt = alternativeOf(cmd)
   return !!alt && hasRole(ctx.role, alt.from) && (await alt.applies(ctx as CompoundContext))
+}
+
+/** Whether a passive handler may see the sender's photos. */
+export function mayHandle(ctx: CompoundContext, handler: PassiveHandler): boolean {
+  return hasRole(ctx.role, handler.role)
 }
 
 /** Who may run `cmd`, for people: "committee member, or the ticket's assignee" (the README's who column). */

@@ -25,7 +25,7 @@ import {
   usageLine,
 } from './command.ts'
 import { CommandParser, type ParsedCommand } from './parser.ts'
-import { authorize, authorizeArgs } from './permissions.ts'
+import { authorize, authorizeArgs, mayHandle } from './permissions.ts'
 import { formatZodIssue } from './validation.ts'
 
 export interface PipelineOptions {
@@ -111,6 +111,7 @@ export class Pipeline {
       if (!base.compound) return { status: 'ignored' } as const
       for (const handler of this.opts.passive ?? []) {
         const ctx = { ...base, compound: base.compound, usage: () => '', isChatAdmin: () => this.checkAdmin(msg) }
+        if (!mayHandle(ctx, handler)) continue
         const replies = await handler.onImages(ctx)
         if (replies) {
           const inboxId = await this.claimInbox(tx, msg)
