@@ -6,15 +6,17 @@ import {
   type BaseContext,
   type CompoundContext,
   type PassiveHandler,
-  type RequiredRole,
   type Role,
   type RoleAlternative,
   hasRole,
   UserError,
 } from './command.ts'
 
+/** A role as commands declare it: `chatAdmin` or one of the ranked roles. */
+type DeclaredRole = AnyCommand['role']
+
 /** The refusal of someone below `role`: 只有委员可以这样做。 */
-export function forbidden(t: Translator, role: RequiredRole): UserError {
+export function forbidden(t: Translator, role: DeclaredRole): UserError {
   return new UserError('common.forbidden', { role: t(`role.${role}`) })
 }
 
@@ -23,7 +25,7 @@ function alternativeOf(cmd: AnyCommand): RoleAlternative<unknown> | undefined {
 }
 
 /** The least role that gets past the check before the arguments are read: the command's, or its alternative's. */
-export function entryRole(cmd: AnyCommand): RequiredRole {
+export function entryRole(cmd: AnyCommand): DeclaredRole {
   return alternativeOf(cmd)?.from ?? cmd.role
 }
 
