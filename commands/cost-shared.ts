@@ -13,7 +13,7 @@ import { formatMoney } from '../src/domain/money.ts'
 import { formatLocalTime } from '../src/domain/repair-overdue.ts'
 import { type CompoundContext, reply, type Reply, UserError } from '../src/pipeline/command.ts'
 import { assigneeName, short } from './repair-shared.ts'
-import { HEAD_DIGITS } from './verifyledger.ts'
+import { HEAD_DIGITS } from './verify-ledger.ts'
 import { person } from '../src/domain/group-privacy.ts'
 
 // ---- the approval limit --------------------------------------------------------------------

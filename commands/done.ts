@@ -18,10 +18,10 @@ import {
   chars,
   isCommittee,
   loadTicket,
-  requireCommitteeOrAssignee,
   requireTransition,
   short,
   splitTicketNo,
+  ticketAssignee,
   ticketNo,
 } from './repair-shared.ts'
 import { person } from '../src/domain/group-privacy.ts'
@@ -62,7 +62,8 @@ function maxFenOf(settings: { maxAmountFen?: string }): bigint {
 export default defineCommand({
   name: 'done',
   keywords: { 'zh-CN': ['完工'], 'zh-TW': ['完工'], en: ['done'] },
-  role: 'resident',
+  role: 'committee',
+  or: ticketAssignee('done'),
   parse(raw) {
     const { no, rest } = splitTicketNo(raw)
     return { no, rest }
@@ -71,7 +72,6 @@ export default defineCommand({
   async run(ctx, args) {
     const { tx, t } = ctx
     const ticket = await loadTicket(ctx, args.no)
-    requireCommitteeOrAssignee(ctx, ticket, 'done')
     const to = requireTransition(ctx, ticket, 'done')
 
     const maxFen = maxFenOf(ctx.compound.settings)

@@ -8,7 +8,7 @@ import { addLedgerReceipt, appendLedgerEntry, lockLedger, recentExpenseWithoutRe
 import { appendTicketEvent, findTicket, latestBookedCost, type TicketRow } from '../db/tickets.ts'
 import { guessExpenseCategory } from '../src/domain/billing.ts'
 import { formatMoney } from '../src/domain/money.ts'
-import { type CompoundContext, defineCommand, hasRole, type PassiveHandler, reply, type Reply, UserError } from '../src/pipeline/command.ts'
+import { type CompoundContext, defineCommand, type PassiveHandler, reply, type Reply, UserError } from '../src/pipeline/command.ts'
 import { tokens } from '../src/pipeline/parser.ts'
 import { holdDuplicate, ticketCostHeldText } from './cost-shared.ts'
 import { categoryName, requireAmount, splitAmount } from './pay.ts'
@@ -128,8 +128,9 @@ export async function recordExpense(
 /** A photo-only message from a committee member right after their 支出: the receipt. Null when none applies. */
 export const expenseReceiptHandler: PassiveHandler = {
   name: 'expenseReceipt',
+  role: 'committee',
   async onImages(ctx) {
-    if (!hasRole(ctx.role, 'committee') || ctx.message.images.length === 0) return null
+    if (ctx.message.images.length === 0) return null
     const since = new Date(ctx.now.getTime() - RECEIPT_WINDOW_MS)
     const entry = await recentExpenseWithoutReceipt(ctx.tx, ctx.compound.id, ctx.member.id, since)
     if (!entry) return null

@@ -101,7 +101,25 @@ export interface OpenCommand<A> extends CommandBase<A> {
 }
 export interface CompoundCommand<A> extends CommandBase<A> {
   role: Exclude<Role, 'anyone'>
+  /** who else may run it, on some arguments: `role: 'committee', or: ticketAssignee('done')` */
+  or?: RoleAlternative<NoInfer<A>>
   run(ctx: CompoundContext, args: A): Promise<Reply[]>
+}
+
+/**
+ * Besides the holders of a command's role, who may run it: a named rule that needs the parsed arguments
+ * (完工: the committee, or the ticket's assignee). The pipeline enforces it, help lists by it and the README
+ * table prints it (src/pipeline/permissions.ts), so no command refuses by role itself.
+ */
+export interface RoleAlternative<A> {
+  /** names the rule for people: i18n `role.or.<name>` ("{role}, or the ticket's assignee") */
+  name: string
+  /** the least role the rule is open to; anyone below is refused before the arguments are read */
+  from: Exclude<Role, 'anyone'>
+  /** for someone below the command's role, with the parsed arguments: resolves when allowed, else throws the refusal */
+  check(ctx: CompoundContext, args: A): Promise<void>
+  /** for help: whether the rule lets this person run the command on anything now */
+  applies(ctx: CompoundContext): Promise<boolean>
 }
 export type CommandDef<A> = OpenCommand<A> | CompoundCommand<A>
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -128,5 +146,7 @@ export function usageLine(cmd: AnyCommand, lang: Lang, t: Translator): string {
 export interface PassiveHandler {
   /** a non-command message with images (a photo sent after 报修 or 支出) */
   name: string
+  /** who it is for: others' photos are not offered to it */
+  role: Exclude<Role, 'anyone'>
   onImages(ctx: CompoundContext): Promise<Reply[] | null>
 }

@@ -22,11 +22,11 @@ import {
   type Reply,
   type Role,
   DEFAULT_MAX_ARGS,
-  hasRole,
   UserError,
   usageLine,
 } from './command.ts'
 import { CommandParser, type ParsedCommand } from './parser.ts'
+import { authorize, authorizeArgs, mayHandle } from './permissions.ts'
 import { formatZodIssue } from './validation.ts'
 
 export interface PipelineOptions {
@@ -112,6 +112,7 @@ export class Pipeline {
       if (!base.compound) return { status: 'ignored' } as const
       for (const handler of this.opts.passive ?? []) {
         const ctx = { ...base, compound: base.compound, usage: () => '', isChatAdmin: () => this.checkAdmin(msg) }
+        if (!mayHandle(ctx, handler)) continue
         const replies = await handler.onImages(ctx)
         if (replies) {
           const inboxId = await this.claimInbox(tx, msg)
@@ -229,15 +230,7 @@ export class Pipeline {
     const { t } = ctx
     const usage = () => t('common.usage', { usage: ctx.usage() })
     try {
-      if (cmd.role === 'chatAdmin') {
-        if (ctx.message.chat.kind !== 'group') throw new UserError('common.groupOnly')
-        if (!isAdmin) throw new UserError('common.notChatAdmin')
-      } else if (cmd.role !== 'anyone') {
-        if (!ctx.compound) {
-          throw new UserError(ctx.message.chat.kind === 'group' ? 'common.chatNotSetUp' : 'common.noCompoundPrivate')
-        }
-        if (!hasRole(ctx.role, cmd.role)) throw new UserError('common.forbidden', { role: t(`role.${cmd.role}`) })
-      }
+      authorize(ctx, cmd, isAdmin)
       // the length cap comes before any parsing: no parser ever sees more than a command can use
       const max = cmd.maxArgs ?? DEFAULT_MAX_ARGS
       const n = parsed.args.length > max ? codePoints(parsed.args) : 0
@@ -250,7 +243,10 @@ export class Pipeline {
       }
       let out: Reply[] = []
       await tx.transaction(async (sp) => {
-        out = await cmd.run({ ...ctx, tx: sp } as never, valid.data)
+        const spCtx = { ...ctx, tx: sp }
+        // a rule that needs the arguments (the ticket's assignee) reads them here, in the command's savepoint
+        await authorizeArgs(spCtx, cmd, valid.data)
+        out = await cmd.run(spCtx as never, valid.data)
       })
       return { replies: out }
     } catch (err) {

@@ -1,3 +1,5 @@
+// 认证 [@成员|序号]: the committee verifies a member's pending household binding (no argument lists them).
+// Not 核验, which verifies the ledger (verify-ledger.ts).
 import { and, eq } from 'drizzle-orm'
 import { z } from 'zod'
 import { householdBindings, households, members } from '../db/schema.ts'
