@@ -200,12 +200,17 @@ describe('unaddressed: only an unmistakable repair report', () => {
     '3栋楼道灯怎么又坏了', // a complaint, not a question
     '7栋1单元停水了，水管是不是坏了', // states the trouble, then wonders
     'The stairwell light in building 3 is broken again',
+    '2号楼电梯门关不严，一直响',
+    '12棟電梯故障，困人了',
   ])('offered: %s', (text) => {
     expect(groupRepair(text, ctx())).toMatchObject({ intent: 'repair', action: 'offer' })
   })
 
   it('the offer carries the place and the thing', () => {
     expect(groupRepair('二单元下水道堵了好几天', ctx())?.slots).toMatchObject({ unit: '2', thing: '下水道', category: 'drainage' })
+    // the device, not the door it hangs by: 单元门口 is a place, a camera at a gate is a camera
+    expect(groupRepair('3栋单元门口的监控坏了', ctx())?.slots).toMatchObject({ building: '3', thing: '监控', area: '门口' })
+    expect(groupRepair('The security camera at the south gate is broken', ctx())?.slots).toMatchObject({ thing: '监控', area: '南门' })
   })
 
   it.each([
@@ -220,6 +225,9 @@ describe('unaddressed: only an unmistakable repair report', () => {
     ['not now', '明天上午3栋停水，请大家提前储水'],
     ['not now', '如果电梯坏了怎么办'],
     ['the past', '去年3栋电梯坏过一次'],
+    ['the past', '上个月楼道灯坏了一次'],
+    ['a question', '楼道灯坏了没？我看还亮着'],
+    ['no thing: 单元门口 is a place', '二单元门口停了辆三轮车'],
     ['elsewhere', '公司的电梯又坏了'],
     ['elsewhere', '我家马桶堵了，有没有推荐的师傅'],
     ['elsewhere', '隔壁小区的路灯坏了好几天'],
