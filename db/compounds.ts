@@ -77,7 +77,3 @@ export async function removeRole(q: Queryable, compoundId: number, memberId: num
     .returning({ id: roles.id })
   return rows.length > 0
 }
-
-export async function membersWithRole(q: Queryable, compoundId: number) {
-  return q.select().from(roles).where(eq(roles.compoundId, compoundId))
-}
