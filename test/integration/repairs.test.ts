@@ -358,7 +358,7 @@ describe('派单', () => {
     await w.says('boss', '派单 #2 李师傅').then((x) => x.expectReply('已派给 李*'))
     expect((await ticketNo(w, 2)).assigneeMemberId).toBe(await memberId(w, 'w1'))
     // re-assign to a free-text repairer
-    // the group never sees a phone number (PRODUCT.md, Privacy); the ticket keeps what was typed
+    // the group never sees a phone number (docs/DEVELOPING.md, privacy); the ticket keeps what was typed
     await w.says('boss', '派单 #2 王师傅 13800000000').then((x) => x.expectReply('报修 #2 已派给 王*'))
     expect(await ticketNo(w, 2)).toMatchObject({ assigneeMemberId: null, assigneeName: '王师傅 13800000000' })
 
