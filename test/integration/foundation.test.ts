@@ -3,25 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createCompound, setRole } from '../../db/compounds.ts'
 import { upsertMember } from '../../db/members.ts'
 import { compounds, householdBindings, households, inbox, roles } from '../../db/schema.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
 import { useTestDatabases } from '../helpers/db.ts'
+import { ROSTER, townWorld } from '../helpers/fixtures.ts'
 import { world } from '../helpers/world.ts'
 
 const dbs = useTestDatabases()
 
-const ROSTER = `building,unit,room,area_m2,occupancy,owner_name
-3,2,201,89.50,owner_occupied,王秀英
-3,2,202,75.00,rented,李建国
-5,,101,60.00,vacant,
-`
-
-async function setUpCompound() {
-  const w = await world(dbs)
-  await w.says('boss', '开通 幸福里', { admin: true, name: '老王' }).then((r) => r.expectReply('已开通「幸福里」'))
-  const [c] = await w.db.db.select().from(compounds)
-  await importRoster(w.db.db, c!.id, parseRoster(ROSTER))
-  return { w, compoundId: c!.id }
-}
+const setUpCompound = () => townWorld(dbs, { roster: ROSTER })
 
 describe('foundation: setup → roster → bind → verify → appoint', () => {
   it('walks the whole flow and help differs by role', async () => {
