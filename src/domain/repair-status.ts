@@ -29,6 +29,11 @@ export function nextStatus(status: string, action: TicketAction): TicketStatus |
   return (rule.from as readonly string[]).includes(status) ? rule.to : null
 }
 
+/** Statuses from which `action` is allowed (for tests and messages). */
+export function allowedFrom(action: TicketAction): readonly TicketStatus[] {
+  return RULES[action].from
+}
+
 /** Not yet repaired: these count as open in the list and can become overdue. */
 const ACTIVE_STATUSES: readonly TicketStatus[] = ['open', 'assigned', 'in_progress', 'reopened']
 
