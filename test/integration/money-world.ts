@@ -5,6 +5,9 @@ import type { TestDatabases } from '../helpers/db.ts'
 import { memberId, ROSTER, townWorld } from '../helpers/fixtures.ts'
 import type { World } from '../helpers/world.ts'
 
+// the reply readers live in world.ts; re-exported for the money tests that import them from here
+export { groupTexts, privateTo, privateUsers } from '../helpers/world.ts'
+
 export interface MoneyWorld {
   w: World
   compoundId: number
