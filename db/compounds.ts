@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import type { Queryable } from './client.ts'
 import { chats, compounds, roles } from './schema.ts'
 
@@ -57,16 +57,23 @@ export async function roleOf(q: Queryable, compoundId: number, memberId: number)
   return row?.role
 }
 
+/** `grantedAt` is the caller's clock (a command's ctx.now); without one the database's now(), on insert as on update. */
 export async function setRole(
   q: Queryable,
-  values: { compoundId: number; memberId: number; role: 'collector' | 'committee' | 'head'; grantedBy?: number | null },
+  values: {
+    compoundId: number
+    memberId: number
+    role: 'collector' | 'committee' | 'head'
+    grantedBy?: number | null
+    grantedAt?: Date
+  },
 ) {
   await q
     .insert(roles)
     .values(values)
     .onConflictDoUpdate({
       target: [roles.compoundId, roles.memberId],
-      set: { role: values.role, grantedBy: values.grantedBy ?? null, grantedAt: new Date() },
+      set: { role: values.role, grantedBy: values.grantedBy ?? null, grantedAt: values.grantedAt ?? sql`now()` },
     })
 }
 
@@ -76,8 +83,4 @@ export async function removeRole(q: Queryable, compoundId: number, memberId: num
     .where(and(eq(roles.compoundId, compoundId), eq(roles.memberId, memberId)))
     .returning({ id: roles.id })
   return rows.length > 0
-}
-
-export async function membersWithRole(q: Queryable, compoundId: number) {
-  return q.select().from(roles).where(eq(roles.compoundId, compoundId))
 }

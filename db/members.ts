@@ -1,9 +1,7 @@
-import { and, eq, inArray, ne, type SQL, sql } from 'drizzle-orm'
+import { and, eq, ne, type SQL, sql } from 'drizzle-orm'
 import { cleanDisplayName } from '../src/domain/display-name.ts'
 import type { Queryable } from './client.ts'
 import { householdBindings, households, members, roles } from './schema.ts'
-
-export type MemberRow = typeof members.$inferSelect
 
 /**
  * The member for a platform identity, created on first sight; the display name (cleaned: no bidi overrides,
@@ -42,7 +40,7 @@ export async function upsertMember(
 }
 
 /** `@Alice` → `alice`; empty → null. */
-export function normalizeUsername(username: string | null): string | null {
+function normalizeUsername(username: string | null): string | null {
   const u = (username ?? '').trim().replace(/^@/, '').toLowerCase()
   return u || null
 }
@@ -96,19 +94,6 @@ export async function compoundIdsOfMember(q: Queryable, memberId: number): Promi
     .from(householdBindings)
     .where(eq(householdBindings.memberId, memberId))
   return [...new Set([...a, ...b].map((r) => r.id))].sort((x, y) => x - y)
-}
-
-/** Members of a compound known by display name (for @-mentions in 认证 and 任命). */
-export async function membersByName(q: Queryable, platform: string, displayName: string) {
-  return q
-    .select()
-    .from(members)
-    .where(and(eq(members.platform, platform), eq(members.displayName, displayName)))
-}
-
-export async function membersByIds(q: Queryable, ids: number[]) {
-  if (ids.length === 0) return []
-  return q.select().from(members).where(inArray(members.id, ids))
 }
 
 /** A member of a compound as the identity commands see it: who, their handle, and a room to tell namesakes apart. */

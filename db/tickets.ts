@@ -330,7 +330,7 @@ export async function committeeMemberIds(q: Queryable, compoundId: number): Prom
   return rows.map((r) => r.memberId)
 }
 
-// ---- cost → ledger (the seam with the fees issue) -------------------------------------------
+// ---- cost → ledger (the seam with the fees) ------------------------------------------------
 //
 // A ticket's cost is what the ledger says: the expenses linked to it (ticket_id), net of reversals.
 // tickets.cost_fen is no longer written or shown (冲正 and 支出 #n would make a cache disagree); who may

@@ -60,9 +60,6 @@ export type HandleOutcome =
       edits?: Outgoing[]
     }
 
-/** Thrown inside the transaction to roll back a failed command while keeping the inbox row and the error reply. */
-class RolledBack extends Error {}
-
 export class Pipeline {
   readonly parser: CommandParser
 
@@ -254,7 +251,6 @@ export class Pipeline {
         const text = t(err.key, err.params)
         return { replies: [{ to: 'chat', text: err.withUsage ? `${text}\n${usage()}` : text }], error: 'user' }
       }
-      if (err instanceof RolledBack) return { replies: [], error: 'internal' }
       log.error(
         { err, command: cmd.name, platform: ctx.message.platform, chat: ctx.message.chat.id, msg: ctx.message.id },
         'command failed',

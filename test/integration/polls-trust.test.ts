@@ -9,12 +9,11 @@ import { ballots, compounds, householdBindings, households, ledgerEntries, pollE
 import { remindOpenPolls } from '../../src/ops/polls.ts'
 import { importRoster, parseRoster } from '../../src/ops/roster.ts'
 import { useTestDatabases } from '../helpers/db.ts'
-import { bindMember, compoundWith as compoundWithIn, type Lang } from '../helpers/poll-world.ts'
+import { bindMember, ROSTER_HEADER as HEADER, townWorld } from '../helpers/fixtures.ts'
 import { type World, world } from '../helpers/world.ts'
 
 const dbs = useTestDatabases()
 
-const HEADER = 'building,unit,room,area_m2,occupancy,owner_name\n'
 /** Six households of 100 m², each with its own owner. */
 const SIX = HEADER + ['1,1,101', '1,1,102', '1,1,201', '1,1,202', '1,2,101', '1,2,102'].map((r, i) => `${r},100.00,owner_occupied,业主${i + 1}`).join('\n')
 /** Ten households of uneven areas (total 1000.00 m²), ten owners. */
@@ -24,7 +23,8 @@ const UNEVEN_ROWS = [
 ]
 const UNEVEN = HEADER + UNEVEN_ROWS.map((r, i) => `${r},owner_occupied,户主${i + 1}`).join('\n')
 
-const compoundWith = (roster: string | null, lang?: Lang) => compoundWithIn(dbs, roster, lang)
+/** A compound opened by 老王 in the test chat, with `roster` (CSV) imported unless null. */
+const compoundWith = (roster: string | null, language?: string) => townWorld(dbs, { roster, language })
 
 const groupTexts = (w: World) => w.adapter.sent.filter((s) => s.chat !== undefined).map((s) => s.text)
 /** a line that gives one option's figure: "1. 同意：2 户 / …", "2. Against: 1 households …" */

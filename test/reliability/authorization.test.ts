@@ -10,7 +10,8 @@ import { ROLE_RANK } from '../../src/pipeline/command.ts'
 import { entryRole } from '../../src/pipeline/permissions.ts'
 import type { TestDatabases } from '../helpers/db.ts'
 import { type World, world } from '../helpers/world.ts'
-import { figures, maxId, rosterCsv, type ServerDb, serverDb, setUpTown, snapshot } from './helpers.ts'
+import { rosterCsv, setUpTown } from '../helpers/fixtures.ts'
+import { figures, maxId, type ServerDb, serverDb, snapshot } from './helpers.ts'
 
 let server: ServerDb
 let w: World
