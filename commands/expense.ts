@@ -9,7 +9,7 @@ import { appendTicketEvent, findTicket, latestBookedCost, type TicketRow } from 
 import { guessExpenseCategory } from '../src/domain/billing.ts'
 import { formatMoney } from '../src/domain/money.ts'
 import { type CompoundContext, defineCommand, hasRole, type PassiveHandler, reply, type Reply, UserError } from '../src/pipeline/command.ts'
-import { tokens } from '../src/pipeline/parser.ts'
+import { tokens } from '../src/domain/text.ts'
 import { holdDuplicate, ticketCostHeldText } from './cost-shared.ts'
 import { categoryName, requireAmount, splitAmount } from './pay.ts'
 

@@ -22,7 +22,7 @@ import { monthKeyOf } from '../src/domain/calendar.ts'
 import { formatMoney } from '../src/domain/money.ts'
 import type { Translator } from '../src/i18n/index.ts'
 import { defineCommand, hasRole, reply, UserError } from '../src/pipeline/command.ts'
-import { tokens } from '../src/pipeline/parser.ts'
+import { tokens } from '../src/domain/text.ts'
 import { requireAmount } from './pay.ts'
 
 // Longest first: a token is matched by its ending, so `0.80元每平米每月` splits into amount and basis.

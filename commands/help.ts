@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { type AnyCommand, type BaseContext, defineCommand, hasRole, reply, usageKeyOf, usageLine } from '../src/pipeline/command.ts'
-import { normalizeText } from '../src/pipeline/parser.ts'
+import { normalizeText } from '../src/domain/text.ts'
 import { LANGS } from '../src/i18n/index.ts'
 
 /** Whether the asker may use a command here; help lists only those. */

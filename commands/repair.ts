@@ -30,7 +30,7 @@ import type { Translator } from '../src/i18n/index.ts'
 import { type CompoundContext, defineCommand, reply, type Reply } from '../src/pipeline/command.ts'
 import { repliedAuthor } from '../src/pipeline/members.ts'
 import { person } from '../src/domain/group-privacy.ts'
-import { normalizeText } from '../src/pipeline/parser.ts'
+import { normalizeText } from '../src/domain/text.ts'
 import { requireHousehold } from '../src/pipeline/rooms.ts'
 import {
   assigneeName,

@@ -20,7 +20,7 @@ import { maskId } from '../domain/display-name.ts'
 import { person } from '../domain/group-privacy.ts'
 import type { Translator } from '../i18n/index.ts'
 import { type CompoundContext, UserError } from './command.ts'
-import { normalizeText } from './parser.ts'
+import { normalizeText } from '../domain/text.ts'
 
 export type { CompoundMember }
 
