@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { householdBindings } from '../db/schema.ts'
 import { extractRoom } from '../src/domain/rooms.ts'
 import { defineCommand, reply, UserError } from '../src/pipeline/command.ts'
-import { requireHousehold } from '../src/pipeline/rooms.ts'
+import { requireHousehold } from '../src/services/roster.ts'
 
 const RELATIONS: Record<string, 'owner' | 'tenant' | 'family'> = {
   业主: 'owner', 業主: 'owner', 房主: 'owner', owner: 'owner',

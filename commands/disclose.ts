@@ -10,7 +10,7 @@ import { type PeriodKind, periodOf } from '../src/domain/calendar.ts'
 import { periodLabel } from '../src/domain/summary.ts'
 import { gatherDisclosure } from '../src/disclosure/build.ts'
 import { disclosureMessages } from '../src/disclosure/post.ts'
-import { checkLedgerOrAlert, untrustedDisclosureText } from '../src/ops/ledger-trust.ts'
+import { checkLedgerOrAlert, untrustedDisclosureText } from '../src/services/ledger-trust.ts'
 import { defineCommand, type Reply, reply, UserError } from '../src/pipeline/command.ts'
 
 const WORDS: Record<string, PeriodKind> = {}

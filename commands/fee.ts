@@ -8,7 +8,7 @@ import { asOfNow, dueDayString } from '../src/domain/billing.ts'
 import { formatMoney } from '../src/domain/money.ts'
 import type { Translator } from '../src/i18n/index.ts'
 import { type CompoundContext, defineCommand, type Household, hasRole, reply, UserError } from '../src/pipeline/command.ts'
-import { requireHousehold } from '../src/pipeline/rooms.ts'
+import { requireHousehold } from '../src/services/roster.ts'
 import { localDay } from './pay.ts'
 import { person } from '../src/domain/group-privacy.ts'
 

@@ -14,7 +14,7 @@ import { extractRoom, parseRoom } from '../src/domain/rooms.ts'
 import type { Translator } from '../src/i18n/index.ts'
 import { type CompoundContext, defineCommand, reply, type Reply, UserError } from '../src/pipeline/command.ts'
 import { tokens } from '../src/domain/text.ts'
-import { requireHousehold } from '../src/pipeline/rooms.ts'
+import { requireHousehold } from '../src/services/roster.ts'
 import { CONFIRM_MINUTES, describeEntry, holdDuplicate, payerReceipts } from './cost-shared.ts'
 import { person } from '../src/domain/group-privacy.ts'
 

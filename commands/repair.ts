@@ -31,7 +31,7 @@ import { type CompoundContext, defineCommand, reply, type Reply } from '../src/p
 import { repliedAuthor } from '../src/pipeline/members.ts'
 import { person } from '../src/domain/group-privacy.ts'
 import { normalizeText } from '../src/domain/text.ts'
-import { requireHousehold } from '../src/pipeline/rooms.ts'
+import { requireHousehold } from '../src/services/roster.ts'
 import {
   assigneeName,
   categoryLabel,

@@ -6,7 +6,7 @@
 import { z } from 'zod'
 import { ledgerEntryBySerial, verifyCompoundLedger } from '../db/ledger.ts'
 import { log } from '../src/log.ts'
-import { alertCommittee, ledgerProblemText } from '../src/ops/ledger-trust.ts'
+import { alertCommittee, ledgerProblemText } from '../src/services/ledger-trust.ts'
 import { defineCommand, reply, UserError } from '../src/pipeline/command.ts'
 import { kindName, localDay } from './pay.ts'
 

@@ -12,7 +12,7 @@ import type { Database } from '../../db/client.ts'
 import { compounds, members, roles, tickets } from '../../db/schema.ts'
 import { App } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { importRoster, parseRoster } from '../../src/cli/roster.ts'
 import { useTestDatabases } from '../helpers/db.ts'
 import { TestClock } from '../helpers/world.ts'
 import { BOSS, BOT_INFO, FakeBotApi, fakeBot, GROUP, textUpdate } from './fixtures/telegram/fake-bot-api.ts'
@@ -67,7 +67,7 @@ async function rig(): Promise<Rig> {
   fake.setMember(GROUP.id, BOSS.id, 'creator')
   await feed(textUpdate(BOSS, '开通 幸福里'))
   const [c] = await db.db.select().from(compounds)
-  await importRoster(db.db, c!.id, parseRoster('building,unit,room,area_m2,occupancy,owner_name\n3,2,201,89.50,owner_occupied,王秀英\n'))
+  await importRoster(db.db, c!.id, parseRoster('building,unit,room,area_m2,occupancy,owner_name\n3,2,201,89.50,owner_occupied,王秀英\n'), new Date())
   for (const u of [ALICE, IMPOSTOR, ZHAO1, ZHAO2]) await feed(textUpdate(u, '/help'))
   fake.clear()
   seen.length = 0

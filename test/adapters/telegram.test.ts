@@ -18,7 +18,7 @@ import { App } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
 import { t } from '../../src/i18n/index.ts'
 import { log } from '../../src/log.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { importRoster, parseRoster } from '../../src/cli/roster.ts'
 import { useTestDatabases } from '../helpers/db.ts'
 import { TestClock } from '../helpers/world.ts'
 import {
@@ -94,7 +94,7 @@ async function boundGroup(r: Rig, chat: { id: number; type: 'group' | 'supergrou
   r.fake.setMember(chat.id, BOSS.id, 'creator')
   await r.feed(textUpdate(BOSS, '开通 幸福里', chat))
   const [c] = await r.db.db.select().from(compounds)
-  await importRoster(r.db.db, c!.id, parseRoster(ROSTER))
+  await importRoster(r.db.db, c!.id, parseRoster(ROSTER), new Date())
   r.fake.clear()
   r.seen.length = 0
   return c!

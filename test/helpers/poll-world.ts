@@ -3,7 +3,7 @@
 import { and, eq } from 'drizzle-orm'
 import { upsertMember } from '../../db/members.ts'
 import { compounds, householdBindings, households } from '../../db/schema.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { importRoster, parseRoster } from '../../src/cli/roster.ts'
 import type { TestDatabases } from './db.ts'
 import { type World, world } from './world.ts'
 
@@ -15,7 +15,7 @@ export async function compoundWith(dbs: TestDatabases, roster: string | null, la
   await w.says('boss', '开通 幸福里', { admin: true, name: '老王' }).then((r) => r.expectReply('已开通'))
   const [c] = await w.db.db.select().from(compounds)
   if (lang !== 'zh-CN') await w.db.db.update(compounds).set({ language: lang }).where(eq(compounds.id, c!.id))
-  if (roster) await importRoster(w.db.db, c!.id, parseRoster(roster))
+  if (roster) await importRoster(w.db.db, c!.id, parseRoster(roster), w.clock.now())
   return { w, compoundId: c!.id }
 }
 

@@ -12,8 +12,8 @@ import { compounds, feeSchedules, householdBindings, households, ledgerEntries, 
 import { periodFromKey } from '../../src/domain/calendar.ts'
 import { renderSummary } from '../../src/domain/summary.ts'
 import { type DisclosureData, gatherDisclosure } from '../../src/disclosure/build.ts'
-import { billMonth } from '../../src/ops/billing.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { billMonth } from '../../src/services/fees.ts'
+import { importRoster, parseRoster } from '../../src/cli/roster.ts'
 import { runDue } from '../../src/scheduler/tick.ts'
 import { useTestDatabases } from '../helpers/db.ts'
 import { TestClock, type World, world } from '../helpers/world.ts'
@@ -39,7 +39,7 @@ async function setUp(start = '2026-03-01T01:00:00Z'): Promise<{ w: World; compou
   await w.says('boss', '开通 幸福里', { admin: true, name: '王主任' }).then((r) => r.expectReply('已开通'))
   const [c] = await w.db.db.select().from(compounds)
   await w.db.db.execute(sql`UPDATE compounds SET created_at = '2026-01-01T00:00:00Z'`)
-  await importRoster(w.db.db, c!.id, parseRoster(ROSTER))
+  await importRoster(w.db.db, c!.id, parseRoster(ROSTER), w.clock.now())
   const hs = await w.db.db.select().from(households)
   const hh = Object.fromEntries(hs.map((h) => [h.code, h.id]))
   const col = await upsertMember(w.db.db, 'console', 'col', '小赵')

@@ -14,7 +14,7 @@ import { verifiedExport } from '../../src/cli/disclosure.ts'
 import { periodFromKey } from '../../src/domain/calendar.ts'
 import { entryHash, GENESIS_HASH } from '../../src/domain/ledger-chain.ts'
 import { postDisclosures } from '../../src/disclosure/batch.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { importRoster, parseRoster } from '../../src/cli/roster.ts'
 import { useTestDatabases } from '../helpers/db.ts'
 import { TestClock, type World, world } from '../helpers/world.ts'
 
@@ -34,7 +34,7 @@ async function setUp(name = '幸福里', w0?: World): Promise<{ w: World; compou
   await w.db.db.execute(sql`UPDATE compounds SET created_at = '2026-11-01T00:00:00Z', settings = '{"disclosure":{"monthly":false,"yearly":false}}'::jsonb
     WHERE id = ${c!.id}`)
   await w.db.db.execute(sql`INSERT INTO chats (compound_id, platform, platform_chat_id) VALUES (${c!.id}, 'console', ${`${chat}-b`})`)
-  await importRoster(w.db.db, c!.id, parseRoster(ROSTER))
+  await importRoster(w.db.db, c!.id, parseRoster(ROSTER), w.clock.now())
   const cc = await upsertMember(w.db.db, 'console', 'cc', '老李')
   const col = await upsertMember(w.db.db, 'console', 'col', '小赵')
   await setRole(w.db.db, { compoundId: c!.id, memberId: cc.id, role: 'committee' })

@@ -11,7 +11,7 @@ import { periodFromKey } from '../../src/domain/calendar.ts'
 import { renderSummary } from '../../src/domain/summary.ts'
 import { gatherDisclosure } from '../../src/disclosure/build.ts'
 import { pngSize } from '../../src/disclosure/chart.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { importRoster, parseRoster } from '../../src/cli/roster.ts'
 import { runDue } from '../../src/scheduler/tick.ts'
 import { useTestDatabases } from '../helpers/db.ts'
 import { TestClock, type World, world } from '../helpers/world.ts'
@@ -30,7 +30,7 @@ async function setUp(language = 'zh-CN'): Promise<{ w: World; compoundId: number
   const [c] = await w.db.db.select().from(compounds)
   await w.db.db.execute(sql`UPDATE compounds SET language = ${language}, created_at = '2026-11-01T00:00:00Z', settings = '{"disclosure":{"monthly":false,"yearly":false}}'::jsonb`)
   await w.db.db.execute(sql`INSERT INTO chats (compound_id, platform, platform_chat_id) VALUES (${c!.id}, 'console', 'g2')`)
-  await importRoster(w.db.db, c!.id, parseRoster(ROSTER))
+  await importRoster(w.db.db, c!.id, parseRoster(ROSTER), w.clock.now())
   const cc = await upsertMember(w.db.db, 'console', 'cc', '老李')
   await setRole(w.db.db, { compoundId: c!.id, memberId: cc.id, role: 'committee' })
   w.message('cc', '', { name: '老李' })

@@ -9,8 +9,8 @@ import { periodTotals } from '../../db/ledger.ts'
 import { compounds } from '../../db/schema.ts'
 import { periodFromKey } from '../../src/domain/calendar.ts'
 import { ledgerCsv, ledgerCsvData } from '../../src/disclosure/csv.ts'
-import { billMonth } from '../../src/ops/billing.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { billMonth } from '../../src/services/fees.ts'
+import { importRoster, parseRoster } from '../../src/cli/roster.ts'
 import { useTestDatabases } from '../helpers/db.ts'
 import { TestClock, world } from '../helpers/world.ts'
 
@@ -35,6 +35,7 @@ async function setUp() {
     w.db.db,
     c!.id,
     parseRoster('building,unit,room,area_m2,occupancy,owner_name\n1,1,101,75.00,owner_occupied,王秀英\n1,1,102,89.50,owner_occupied,李建国\n'),
+    w.clock.now(),
   )
   return { w, c: c! }
 }

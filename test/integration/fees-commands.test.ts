@@ -6,8 +6,8 @@ import { createCompound, setRole } from '../../db/compounds.ts'
 import { householdBalance, verifyCompoundLedger } from '../../db/ledger.ts'
 import { upsertMember } from '../../db/members.ts'
 import { feeForArea, formatMoney } from '../../src/domain/money.ts'
-import { billMonth } from '../../src/ops/billing.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { billMonth } from '../../src/services/fees.ts'
+import { importRoster, parseRoster } from '../../src/cli/roster.ts'
 import { useTestDatabases } from '../helpers/db.ts'
 import { type World, world } from '../helpers/world.ts'
 
@@ -33,7 +33,7 @@ async function setUp(): Promise<Setup> {
   const w = await world(dbs)
   await w.says('boss', '开通 幸福里', { admin: true, name: '老王' }).then((r) => r.expectReply('已开通'))
   const [c] = await w.db.db.select().from(compounds)
-  await importRoster(w.db.db, c!.id, parseRoster(ROSTER))
+  await importRoster(w.db.db, c!.id, parseRoster(ROSTER), w.clock.now())
   const hs = await w.db.db.select().from(households)
   const hh = Object.fromEntries(hs.map((h) => [h.code, h.id]))
   const db = w.db.db
@@ -235,7 +235,7 @@ describe('缴费 / pay', () => {
     const { w } = await setUp()
     // another compound's room
     const other = await createCompound(w.db.db, { name: '别的小区' })
-    await importRoster(w.db.db, other.id, parseRoster('building,unit,room,area_m2\n7,1,701,50\n'))
+    await importRoster(w.db.db, other.id, parseRoster('building,unit,room,area_m2\n7,1,701,50\n'), w.clock.now())
     const cases: [string, string, RegExp | string][] = [
       ['u1', '缴费 3-2-201 100', '只有收费员可以这样做'],
       ['col', '缴费 9-9-909 100', '没有找到房号 9-9-909'],

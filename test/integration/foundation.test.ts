@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { compounds, householdBindings, households, inbox, roles } from '../../db/schema.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { importRoster, parseRoster } from '../../src/cli/roster.ts'
 import { useTestDatabases } from '../helpers/db.ts'
 import { world } from '../helpers/world.ts'
 
@@ -17,7 +17,7 @@ async function setUpCompound() {
   const w = await world(dbs)
   await w.says('boss', '开通 幸福里', { admin: true, name: '老王' }).then((r) => r.expectReply('已开通「幸福里」'))
   const [c] = await w.db.db.select().from(compounds)
-  await importRoster(w.db.db, c!.id, parseRoster(ROSTER))
+  await importRoster(w.db.db, c!.id, parseRoster(ROSTER), w.clock.now())
   return { w, compoundId: c!.id }
 }
 

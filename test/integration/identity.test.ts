@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import type { IncomingMessage } from '../../adapters/types.ts'
 import { upsertMember } from '../../db/members.ts'
 import { compounds, householdBindings, members, roles, tickets } from '../../db/schema.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { importRoster, parseRoster } from '../../src/cli/roster.ts'
 import { useTestDatabases } from '../helpers/db.ts'
 import { type SayOptions, type World, world } from '../helpers/world.ts'
 
@@ -22,7 +22,7 @@ async function setUp() {
   const w = await world(dbs)
   await w.says('boss', '开通 幸福里', { admin: true, name: '老王' }).then((r) => r.expectReply('已开通「幸福里」'))
   const [c] = await w.db.db.select().from(compounds)
-  await importRoster(w.db.db, c!.id, parseRoster(ROSTER))
+  await importRoster(w.db.db, c!.id, parseRoster(ROSTER), w.clock.now())
   return w
 }
 

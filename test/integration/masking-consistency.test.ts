@@ -7,7 +7,7 @@
 import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { compounds, householdBindings, members, roles } from '../../db/schema.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { importRoster, parseRoster } from '../../src/cli/roster.ts'
 import { useTestDatabases } from '../helpers/db.ts'
 import { world, type World } from '../helpers/world.ts'
 
@@ -34,7 +34,7 @@ describe('one person, one form in every group message', () => {
     const w = await world(dbs)
     await w.says('boss', '开通 幸福里', { admin: true, name: '老王' }).then((r) => r.expectReply('已开通'))
     const [c] = await w.db.db.select().from(compounds)
-    await importRoster(w.db.db, c!.id, parseRoster(ROSTER))
+    await importRoster(w.db.db, c!.id, parseRoster(ROSTER), w.clock.now())
     await w.says('her', '帮助', { name: HER })
     const [me] = await w.db.db.select().from(members).where(eq(members.platformUserId, 'her'))
 

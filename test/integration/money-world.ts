@@ -2,7 +2,7 @@
 import { asc, eq, sql } from 'drizzle-orm'
 import { setRole } from '../../db/compounds.ts'
 import { compounds, confirmations, costClaims, householdBindings, households, ledgerEntries, members, ticketEvents, tickets } from '../../db/schema.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { importRoster, parseRoster } from '../../src/cli/roster.ts'
 import type { TestDatabases } from '../helpers/db.ts'
 import type { SaidMessage } from '../helpers/world.ts'
 import { type World, world } from '../helpers/world.ts'
@@ -30,7 +30,7 @@ export async function moneyWorld(dbs: TestDatabases): Promise<MoneyWorld> {
   await w.says('boss', '开通 幸福里', { admin: true, name: '老王' }).then((r) => r.expectReply('已开通'))
   const [c] = await w.db.db.select().from(compounds)
   const compoundId = c!.id
-  await importRoster(w.db.db, compoundId, parseRoster(ROSTER))
+  await importRoster(w.db.db, compoundId, parseRoster(ROSTER), w.clock.now())
   const hs = await w.db.db.select().from(households)
   const hh = Object.fromEntries(hs.map((h) => [h.code, h.id]))
   const people: [string, string][] = [

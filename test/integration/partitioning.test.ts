@@ -6,8 +6,8 @@ import { PgTable } from 'drizzle-orm/pg-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as schema from '../../db/schema.ts'
 import { renderSummary } from '../../src/domain/summary.ts'
-import { billMonth } from '../../src/ops/billing.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { billMonth } from '../../src/services/fees.ts'
+import { importRoster, parseRoster } from '../../src/cli/roster.ts'
 import { runDue } from '../../src/scheduler/tick.ts'
 import { useTestDatabases } from '../helpers/db.ts'
 import { world } from '../helpers/world.ts'
@@ -65,6 +65,7 @@ describe('partitioning by compound', () => {
       db.db,
       compoundId,
       parseRoster('building,unit,room,area_m2\n3,2,201,89.5\n3,2,202,75\n3,2,301,75\n'),
+      w.clock.now(),
     )
     recording = true
     const script: Array<[string, string, object?]> = [

@@ -6,7 +6,7 @@ import { compounds, ledgerEntries, members, outbox, ticketEvents, ticketPhotos, 
 import { ticketsInPeriod, openTicketsSummary } from '../../db/tickets.ts'
 import { nextStatus, TICKET_ACTIONS, TICKET_STATUSES, type TicketAction, type TicketStatus } from '../../src/domain/repair-status.ts'
 import { t } from '../../src/i18n/index.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { importRoster, parseRoster } from '../../src/cli/roster.ts'
 import { useTestDatabases } from '../helpers/db.ts'
 import { world, type World } from '../helpers/world.ts'
 
@@ -27,7 +27,7 @@ async function setUp(): Promise<{ w: World; compoundId: number }> {
   const w = await world(dbs)
   await w.says('boss', '开通 幸福里', { admin: true, name: '老王' }).then((r) => r.expectReply('已开通「幸福里」'))
   const [c] = await w.db.db.select().from(compounds)
-  await importRoster(w.db.db, c!.id, parseRoster(ROSTER))
+  await importRoster(w.db.db, c!.id, parseRoster(ROSTER), w.clock.now())
   await w.says('c1', '帮助', { name: '陈委员' })
   await w.says('boss', '任命 @陈委员 委员').then((r) => r.expectReply('已任命 陈* 为委员'))
   await w.says('u1', '绑定 3-2-201', { name: '张三' }).then((r) => r.expectReply('已申请绑定'))

@@ -15,7 +15,7 @@ import { App } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
 import type { DisclosureData } from '../../src/disclosure/build.ts'
 import { chartCaption, renderSummary } from '../../src/domain/summary.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { importRoster, parseRoster } from '../../src/cli/roster.ts'
 import { JobRunsCoordinator } from '../../src/scheduler/coordinator.ts'
 import { SchedulerService } from '../../src/scheduler/service.ts'
 import { runDue } from '../../src/scheduler/tick.ts'
@@ -65,7 +65,7 @@ async function setUp(
     })
     .where(eq(compounds.id, c!.id))
   await linkChat(w.db.db, { compoundId: c!.id, platform: 'console', platformChatId: 'g2', title: '二号楼群' })
-  await importRoster(w.db.db, c!.id, parseRoster(ROSTER))
+  await importRoster(w.db.db, c!.id, parseRoster(ROSTER), w.clock.now())
   const cc = await upsertMember(w.db.db, 'console', 'cc', '老李')
   await setRole(w.db.db, { compoundId: c!.id, memberId: cc.id, role: 'committee' })
   w.message('cc', '', { name: '老李' })

@@ -9,7 +9,7 @@ import { setRole } from '../../db/compounds.ts'
 import { migrate } from '../../db/migrate.ts'
 import { upsertMember } from '../../db/members.ts'
 import { compounds, householdBindings, households } from '../../db/schema.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { importRoster, parseRoster } from '../../src/cli/roster.ts'
 import { ROOT } from '../helpers/cli.ts'
 import { serverDatabase } from '../helpers/server-db.ts'
 import type { World } from '../helpers/world.ts'
@@ -89,7 +89,7 @@ export async function setUpTown(
   const [c] = await w.db.db.select().from(compounds).where(eq(compounds.name, opts.name))
   const compoundId = c!.id
   if (opts.settings) await w.db.db.update(compounds).set({ settings: opts.settings }).where(eq(compounds.id, compoundId))
-  await importRoster(w.db.db, compoundId, parseRoster(opts.roster))
+  await importRoster(w.db.db, compoundId, parseRoster(opts.roster), w.clock.now())
   const rows = await w.db.db.select().from(households).where(eq(households.compoundId, compoundId))
   const hh = new Map(rows.map((h) => [h.code, h.id]))
   const members = new Map<string, number>()

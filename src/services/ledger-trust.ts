@@ -12,7 +12,7 @@ import { isLang, type Translator, translator } from '../i18n/index.ts'
 import { enqueueReplies } from '../outbox/enqueue.ts'
 
 /** Hex digits of a hash shown in chats (as the summaries and 核验 show the head). */
-const HEAD_DIGITS = 12
+export const HEAD_DIGITS = 12
 
 interface CompoundRef {
   id: number
