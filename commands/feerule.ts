@@ -23,7 +23,7 @@ import { formatMoney } from '../src/domain/money.ts'
 import type { Translator } from '../src/i18n/index.ts'
 import { defineCommand, hasRole, reply, UserError } from '../src/pipeline/command.ts'
 import { tokens } from '../src/domain/text.ts'
-import { requireAmount } from './pay.ts'
+import { requireAmount } from '../src/services/ledger.ts'
 
 // Longest first: a token is matched by its ending, so `0.80元每平米每月` splits into amount and basis.
 const BASIS_WORDS: [string, FeeBasis][] = (

@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import type { Queryable } from './client.ts'
 import { chats, compounds, roles } from './schema.ts'
 
@@ -80,4 +80,13 @@ export async function removeRole(q: Queryable, compoundId: number, memberId: num
 
 export async function membersWithRole(q: Queryable, compoundId: number) {
   return q.select().from(roles).where(eq(roles.compoundId, compoundId))
+}
+
+/** How many heads the compound has (the last one cannot be dismissed). */
+export async function countHeads(q: Queryable, compoundId: number): Promise<number> {
+  const [row] = await q
+    .select({ n: sql<number>`count(*)::int` })
+    .from(roles)
+    .where(and(eq(roles.compoundId, compoundId), eq(roles.role, 'head')))
+  return row?.n ?? 0
 }

@@ -18,7 +18,7 @@ vi.mock('../../src/domain/money.ts', async (importOriginal) => {
 })
 
 const { splitCost } = await import('../../commands/done.ts')
-const { splitAmount } = await import('../../commands/pay.ts')
+const { splitAmount } = await import('../../src/services/ledger.ts')
 const { tokens } = await import('../../src/domain/text.ts')
 
 function counted<T>(f: () => T): { value: T; calls: number } {
