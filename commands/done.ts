@@ -17,10 +17,10 @@ import {
   isCommittee,
   loadTicket,
   MAX_NOTE,
-  requireCommitteeOrAssignee,
   requireTransition,
   short,
   splitTicketNo,
+  ticketAssignee,
   ticketNo,
   ticketView,
   transitionTicket,
@@ -63,7 +63,8 @@ function maxFenOf(settings: { maxAmountFen?: string }): bigint {
 export default defineCommand({
   name: 'done',
   keywords: { 'zh-CN': ['完工'], 'zh-TW': ['完工'], en: ['done'] },
-  role: 'resident',
+  role: 'committee',
+  or: ticketAssignee('done'),
   parse(raw) {
     const { no, rest } = splitTicketNo(raw)
     return { no, rest }
@@ -72,7 +73,6 @@ export default defineCommand({
   async run(ctx, args) {
     const { tx, t } = ctx
     const ticket = await loadTicket(ctx, args.no)
-    requireCommitteeOrAssignee(ctx, ticket, 'done')
     const to = requireTransition(ctx, ticket, 'done')
 
     const maxFen = maxFenOf(ctx.compound.settings)

@@ -6,7 +6,7 @@
 import { z } from 'zod'
 import { guessExpenseCategory } from '../src/domain/billing.ts'
 import { formatMoney } from '../src/domain/money.ts'
-import { defineCommand, hasRole, type PassiveHandler, reply, UserError } from '../src/pipeline/command.ts'
+import { defineCommand, type PassiveHandler, reply, UserError } from '../src/pipeline/command.ts'
 import { tokens } from '../src/domain/text.ts'
 import {
   addLedgerReceipt,
@@ -92,8 +92,9 @@ export default defineCommand({
 /** A photo-only message from a committee member right after their 支出: the receipt. Null when none applies. */
 export const expenseReceiptHandler: PassiveHandler = {
   name: 'expenseReceipt',
+  role: 'committee',
   async onImages(ctx) {
-    if (!hasRole(ctx.role, 'committee') || ctx.message.images.length === 0) return null
+    if (ctx.message.images.length === 0) return null
     const since = new Date(ctx.now.getTime() - RECEIPT_WINDOW_MS)
     const entry = await recentExpenseWithoutReceipt(ctx.tx, ctx.compound.id, ctx.member.id, since)
     if (!entry) return null

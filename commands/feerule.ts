@@ -21,7 +21,8 @@ import {
 import { monthKeyOf } from '../src/domain/calendar.ts'
 import { formatMoney } from '../src/domain/money.ts'
 import type { Translator } from '../src/i18n/index.ts'
-import { defineCommand, hasRole, reply, UserError } from '../src/pipeline/command.ts'
+import { defineCommand, reply, type RoleAlternative, UserError } from '../src/pipeline/command.ts'
+import { forbidden } from '../src/pipeline/permissions.ts'
 import { tokens } from '../src/domain/text.ts'
 import { requireAmount } from '../src/services/ledger.ts'
 
@@ -130,11 +131,21 @@ function dueText(t: Translator, s: Pick<FeeScheduleRow, 'basis' | 'startMonth' |
   return t(s.dueDay > 28 ? 'feerule.due.monthlyClamped' : 'feerule.due.monthly', { day: s.dueDay })
 }
 
+/** Every resident may list the schedules; setting one is the head's. */
+const listing: RoleAlternative<{ action: 'list' | 'set' }> = {
+  name: 'listing',
+  from: 'resident',
+  async check(ctx, args) {
+    if (args.action !== 'list') throw forbidden(ctx.t, 'head')
+  },
+  applies: async () => true,
+}
+
 export default defineCommand({
   name: 'feerule',
   keywords: { 'zh-CN': ['收费标准'], 'zh-TW': ['收費標準'], en: ['feerule'] },
-  // listing is for every resident; setting is checked in run (head only)
-  role: 'resident',
+  role: 'head',
+  or: listing,
   parse: parseFeeRule,
   args: z.discriminatedUnion('action', [
     z.object({ action: z.literal('list') }),
@@ -168,7 +179,6 @@ export default defineCommand({
       return [reply.chat(lines.join('\n'))]
     }
 
-    if (!hasRole(ctx.role, 'head')) throw new UserError('common.forbidden', { role: t('role.head') })
     const rateFen = requireAmount(ctx, args.amount)
     let dueDay: number | null = null
     if (args.due !== undefined) {

@@ -8,6 +8,7 @@ export const PHOTO_WINDOW_MS = 2 * 60 * 1000
 
 export const repairPhotoHandler: PassiveHandler = {
   name: 'repair-photo',
+  role: 'resident',
   async onImages(ctx) {
     const { message } = ctx
     const refs = [...new Set(message.images.map((i) => i.ref).filter(Boolean))]

@@ -272,6 +272,22 @@ export async function countClosedTicketsOf(q: Queryable, compoundId: number, mem
   return row?.n ?? 0
 }
 
+/** Whether the member is the assignee (or the reporter) of a ticket of the compound in one of `statuses`. */
+export async function hasTicketOf(
+  q: Queryable,
+  compoundId: number,
+  who: { assignee: number } | { reporter: number },
+  statuses: readonly TicketStatus[],
+): Promise<boolean> {
+  const person = 'assignee' in who ? eq(tickets.assigneeMemberId, who.assignee) : eq(tickets.reporterMemberId, who.reporter)
+  const rows = await q
+    .select({ id: tickets.id })
+    .from(tickets)
+    .where(and(eq(tickets.compoundId, compoundId), person, inArray(tickets.status, [...statuses])))
+    .limit(1)
+  return rows.length > 0
+}
+
 /**
  * The ticket a photo-only message attaches to: the newest one this member created (typed 报修 for)
  * in this chat at or after `since`, not closed.

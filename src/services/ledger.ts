@@ -16,7 +16,7 @@ import type { Translator } from '../i18n/index.ts'
 import { type CompoundContext, reply, type Reply, UserError } from '../pipeline/command.ts'
 import { HEAD_DIGITS } from './ledger-trust.ts'
 
-export { CONFIRM_WINDOW_MS, takeConfirmation } from '../../db/confirmations.ts'
+export { CONFIRM_WINDOW_MS, hasOpenConfirmation, nextConfirmation, takeConfirmation } from '../../db/confirmations.ts'
 export {
   addLedgerReceipt,
   appendLedgerEntry,

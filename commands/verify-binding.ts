@@ -1,3 +1,5 @@
+// 认证 [@成员|序号]: the committee verifies a member's pending household binding (no argument lists them).
+// Not 核验, which verifies the ledger (verify-ledger.ts).
 import { z } from 'zod'
 import { type CompoundContext, defineCommand, reply, UserError } from '../src/pipeline/command.ts'
 import { memberLabels, pendingBindingsOf, repliedAuthor, resolveMember, verifyBinding } from '../src/services/members.ts'

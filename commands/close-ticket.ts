@@ -1,4 +1,5 @@
-// 关闭 #<n> <原因>: the committee closes a ticket that is not a repair, or a duplicate.
+// 关闭 #<n> <原因>: the committee closes a ticket that is not a repair, or a duplicate (status `rejected`).
+// Its id stays `reject`: it is what users type (/reject) and the action stored in ticket events.
 import { defineCommand, reply } from '../src/pipeline/command.ts'
 import { loadTicket, MAX_NOTE, requireTransition, ticketWithReason, transitionTicket } from '../src/services/repairs.ts'
 
