@@ -3,17 +3,21 @@
 // Only that person, within 10 minutes of the hold, once (db/confirmations.ts). On Telegram the hold
 // carries a button whose data is this command. docs/LEDGER.md "Suspected duplicates".
 import { z } from 'zod'
-import { claimById } from '../db/claims.ts'
-import { hasOpenConfirmation, nextConfirmation, takeConfirmation } from '../db/confirmations.ts'
-import { householdById } from '../db/households.ts'
-import { appendTicketEvent, bookRepairCost } from '../db/tickets.ts'
 import { formatMoney } from '../src/domain/money.ts'
 import { defineCommand, reply, type RoleAlternative, UserError } from '../src/pipeline/command.ts'
 import { forbidden } from '../src/pipeline/permissions.ts'
-import { approveClaim, CONFIRM_MINUTES, heldWriteOf, limitText, needsHead } from './cost-shared.ts'
-import { recordExpense } from './expense.ts'
-import { recordPayment } from './pay.ts'
-import { loadTicket } from './repair-shared.ts'
+import {
+  CONFIRM_MINUTES,
+  hasOpenConfirmation,
+  heldWriteOf,
+  nextConfirmation,
+  recordExpense,
+  recordPayment,
+  takeConfirmation,
+} from '../src/services/ledger.ts'
+import { approveClaim, bookRepairCost, claimById, limitText, needsHead } from '../src/services/repair-costs.ts'
+import { appendTicketEvent, loadTicket } from '../src/services/repairs.ts'
+import { householdById } from '../src/services/roster.ts'
 
 /**
  * A collector confirms their own held payments; the other held writes (expense, repair cost, claim approval)

@@ -1,8 +1,7 @@
 // 确认 #<n>: the reporter (or the committee) confirms the fix; the ticket is closed.
 import { z } from 'zod'
-import { transitionTicket } from '../db/tickets.ts'
 import { defineCommand, reply } from '../src/pipeline/command.ts'
-import { loadTicket, requireTransition, splitTicketNo, ticketNo, ticketReporter } from './repair-shared.ts'
+import { loadTicket, requireTransition, splitTicketNo, ticketNo, ticketReporter, transitionTicket } from '../src/services/repairs.ts'
 
 export default defineCommand({
   name: 'confirm',

@@ -3,13 +3,12 @@
 // for (a pending binding gets a polite refusal); a collector or the committee may ask about any room
 // (collectors chase payments). The group only ever sees that an answer was sent privately.
 import { z } from 'zod'
-import { type HouseholdDues, householdDues, recentPayments } from '../db/ledger.ts'
 import { asOfNow, dueDayString } from '../src/domain/billing.ts'
 import { formatMoney } from '../src/domain/money.ts'
 import type { Translator } from '../src/i18n/index.ts'
 import { type CompoundContext, defineCommand, type Household, reply, type RoleAlternative, UserError } from '../src/pipeline/command.ts'
-import { requireHousehold } from '../src/pipeline/rooms.ts'
-import { localDay } from './pay.ts'
+import { type HouseholdDues, householdDues, localDay, recentPayments } from '../src/services/ledger.ts'
+import { requireHousehold } from '../src/services/roster.ts'
 import { person } from '../src/domain/group-privacy.ts'
 
 /**

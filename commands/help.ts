@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { type AnyCommand, defineCommand, reply, usageKeyOf, usageLine } from '../src/pipeline/command.ts'
-import { normalizeText } from '../src/pipeline/parser.ts'
+import { normalizeText } from '../src/domain/text.ts'
 import { mayList } from '../src/pipeline/permissions.ts'
 import { LANGS } from '../src/i18n/index.ts'
 

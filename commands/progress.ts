@@ -1,10 +1,7 @@
 // 进度 #<n> <说明>: a progress note by the committee or the assignee; the ticket is then in progress.
 import { z } from 'zod'
-import { transitionTicket } from '../db/tickets.ts'
 import { defineCommand, reply } from '../src/pipeline/command.ts'
-import { chars, loadTicket, requireTransition, splitTicketNo, ticketAssignee, ticketNo } from './repair-shared.ts'
-
-export const MAX_NOTE = 200
+import { chars, loadTicket, MAX_NOTE, requireTransition, splitTicketNo, ticketAssignee, ticketNo, transitionTicket } from '../src/services/repairs.ts'
 
 export default defineCommand({
   name: 'progress',

@@ -1,9 +1,7 @@
 // 驳回 #<n> <原因>: the reporter (or the committee) says the fix did not hold; the ticket is reopened
 // and goes back to its assignee (派单 may give it to someone else). Not 关闭 (close-ticket.ts).
-import { transitionTicket } from '../db/tickets.ts'
 import { defineCommand, reply } from '../src/pipeline/command.ts'
-import { MAX_NOTE } from './progress.ts'
-import { loadTicket, requireTransition, ticketReporter, ticketWithReason } from './repair-shared.ts'
+import { loadTicket, MAX_NOTE, requireTransition, ticketReporter, ticketWithReason, transitionTicket } from '../src/services/repairs.ts'
 
 export default defineCommand({
   name: 'reopen',

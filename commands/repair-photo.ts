@@ -1,8 +1,8 @@
 // A photo-only message (or a photo with a caption that is not a command) from someone who opened a
 // ticket in this chat within the last 2 minutes is attached to that ticket. Returns null otherwise,
 // so the next passive handler (an expense receipt) may take it.
-import { addTicketPhotos, appendTicketEvent, recentTicketCreatedBy } from '../db/tickets.ts'
 import { reply, type PassiveHandler } from '../src/pipeline/command.ts'
+import { addTicketPhotos, appendTicketEvent, recentTicketCreatedBy } from '../src/services/repairs.ts'
 
 export const PHOTO_WINDOW_MS = 2 * 60 * 1000
 

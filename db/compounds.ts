@@ -84,3 +84,12 @@ export async function removeRole(q: Queryable, compoundId: number, memberId: num
     .returning({ id: roles.id })
   return rows.length > 0
 }
+
+/** How many heads the compound has (the last one cannot be dismissed). */
+export async function countHeads(q: Queryable, compoundId: number): Promise<number> {
+  const [row] = await q
+    .select({ n: sql<number>`count(*)::int` })
+    .from(roles)
+    .where(and(eq(roles.compoundId, compoundId), eq(roles.role, 'head')))
+  return row?.n ?? 0
+}

@@ -8,7 +8,7 @@ import { openConfigured } from './cli/common.ts'
 import type { Config } from './config.ts'
 import { HealthServer, healthState } from './health.ts'
 import { log, logToFile } from './log.ts'
-import { DEMO_HEAD, seedDemoIfEmpty } from './ops/demo.ts'
+import { DEMO_HEAD, seedDemoIfEmpty } from './cli/demo.ts'
 import { schedulerService } from './scheduler/service.ts'
 
 export interface RunOptions {

@@ -28,7 +28,7 @@ import { type ChainHead, type DisclosurePeriod, disclosurePeriodKey, recordDiscl
 import { checkLedgers, type LedgerFailure } from '../../db/ledger.ts'
 import { chats } from '../../db/schema.ts'
 import { log } from '../log.ts'
-import { alertCommittee } from '../ops/ledger-trust.ts'
+import { alertCommittee } from '../services/ledger-trust.ts'
 import { type NewOutboxRow, writeOutbox } from '../outbox/write.ts'
 import { type DisclosureData, disclosureData, untrustedDisclosure } from './build.ts'
 import { type DisclosureItem, gatherFacts } from './facts.ts'

@@ -7,7 +7,7 @@ import type { Database } from '../../db/client.ts'
 import { linkChat, setRole } from '../../db/compounds.ts'
 import { upsertMember } from '../../db/members.ts'
 import { compounds, householdBindings, households, members } from '../../db/schema.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { importRoster, parseRoster } from '../../src/cli/roster.ts'
 import type { TestDatabases } from './db.ts'
 import { type TestClock, type World, world } from './world.ts'
 
@@ -104,7 +104,7 @@ export async function setUpTown(w: World, opts: TownOptions = {}): Promise<Town>
   for (const more of opts.chats ?? []) {
     await linkChat(w.db.db, { compoundId, platform: 'console', platformChatId: more.id, title: more.title })
   }
-  if (opts.roster) await importRoster(w.db.db, compoundId, parseRoster(opts.roster))
+  if (opts.roster) await importRoster(w.db.db, compoundId, parseRoster(opts.roster), w.clock.now())
   const rows = await w.db.db.select().from(households).where(eq(households.compoundId, compoundId))
   const hh: Record<string, number> = Object.fromEntries(rows.map((h) => [h.code, h.id]))
   const town: Town = { compoundId, hh, members: { [head.id]: (await upsertMember(w.db.db, 'console', head.id, head.name)).id } }

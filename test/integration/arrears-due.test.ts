@@ -10,7 +10,7 @@ import { compounds, feeSchedules, households, ledgerEntries, outbox } from '../.
 import { periodFromKey } from '../../src/domain/calendar.ts'
 import { renderSummary } from '../../src/domain/summary.ts'
 import { type DisclosureData, gatherDisclosure } from '../../src/disclosure/build.ts'
-import { billMonth } from '../../src/ops/billing.ts'
+import { billMonth } from '../../src/services/fees.ts'
 import { runDue } from '../../src/scheduler/tick.ts'
 import { useTestDatabases } from '../helpers/db.ts'
 import { townWorld } from '../helpers/fixtures.ts'

@@ -5,8 +5,8 @@ import { compounds, feeSchedules, ledgerEntries, ledgerReceipts, members, ticket
 import { createCompound } from '../../db/compounds.ts'
 import { householdBalance, verifyCompoundLedger } from '../../db/ledger.ts'
 import { feeForArea, formatMoney } from '../../src/domain/money.ts'
-import { billMonth } from '../../src/ops/billing.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { billMonth } from '../../src/services/fees.ts'
+import { importRoster, parseRoster } from '../../src/cli/roster.ts'
 import { useTestDatabases } from '../helpers/db.ts'
 import { ROSTER, townWorld } from '../helpers/fixtures.ts'
 import { groupTexts, privateTo, type World } from '../helpers/world.ts'
@@ -214,7 +214,7 @@ describe('缴费 / pay', () => {
     const { w } = await setUp()
     // another compound's room
     const other = await createCompound(w.db.db, { name: '别的小区' })
-    await importRoster(w.db.db, other.id, parseRoster('building,unit,room,area_m2\n7,1,701,50\n'))
+    await importRoster(w.db.db, other.id, parseRoster('building,unit,room,area_m2\n7,1,701,50\n'), w.clock.now())
     const cases: [string, string, RegExp | string][] = [
       ['u1', '缴费 3-2-201 100', '只有收费员可以这样做'],
       ['col', '缴费 9-9-909 100', '没有找到房号 9-9-909'],

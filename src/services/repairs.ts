@@ -1,17 +1,44 @@
-// What the repair commands share: the `#<n>` argument, loading a ticket of this compound, the status
-// machine, who besides the committee may act on a ticket (assignee, reporter), and how a ticket is shown.
-// Not a command itself.
+// Repairs as the repair commands share them: the `#<n>` argument, loading a ticket of this compound, the
+// status machine, who besides the committee may act on a ticket (assignee, reporter), how a ticket is
+// shown, and the ticket queries the commands use (re-exported from db/tickets.ts). Costs and claims: src/services/repair-costs.ts.
 import { z } from 'zod'
-import { pendingClaimTotals } from '../db/claims.ts'
-import type { Queryable } from '../db/client.ts'
-import { bookedCosts, findTicket, hasTicketOf, type TicketRow, type TicketView } from '../db/tickets.ts'
-import { formatMoney } from '../src/domain/money.ts'
-import { isRepairCategory } from '../src/domain/repair-category.ts'
-import { daysOverdue, overdueDaysOf } from '../src/domain/repair-overdue.ts'
-import { allowedFrom, isActive, nextStatus, type TicketAction, type TicketStatus } from '../src/domain/repair-status.ts'
-import type { Translator } from '../src/i18n/index.ts'
-import { type CompoundContext, hasRole, type RoleAlternative, UserError } from '../src/pipeline/command.ts'
-import { person } from '../src/domain/group-privacy.ts'
+import { pendingClaimTotals } from '../../db/claims.ts'
+import type { Queryable } from '../../db/client.ts'
+import { bookedCosts, findTicket, hasTicketOf, type TicketRow, type TicketView } from '../../db/tickets.ts'
+import { formatMoney } from '../domain/money.ts'
+import { isRepairCategory } from '../domain/repair-category.ts'
+import { daysOverdue, overdueDaysOf } from '../domain/repair-overdue.ts'
+import { allowedFrom, isActive, nextStatus, type TicketAction, type TicketStatus } from '../domain/repair-status.ts'
+import type { Translator } from '../i18n/index.ts'
+import { type CompoundContext, hasRole, type RoleAlternative, UserError } from '../pipeline/command.ts'
+import { person } from '../domain/group-privacy.ts'
+
+export {
+  activeTickets,
+  addTicketPhotos,
+  appendTicketEvent,
+  committeeMemberIds,
+  countAwaitingConfirmation,
+  countClosedTicketsOf,
+  createTicket,
+  findTicket,
+  recentTicketCreatedBy,
+  ticketHistory,
+  ticketPhotosOf,
+  ticketView,
+  transitionTicket,
+  unclosedTicketsOf,
+  updateTicket,
+  type TicketEventRow,
+  type TicketRow,
+  type TicketView,
+} from '../../db/tickets.ts'
+
+/** The longest note a ticket change takes (进度, 完工, 驳回, 关闭, 拒绝). */
+export const MAX_NOTE = 200
+
+/** The most tickets one list (报修列表, 我的报修) shows: keeps the reply within one chat message. */
+export const LIST_LIMIT = 30
 
 /** `#12 rest`, `＃12 rest` (normalized before), `12 rest`: the ticket number and what follows. */
 export function splitTicketNo(raw: string): { no?: number; rest: string } {
