@@ -16,6 +16,12 @@ export interface ParsedCommand {
   slash: boolean
 }
 
+/**
+ * What people type between a keyword and its arguments (`报修：…`, `报修，…`, `查费、3-201`): never part of the
+ * arguments, so no command stores it or echoes it back. Not `#`, `@`, `-` or digits: those begin arguments.
+ */
+const LEADING_PUNCTUATION = /^[\s:,，、;；。!！?？~～]+/
+
 export type ParseResult = { kind: 'command'; parsed: ParsedCommand } | { kind: 'none' } | { kind: 'otherBot' }
 
 interface KeywordEntry {
@@ -94,7 +100,7 @@ export class CommandParser {
       if (!this.boundaryOk(e, rest, slash || addressed)) continue
       return {
         kind: 'command',
-        parsed: { command: e.command, keyword: e.word, lang: e.lang, args: rest.trim(), slash },
+        parsed: { command: e.command, keyword: e.word, lang: e.lang, args: rest.replace(LEADING_PUNCTUATION, '').trim(), slash },
       }
     }
     return { kind: 'none' }
@@ -103,7 +109,8 @@ export class CommandParser {
   /** Casual chatter that merely starts with a keyword ("投票结果出来了吗") is not a command. */
   private boundaryOk(e: KeywordEntry, rest: string, addressed: boolean): boolean {
     if (rest === '' || /^\s/.test(rest)) return true
-    if (e.latin) return false // `helpme` is not `help`
+    // `helpme` is not `help`; `repair: …` is, and `/repair, …`
+    if (e.latin) return rest.startsWith(':') || (addressed && LEADING_PUNCTUATION.test(rest))
     if (/^[#:0-9@]/.test(rest)) return true
     return addressed || e.command.attachedArgs === true
   }

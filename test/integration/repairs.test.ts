@@ -106,6 +106,16 @@ describe('报修: opening a ticket', () => {
     ])
   })
 
+  it('punctuation typed after the keyword is neither stored nor echoed (报修：…, 报修，…)', async () => {
+    const { w } = await setUp()
+    const colon = await w.says('u1', '报修：楼道灯不亮')
+    colon.expectReply('已登记报修 #1（照明）')
+    const comma = await w.says('u2', '报修，厨房下水道堵了 3-2-202')
+    comma.expectReply('已登记报修 #2（下水道，3-2-202）')
+    for (const r of [colon, comma]) expect(r.text).not.toMatch(/[：，:,]\s*(楼道|厨房)/)
+    expect((await rows.tickets(w)).map((x) => x.description)).toEqual(['楼道灯不亮', '厨房下水道堵了'])
+  })
+
   it('an urgent ticket is announced privately to each committee member and the head', async () => {
     const { w } = await setUp()
     const r = await w.says('u1', '报修 3-2-201 厨房水管漏水，水流到楼下了')
@@ -140,7 +150,7 @@ describe('报修: opening a ticket', () => {
     const cases: [string, RegExp | string][] = [
       ['报修', '请写上要修什么'],
       ['报修 灯', '描述太短'],
-      ['报修 ！', '描述太短'],
+      ['报修 ！', '请写上要修什么'], // punctuation after the keyword is no description
       [`报修 ${'灯'.repeat(501)}`, '描述太长（最多 500 字）'],
       ['报修 3-2-201', '请写上要修什么'],
       ['报修 9-9-909 楼道灯坏了', '没有找到房号 9-9-909'],

@@ -58,6 +58,18 @@ const table: Array<[string, string | null, string?, { addressed?: boolean }?]> =
   ['我想绑定 3-2-201', null], // keyword not at the start
   ['bind', 'bind', ''],
   ['Setup  Happy  Court', 'setup', 'Happy Court'],
+  // punctuation typed after the keyword is not part of the arguments (issue 15)
+  ['报修：楼道灯不亮', 'repair', '楼道灯不亮'],
+  ['报修，楼道灯不亮', 'repair', '楼道灯不亮'],
+  ['报修: 楼道灯不亮', 'repair', '楼道灯不亮'],
+  ['报修、楼道灯不亮', 'repair', '楼道灯不亮'],
+  ['報修：樓道燈不亮', 'repair', '樓道燈不亮'],
+  ['查费：3-2-201', 'fee', '3-2-201'],
+  ['投票：#1 同意', 'vote', '#1 同意'],
+  ['/repair: hall light out', 'repair', 'hall light out'],
+  ['帮助：', 'help', ''],
+  ['查费，3-2-201', 'fee', '3-2-201', { addressed: true }],
+  ['缴费：3-2-201 -100', 'pay', '3-2-201 -100'], // only the punctuation after the keyword
 ]
 
 describe('command parser', () => {
