@@ -132,7 +132,8 @@ export const inbox = pgTable(
     command: text('command'),
     receivedAt: tstz('received_at').notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('inbox_message_uq').on(t.platform, t.chatId, t.messageId)],
+  // help lists the commands a member uses most (commands/help.ts): their rows, by command
+  (t) => [uniqueIndex('inbox_message_uq').on(t.platform, t.chatId, t.messageId), index('inbox_member_command_idx').on(t.memberId, t.command)],
 )
 
 /** Replies and posts waiting to be delivered; written in the command's transaction, sent after commit. */
@@ -315,6 +316,8 @@ export const polls = pgTable(
     closedAt: tstz('closed_at'),
     result: jsonb('result'),
     resultAnnouncedAt: tstz('result_announced_at'),
+    // launched by the head with 紧急 / urgent: a notice period shortened on purpose (no legal-calendar flag)
+    urgent: boolean('urgent').notNull().default(false),
   },
   (t) => [uniqueIndex('polls_compound_no_uq').on(t.compoundId, t.no)],
 )
