@@ -1,7 +1,7 @@
 import { and, eq, ne, type SQL, sql } from 'drizzle-orm'
 import { cleanDisplayName } from '../src/domain/display-name.ts'
 import type { Queryable } from './client.ts'
-import { householdBindings, households, members, roles } from './schema.ts'
+import { householdBindings, households, inbox, members, roles } from './schema.ts'
 
 /**
  * The member for a platform identity, created on first sight; the display name (cleaned: no bidi overrides,
@@ -238,4 +238,14 @@ export async function verifiedMemberIdsOf(q: Queryable, compoundId: number, hous
       and(eq(householdBindings.compoundId, compoundId), eq(householdBindings.householdId, householdId), eq(householdBindings.status, 'verified')),
     )
   return [...new Set(rows.map((r) => r.memberId))].sort((a, b) => a - b)
+}
+
+/** How often the member sent each command, most used first (help lists those first): their handled inbox rows. */
+export async function commandCounts(q: Queryable, memberId: number): Promise<{ command: string; n: number }[]> {
+  return q
+    .select({ command: sql<string>`${inbox.command}`, n: sql<number>`count(*)::int` })
+    .from(inbox)
+    .where(and(eq(inbox.memberId, memberId), sql`${inbox.command} IS NOT NULL`))
+    .groupBy(inbox.command)
+    .orderBy(sql`count(*) DESC`, inbox.command)
 }

@@ -141,7 +141,7 @@ export class Pipeline {
   private async claimInbox(
     tx: Tx,
     msg: IncomingMessage,
-    who: { compoundId?: number | null; memberId?: number | null } = {},
+    who: { compoundId?: number | null; memberId?: number | null; command?: string | null } = {},
   ): Promise<number | null> {
     const rows = await tx
       .insert(inbox)
@@ -151,6 +151,7 @@ export class Pipeline {
         messageId: msg.id,
         compoundId: who.compoundId ?? null,
         memberId: who.memberId ?? null,
+        command: who.command ?? null,
         receivedAt: this.opts.clock.now(),
       })
       .onConflictDoNothing()
@@ -188,7 +189,7 @@ export class Pipeline {
     }
     const lang: Lang = compound && isLang(compound.language) ? compound.language : keywordLang
     const [inboxId, roleRow, bindingRows] = await Promise.all([
-      opts.claim ? this.claimInbox(tx, msg, { compoundId: compound?.id ?? null, memberId: member.id }) : null,
+      opts.claim ? this.claimInbox(tx, msg, { compoundId: compound?.id ?? null, memberId: member.id, command }) : null,
       compound ? roleOf(tx, compound.id, member.id) : undefined,
       compound ? bindingsOf(tx, member.id, compound.id) : [],
     ])

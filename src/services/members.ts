@@ -30,6 +30,7 @@ export {
   type BindingRelation,
   bindingOf,
   bindingsOf,
+  commandCounts,
   ensureMember,
   findMemberById,
   pendingBindingsOf,

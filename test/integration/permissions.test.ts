@@ -12,9 +12,9 @@ import { ledgerCount, moneyWorld, privateTo, snapshot } from './money-world.ts'
 
 const dbs = useTestDatabases()
 
-/** The keywords help lists to `who`, in order. */
+/** The keywords the full help lists to `who`, in order. */
 async function listed(w: World, who: string): Promise<string[]> {
-  const r = await w.says(who, '帮助')
+  const r = await w.says(who, '帮助 全部')
   return r.text
     .split('\n')
     .filter((l) => l.startsWith('• '))

@@ -340,10 +340,10 @@ describe('permissions', () => {
     await w.says('u1', '关闭 #1 不修了').then((r) => r.expectReply('只有委员可以这样做'))
     await w.says('u2', '分类 #1 电路').then((r) => r.expectReply('只有委员可以这样做'))
     expect(await snapshot(w)).toBe(before)
-    const residentHelp = await w.says('u2', '帮助')
+    const residentHelp = await w.says('u2', '帮助 全部')
     expect(residentHelp.text).toContain('报修列表')
     expect(residentHelp.text).not.toContain('派单 #')
-    expect((await w.says('c1', '帮助')).text).toContain('派单 #<编号> <@成员或姓名>')
+    expect((await w.says('c1', '帮助 全部')).text).toContain('派单 #<编号> <@成员或姓名>')
   })
 })
 
