@@ -268,3 +268,35 @@ export function scrubRows(rows: ScrubbableRow[], ownerNamesOf: (compoundId: numb
     }
   }
 }
+
+// ---- a claim against the roster (认证) ------------------------------------------------------------
+
+/** A name folded the way the scrub compares names (compiledNames): NFKC, lower case, no spaces. */
+export function foldName(name: string): string {
+  return name.normalize('NFKC').toLowerCase().replace(/\s+/gu, '')
+}
+
+/** The persons of an owner_name field: "李建国/陈美 13812345678" → ["李建国", "陈美 13812345678"]. */
+function ownerEntries(ownerName: string | null): string[] {
+  return (ownerName ?? '').split(/[/／、,，;；|]+/u).filter((s) => ownerNameParts(s).length > 0)
+}
+
+/** The owners of an owner_name field as a group sees them, one per person: ["李*", "陈*"]; none when it names nobody. */
+export function maskedOwners(ownerName: string | null): string[] {
+  return ownerEntries(ownerName).map(showPerson)
+}
+
+/**
+ * Whether a display name is the name of an owner in an owner_name field, both folded as the scrub folds names
+ * (王 秀英 = 王秀英, ＷＡＮＧ fang = Wang Fang). The display name may add what the field would not hold
+ * ("3-201 王秀英"). A display name is only what someone typed: this says the claim is plausible, not true.
+ */
+export function namesOwner(displayName: string, ownerName: string | null): boolean {
+  const owners = new Set(
+    ownerEntries(ownerName).flatMap((e) => {
+      const parts = ownerNameParts(e)
+      return [...parts, parts.join('')].map(foldName)
+    }),
+  )
+  return [displayName, ...ownerNameParts(displayName)].map(foldName).some((n) => [...n].length >= 2 && owners.has(n))
+}

@@ -53,13 +53,15 @@ describe('sandbox JSON lines', { timeout: 300_000 }, () => {
     })
     expect(second.code, second.stderr).toBe(0)
     const out2 = jsonLines(second.stdout)
-    expect(out2).toHaveLength(5)
+    expect(out2, JSON.stringify(out2)).toHaveLength(6)
     expect(out2[0]).toEqual({ chat: 'g1', text: '已申请绑定 3-2-201（业主），等待委员会认证。' })
-    expect(out2[1]!.text).toMatch(/序号 \d+：李\* → 3-2-201（业主）/)
-    expect(out2[2]).toEqual({ chat: 'g1', text: '已认证：李* → 3-2-201（业主）。' })
-    expect(out2[3]).toEqual({ chat: 'g1', text: '已任命 李* 为收费员。' })
-    expect(out2[4]!.user).toBe('u2')
-    expect(out2[4]!.text).toContain('邻里可用命令')
+    // the 认证 list goes to the committee privately, with the roster; the group sees that it was answered
+    expect(out2[1]).toMatchObject({ user: 'u1', text: expect.stringMatching(/序号 \d+：李四 → 3-2-201（业主）｜名册未登记业主姓名/) })
+    expect(out2[2]).toEqual({ chat: 'g1', text: '@u* 已私信回复你。' })
+    expect(out2[3]).toEqual({ chat: 'g1', text: '已认证：李* → 3-2-201（业主）。' })
+    expect(out2[4]).toEqual({ chat: 'g1', text: '已任命 李* 为收费员。' })
+    expect(out2[5]!.user).toBe('u2')
+    expect(out2[5]!.text).toContain('邻里可用命令')
   })
 
   it('npm start seeds the demo compound where 帮助 answers', async () => {
@@ -67,7 +69,8 @@ describe('sandbox JSON lines', { timeout: 300_000 }, () => {
     const res = await runCli(['start'], {
       env: childEnv(dir),
       input: script([
-        { chat: 'g1', from: '王主任', text: '帮助', id: 'a1' },
+        // the full list: the short one is the demo head's most used commands
+        { chat: 'g1', from: '王主任', text: '帮助 全部', id: 'a1' },
         { chat: 'g1', from: 'r1', name: '赵六', text: '绑定 1-1-101 租户', id: 'a2' },
       ]),
     })

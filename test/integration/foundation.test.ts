@@ -19,7 +19,7 @@ describe('foundation: setup → roster → bind → verify → appoint', () => {
     expect(residentHelp.text).not.toContain('任命')
     await w.says('u1', '绑定 3栋2单元201 业主', { name: '张三' }).then((r) => r.expectReply('已申请绑定 3-2-201（业主）'))
     const list = await w.says('boss', '认证')
-    list.expectReply(/序号 (\d+)：张\* → 3-2-201/)
+    list.expectReply(/序号 (\d+)：张三 → 3-2-201/) // privately to the head: the name in full
     const no = /序号 (\d+)/.exec(list.text)![1]
     await w.says('boss', `认证 ${no}`).then((r) => r.expectReply('已认证：张* → 3-2-201'))
     const [b] = await w.db.db.select().from(householdBindings)

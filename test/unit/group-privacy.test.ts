@@ -5,8 +5,10 @@ import { createHash } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
+  maskedOwners,
   maskNames,
   maskPhones,
+  namesOwner,
   ownerNameParts,
   person,
   resolvePersons,
@@ -202,5 +204,29 @@ describe('people named by commands', () => {
     scrubRows(rows, (id) => (id === 1 ? ['王秀英'] : []))
     expect(rows[0]).toMatchObject({ text: '王* 报修，电话 ***', buttons: [[{ text: '1. 聘请王*', data: '/vote 1 1' }]] })
     expect(rows[1]).toMatchObject({ text: '王秀英 138-1234-5678', groupAckText: '@王* 已私信', groupFallbackText: '王* ***' })
+  })
+})
+
+describe('a claim against the roster (认证)', () => {
+  it('matches a display name to the owner_name field as the scrub folds names, and masks the owners', () => {
+    const field = '李建国/陈美 13812345678'
+    for (const said of ['李建国', '李 建国', '陈美', '３-２０１ 李建国', '李建国 13900000000']) expect(namesOwner(said, field), said).toBe(true)
+    for (const said of ['李建', '李建国国', '张三', '13812345678', '']) expect(namesOwner(said, field), said).toBe(false)
+    expect(namesOwner('ＷＡＮＧ fang', 'Wang Fang')).toBe(true)
+    expect(namesOwner('王秀英', null)).toBe(false)
+    expect(namesOwner('业主', '业主')).toBe(false)
+    expect(maskedOwners(field)).toEqual(['李*', '陈*'])
+    expect(maskedOwners('Wang Fang')).toEqual(['W*'])
+    expect(maskedOwners('"王 秀英 13812345678"')).toEqual(['王*'])
+    expect(maskedOwners(null)).toEqual([])
+    expect(maskedOwners('业主')).toEqual([])
+  })
+
+  it('a display name that matches an owner is one the group scrub masks entirely with that roster', () => {
+    for (const [said, field] of [['王 秀英', '王秀英'], ['ＷＡＮＧ fang', 'Wang Fang'], ['陈美', '李建国/陈美 13812345678']] as const) {
+      expect(namesOwner(said, field)).toBe(true)
+      const masked = maskNames(said, ownerNameParts(field))
+      expect(masked, said).not.toMatch(/秀英|ang|美/)
+    }
   })
 })
