@@ -39,6 +39,7 @@ export default defineCommand({
       electorate: spec.electorate,
       secret: spec.secret,
       deadline: spec.deadline,
+      urgent: spec.urgent,
       status: 'open',
       createdBy: ctx.member.id,
       createdAt: ctx.now,

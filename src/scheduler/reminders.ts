@@ -1,8 +1,10 @@
 // Daily messages to the committee (committee members and the head, privately): overdue repair tickets,
-// and the legal calendar — an ordinary/major poll launched with less notice than the compound requires,
-// or a closed poll whose result has not reached the chats within 3 days. Built here, written to the
-// outbox by the tick (src/scheduler/tick.ts) with dedupe keys, so each goes out once.
-import { DEFAULT_NOTICE_DAYS } from '../services/polls.ts'
+// and the legal calendar — an open ordinary/major poll running with less notice than the compound requires
+// (not one the head shortened on purpose with 紧急: its launch post says so already; never once it has
+// closed, when nothing can be done about it), or a closed poll whose result has not reached the chats
+// within 3 days. Built here, written to the outbox by the tick (src/scheduler/tick.ts) with dedupe keys
+// per poll, so each goes out once.
+import { noticeDaysOf } from '../services/polls.ts'
 import type { Queryable } from '../../db/client.ts'
 import type { CompoundRow } from '../../db/compounds.ts'
 import { pollResultSent, recentPollsOf } from '../../db/disclosure.ts'
@@ -55,12 +57,12 @@ export async function overdueReminders(q: Queryable, compound: CompoundRow, now:
 export async function legalCalendarFlags(q: Queryable, compound: CompoundRow, now: Date): Promise<DetachedReply[]> {
   const t = translator(compoundLang(compound))
   const tz = compound.timeZone
-  const configured = compound.settings.pollNoticeDays
-  const minDays = typeof configured === 'number' && Number.isInteger(configured) && configured >= 0 ? configured : DEFAULT_NOTICE_DAYS
+  const minDays = noticeDaysOf(compound.settings)
   const flags: { key: string; text: string }[] = []
   const since = new Date(now.getTime() - LOOKBACK_DAYS * DAY)
   for (const p of await recentPollsOf(q, compound.id, since)) {
-    if (p.rule !== 'simple' && p.createdAt.getTime() >= since.getTime()) {
+    const running = p.status === 'open' && p.deadline.getTime() > now.getTime()
+    if (p.rule !== 'simple' && running && !p.urgent && p.createdAt.getTime() >= since.getTime()) {
       const notice = p.deadline.getTime() - p.createdAt.getTime()
       if (notice < minDays * DAY) {
         flags.push({

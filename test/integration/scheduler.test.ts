@@ -204,6 +204,23 @@ describe('daily jobs', () => {
     // an ordinary poll with 5 days' notice (the head's 紧急), and a simple one still open on Monday
     await w.says('boss', '发起投票 更换大门 规则 一般 截止 11-25 紧急').then((r) => r.expectReply('【投票 #2】'))
     await w.says('boss', '发起投票 外墙颜色 选项 米色/灰色 截止 11-30').then((r) => r.expectReply('【投票 #3】'))
+    expect((await db.select({ no: polls.no, urgent: polls.urgent }).from(polls)).sort((a, b) => a.no - b.no).map((p) => p.urgent)).toEqual([false, true, false])
+    // two ordinary polls with 5 days' notice that nobody marked urgent (launched before the compound raised its
+    // notice period, say): one still open, one closed yesterday
+    await db.insert(polls).values([
+      { compoundId, no: 8, title: '加装电梯', options: ['同意', '反对'], rule: 'ordinary', deadline: new Date('2026-11-26T00:00:00Z'), createdAt: new Date('2026-11-21T00:00:00Z') },
+      {
+        compoundId,
+        no: 7,
+        title: '停车收费',
+        options: ['同意', '反对'],
+        rule: 'ordinary',
+        deadline: new Date('2026-11-22T00:00:00Z'),
+        status: 'closed',
+        createdAt: new Date('2026-11-17T00:00:00Z'),
+        closedAt: new Date('2026-11-22T00:00:00Z'),
+      },
+    ])
     // a poll closed four days ago whose result never reached a chat
     await db.insert(polls).values({
       compoundId,
@@ -228,14 +245,16 @@ describe('daily jobs', () => {
     expect(r.errors).toBe(0)
     expect(r.billed).toEqual([])
     expect(r.pollReminders).toBeGreaterThan(0)
-    // overdue (1 ticket) + legal (short notice #2, unposted result #9), to each of the head and the committee
+    // overdue (1 ticket) + legal (short notice #8, unposted result #9), to each of the head and the committee:
+    // not #2, whose notice the head shortened with 紧急, nor #7, closed before anyone could act on its notice
     expect(r.committeeMessages).toBe(6)
     await w.app.dispatcher.flush()
     const mine = (user: string) => w.adapter.sent.filter((s) => s.user === user && /^【(报修超期提醒|提醒)】/.test(s.text)).map((s) => s.text)
     const toHead = mine('boss')
     expect(toHead).toHaveLength(3)
     expect(toHead[0]).toMatch(/^【报修超期提醒】幸福里 有 1 件报修超过 7 天未修好：\n {2}· #1 楼道灯不亮（.*2026-11-14 报修，已超期 2 天，未派单）$/)
-    expect(toHead.find((t) => t.includes('#2「更换大门」是一般事项表决'))).toContain('只有 5 天，少于本小区规定的 7 天公告期')
+    expect(toHead.find((t) => t.includes('#8「加装电梯」是一般事项表决'))).toContain('只有 5 天，少于本小区规定的 7 天公告期')
+    expect(toHead.some((t) => /#2「更换大门」|#7「停车收费」/.test(t))).toBe(false)
     expect(toHead.find((t) => t.includes('#9「旧投票」'))).toContain('3 天内结果仍未成功发到群里')
     expect(mine('cc')).toEqual(toHead)
     expect(w.adapter.sent.some((s) => s.chat === 'g1' && s.text.startsWith('【投票 #1 已结束】'))).toBe(true)
