@@ -31,6 +31,8 @@ export interface CompoundSettings {
   /** a repair cost above this (fen, default 500,000 = ¥5,000) needs the head's approval (docs/LEDGER.md) */
   costApprovalLimitFen?: string
   disclosure?: { weekly?: string | false; monthly?: string | false; yearly?: string | false }
+  /** 'HH:MM-HH:MM' local, or false: no unasked group post then (src/domain/quiet-hours.ts; default 21:00-08:00) */
+  quietHours?: string | false
   [key: string]: unknown
 }
 

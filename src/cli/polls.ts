@@ -20,16 +20,20 @@ export const pollsCloseDue: CliCommand = {
 
 export const pollsRemind: CliCommand = {
   name: 'polls remind',
-  usage: 'linli polls remind [--now <ISO time>]   (committee privately: households not voted; groups: the count; once a day)',
+  usage:
+    'linli polls remind [--now <ISO time>]   (one digest per compound and day: groups the counts, committee privately the households not voted; not in quiet hours)',
   async run(argv, config) {
     const { values } = args(argv, { now: { type: 'string' } }, 0)
     const now = nowFrom(values.now, config)
     return withDatabase(config, async (db) => {
       const sent = await remindOpenPolls(db, now)
-      if (sent.length === 0) print('no open poll needs a reminder')
+      if (sent.length === 0) print('no open poll needs a reminder (or the compounds are in their quiet hours)')
       for (const r of sent) {
-        const what = r.electorate === 'owners' ? `${r.count} households not voted` : r.countsVoted ? `${r.count} people voted` : `${r.count} people not voted`
-        print(`poll #${r.no} "${r.title}" of "${r.compoundName}": ${what}; ${r.rows === 0 ? 'already reminded today' : `${r.rows} messages queued`}`)
+        print(`"${r.compoundName}": ${r.rows === 0 ? 'already reminded today' : `${r.rows} messages queued`}`)
+        for (const p of r.polls) {
+          const what = p.electorate === 'owners' ? `${p.count} households not voted` : p.countsVoted ? `${p.count} people voted` : `${p.count} people not voted`
+          print(`  poll #${p.no} "${p.title}": ${what}`)
+        }
       }
       return 0
     })

@@ -13,7 +13,8 @@
 // - monthly billing (src/services/fees.ts): the current month, once a day per compound (job_runs key
 //   `bill` / `<compound>:<local date>`, in the same transaction as the charges); billing keys make it
 //   idempotent anyway, the daily run also picks up a fee rule added during the month.
-// - polls: closing polls past their deadline (every tick), reminders once a day.
+// - polls: closing polls past their deadline (every tick), reminders once a day (one digest per compound, outside
+//   its quiet hours: src/services/polls.ts remindOpenPolls).
 // - the committee: overdue repair tickets and legal-calendar flags, once a day from DAILY_HOUR local.
 // The daily jobs that already ran today (their job_runs rows) are read for every compound in one statement;
 // only the others are claimed.
@@ -31,6 +32,7 @@ import {
 } from '../../db/disclosure.ts'
 import type { Period, PeriodKind } from '../domain/calendar.ts'
 import { monthKeyOf } from '../domain/calendar.ts'
+import { isQuiet, quietHoursOf } from '../domain/quiet-hours.ts'
 import { type DisclosureItem, postDisclosures } from '../disclosure/batch.ts'
 import type { DisclosureData } from '../disclosure/build.ts'
 import type { DisclosureMessages } from '../disclosure/messages.ts'
@@ -153,7 +155,8 @@ export async function runDue(db: Db, now: Date, opts: TickOptions): Promise<Tick
         ctx,
       )
     }
-    if (todo('poll-remind', compound)) {
+    // in the compound's quiet hours the day's reminder is not claimed: a later tick sends it once they end
+    if (todo('poll-remind', compound) && !isQuiet(now, compound.timeZone, quietHoursOf(compound.settings))) {
       await attempt(
         'claiming poll reminders',
         async () => {

@@ -44,6 +44,8 @@ import {
   snapshotToJson,
 } from '../domain/poll-render.ts'
 import { localDateKey } from '../domain/poll-time.ts'
+import { isQuiet, quietHoursOf } from '../domain/quiet-hours.ts'
+import { packMessages } from '../domain/summary.ts'
 import { tally, type Voter } from '../domain/tally.ts'
 import { isLang, type Translator, translator } from '../i18n/index.ts'
 import { type DetachedReply, enqueueReplies } from '../outbox/enqueue.ts'
@@ -234,9 +236,7 @@ export async function closeDuePolls(database: Database | Db, now: Date): Promise
   return out
 }
 
-export interface RemindReport {
-  compoundId: number
-  compoundName: string
+export interface RemindedPoll {
   no: number
   title: string
   /** households (owner polls) or persons (residents polls) that have not voted; see `countsVoted` */
@@ -244,17 +244,28 @@ export interface RemindReport {
   electorate: 'owners' | 'residents'
   /** a residents poll launched before electorates were frozen has no list of who may vote: `count` is who voted */
   countsVoted?: true
+}
+
+export interface RemindReport {
+  compoundId: number
+  compoundName: string
+  /** the polls the day's reminder is about, by number */
+  polls: RemindedPoll[]
   /** outbox rows written (0 when today's reminder was already sent) */
   rows: number
 }
 
 /**
- * Remind about every open poll: the committee (committee and head) privately gets the room codes of
- * households that have not voted; each chat of the compound gets the count only (residents polls: the count
- * of persons who have not voted). Participation only, never a per-option figure, secret or not. Once per poll and local
- * day (dedupe keys `poll-remind:<poll>:<date>`), so running it twice a day posts once. Owner polls in
- * which every household has voted get no reminder. Secret polls too: who has not voted is participation,
- * not a choice, and the committee needs it to reach the quorum door to door.
+ * Remind about the open polls, one digest per compound and local day: each chat of the compound gets ONE post
+ * for all its open polls together (the count of households, or persons, that have not voted), and each
+ * committee member (committee and head) ONE private message with the room codes of the households that have
+ * not voted. A single poll keeps its own one-poll wording. Participation only, never a per-option figure,
+ * secret or not (who has not voted is not a choice, and the committee needs it to reach the quorum door to
+ * door). Dedupe keys `poll-digest:<compound>:<local date>:…`, so running it twice a day posts once.
+ *
+ * Left out: a compound in its quiet hours (settings.quietHours, src/domain/quiet-hours.ts: nothing at all then;
+ * the scheduler tries again when they end); a poll whose deadline is today (the day before was its last
+ * reminder); a poll launched today (its launch post was today's); an owner poll every household voted in.
  */
 export async function remindOpenPolls(
   database: Database | Db,
@@ -264,49 +275,75 @@ export async function remindOpenPolls(
   const db = dbOf(database)
   const out: RemindReport[] = []
   const only = opts.compoundIds ? new Set(opts.compoundIds) : null
+  const byCompound = new Map<number, PollRow[]>()
   for (const p of await runningPolls(db, now)) {
     // the scheduler reminds each compound at its own local time
     if (only && !only.has(p.compoundId)) continue
+    byCompound.set(p.compoundId, [...(byCompound.get(p.compoundId) ?? []), p])
+  }
+  for (const [compoundId, running] of byCompound) {
     const report = await db.transaction(async (tx) => {
-      const compound = await compoundOf(tx, p.compoundId)
+      const compound = await compoundOf(tx, compoundId)
       if (!compound) return null
+      const tz = compound.timeZone
+      if (isQuiet(now, tz, quietHoursOf(compound.settings))) return null
+      const day = localDateKey(now, tz)
+      const due = running.filter((p) => localDateKey(p.deadline, tz) > day && localDateKey(p.createdAt, tz) < day)
       const t = compoundTranslator(compound)
-      const { snapshot, notVoted } = await tallyPoll(tx, p)
-      const day = localDateKey(now, compound.timeZone)
-      const key = `poll-remind:${p.id}:${day}`
-      const deadline = formatDeadline(p.deadline, compound.timeZone)
-      const replies: DetachedReply[] = []
-      let count: number
-      if (notVoted) {
-        count = notVoted.length
-        if (count === 0) return null
-        replies.push({ to: 'compound', text: t('poll.remind.group', { no: p.no, title: p.title, count, deadline }), dedupeKey: key })
-        const text = t('poll.remind.committee', { no: p.no, title: p.title, count, list: notVoted.join('、'), deadline })
-        for (const memberId of await committeeOf(tx, compound.id)) {
-          replies.push({ to: 'member', memberId, text, dedupeKey: `${key}:m${memberId}` })
+      const polls: DigestPoll[] = []
+      for (const p of due) {
+        const { snapshot, notVoted } = await tallyPoll(tx, p)
+        const deadline = formatDeadline(p.deadline, tz)
+        const base = { no: p.no, title: p.title, electorate: p.electorate, deadline, notVoted }
+        if (notVoted) {
+          if (notVoted.length > 0) polls.push({ ...base, count: notVoted.length })
+        } else if (snapshot.roster === 'frozen') {
+          const count = snapshot.tally.totalVoters - snapshot.tally.participatingVoters
+          if (count > 0) polls.push({ ...base, count })
+        } else {
+          polls.push({ ...base, count: snapshot.tally.participatingVoters, countsVoted: true })
         }
-      } else if (snapshot.roster === 'frozen') {
-        count = snapshot.tally.totalVoters - snapshot.tally.participatingVoters
-        if (count === 0) return null
-        replies.push({ to: 'compound', text: t('poll.remind.groupResidentsMissing', { no: p.no, title: p.title, count, deadline }), dedupeKey: key })
-      } else {
-        count = snapshot.tally.participatingVoters
-        replies.push({ to: 'compound', text: t('poll.remind.groupResidents', { no: p.no, title: p.title, count, deadline }), dedupeKey: key })
+      }
+      if (polls.length === 0) return null
+      const key = `poll-digest:${compound.id}:${day}`
+      const replies: DetachedReply[] = []
+      groupReminder(t, polls).forEach((text, i) => replies.push({ to: 'compound', text, dedupeKey: `${key}:${i + 1}` }))
+      const owners = polls.filter((p) => p.notVoted)
+      if (owners.length > 0) {
+        const texts = committeeReminder(t, owners)
+        for (const memberId of await committeeOf(tx, compound.id)) {
+          texts.forEach((text, i) => replies.push({ to: 'member', memberId, text, dedupeKey: `${key}:m${memberId}:${i + 1}` }))
+        }
       }
       const rows = await enqueueReplies(tx, compound, replies, { now })
-      const legacy = p.electorate === 'residents' && snapshot.roster !== 'frozen'
       return {
         compoundId: compound.id,
         compoundName: compound.name,
-        no: p.no,
-        title: p.title,
-        count,
-        electorate: p.electorate,
+        polls: polls.map(({ deadline: _d, notVoted: _n, ...p }) => p),
         rows: rows.length,
-        ...(legacy ? { countsVoted: true as const } : {}),
       }
     })
     if (report) out.push(report)
   }
   return out
+}
+
+type DigestPoll = RemindedPoll & { deadline: string; notVoted: string[] | null }
+
+/** What a group's reminder says: one poll in its own words, several as one digest (split only past a message's length). */
+function groupReminder(t: Translator, polls: readonly DigestPoll[]): string[] {
+  const which = (p: DigestPoll) => (p.notVoted ? '' : p.countsVoted ? 'Residents' : 'ResidentsMissing')
+  if (polls.length === 1) {
+    const p = polls[0]!
+    return [t(`poll.remind.group${which(p)}`, { no: p.no, title: p.title, count: p.count, deadline: p.deadline })]
+  }
+  const lines = polls.map((p) => t(`poll.remind.line${which(p)}`, { no: p.no, title: p.title, count: p.count, deadline: p.deadline }))
+  return packMessages(t('poll.remind.digestTitle', { count: polls.length }), t('poll.remind.digestCont'), [...lines, t('poll.remind.digestFooter')])
+}
+
+/** What each committee member gets: the rooms that have not voted, per owner poll. */
+function committeeReminder(t: Translator, polls: readonly DigestPoll[]): string[] {
+  const lines = polls.map((p) => t('poll.remind.committee', { no: p.no, title: p.title, count: p.count, list: p.notVoted!.join('、'), deadline: p.deadline }))
+  if (polls.length === 1) return packMessages(lines[0]!, t('poll.remind.digestCont'), [])
+  return packMessages(t('poll.remind.committeeTitle', { count: polls.length }), t('poll.remind.digestCont'), lines)
 }

@@ -107,7 +107,7 @@ describe('e2e: an ordinary poll in the sandbox', () => {
     // the operator CLI: remind (committee privately, group a count), then close at the deadline
     const remind = await linli(['polls', 'remind', '--now', '2026-11-24T02:00:00Z'], dir)
     expect(remind.code, remind.stderr).toBe(0)
-    expect(remind.stdout).toContain('poll #2 "路灯颜色" of "幸福里小区": 39 households not voted; 2 messages queued')
+    expect(remind.stdout).toContain('"幸福里小区": 2 messages queued\n  poll #2 "路灯颜色": 39 households not voted')
     const early = await linli(['polls', 'close-due', '--now', '2026-11-25T09:59:00Z'], dir)
     expect(early.stdout).toContain('no poll is due')
     const due = await linli(['polls', 'close-due', '--now', '2026-11-25T10:00:00Z'], dir)

@@ -88,6 +88,8 @@ describe('secret ballots show participation only until they close (item 6)', () 
     await w.says('o1', '投票 #1 甲公司')
     await w.says('o2', '投票 #1 乙公司')
     const before = w.adapter.sent.length
+    // the next day (a poll launched today is not reminded today)
+    w.clock.advance(86_400_000)
     await remindOpenPolls(w.db, w.clock.now())
     await w.app.dispatcher.flush()
     await w.says('boss', '公示 本周')

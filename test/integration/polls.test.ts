@@ -415,10 +415,13 @@ describe('closing at the deadline and reminders (the CLI and the scheduler call 
     await w.says('boss', '任命 @member 委员')
     await w.says('boss', '发起投票 聘请物业 规则 一般 不记名')
     await w.says('o0', '投票 #1 1')
+    // launched today: the launch post was today's reminder
+    expect(await remindOpenPolls(w.db, w.clock.now())).toEqual([])
+    w.clock.advance(86_400_000)
     const before = w.adapter.sent.length
     const report = await remindOpenPolls(w.db, w.clock.now())
     expect(report).toEqual([
-      { compoundId, compoundName: '幸福里', no: 1, title: '聘请物业', count: 5, electorate: 'owners', rows: 3 },
+      { compoundId, compoundName: '幸福里', polls: [{ no: 1, title: '聘请物业', count: 5, electorate: 'owners' }], rows: 3 },
     ])
     await w.app.dispatcher.flush()
     const sent = w.adapter.sent.slice(before)

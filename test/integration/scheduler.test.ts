@@ -258,7 +258,10 @@ describe('daily jobs', () => {
     expect(toHead.find((t) => t.includes('#9「旧投票」'))).toContain('3 天内结果仍未成功发到群里')
     expect(mine('cc')).toEqual(toHead)
     expect(w.adapter.sent.some((s) => s.chat === 'g1' && s.text.startsWith('【投票 #1 已结束】'))).toBe(true)
-    expect(w.adapter.sent.some((s) => s.chat === 'g1' && s.text.startsWith('【投票 #3 提醒】'))).toBe(true)
+    // the open polls in one reminder per chat: #2, #3 and #8
+    const reminders = w.adapter.sent.filter((s) => s.chat === 'g1' && s.text.startsWith('【投票提醒】'))
+    expect(reminders.map((s) => s.text.split('\n')[0])).toEqual(['【投票提醒】3 项投票进行中：'])
+    expect(reminders[0]!.text).toContain('#3 外墙颜色：还有 3 户没有投票')
 
     // the same day again, or another instance: nothing new; charges stay billed once
     const before = await count(w.db, outbox)

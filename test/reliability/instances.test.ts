@@ -207,7 +207,7 @@ describe('several instances on one database', () => {
     const closes = all.filter((r) => r.dedupeKey?.startsWith(`poll-closed:${pollId}:`))
     expect(closes).toHaveLength(2)
     for (const r of closes) expect(deliveries.get(sendKey(`chat:${r.targetId}`, r.text, false))).toBe(1)
-    const reminders = all.filter((r) => r.dedupeKey?.startsWith(`poll-remind:${pollId}:`) && r.targetKind === 'chat')
+    const reminders = all.filter((r) => r.dedupeKey?.startsWith('poll-digest:') && r.targetKind === 'chat')
     expect(new Set(reminders.map((r) => r.dedupeKey)).size).toBe(reminders.length)
 
     figures(
