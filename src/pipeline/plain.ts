@@ -252,7 +252,7 @@ export class PlainLanguage {
     const early = this.remote ? await this.readOutside(msg, text) : null
     return this.inTx(async (tx) => {
       const base = await this.d.context(tx, msg, this.langOf(msg))
-      const u = early ?? (await this.reader.read(text, await this.intentContext(tx, base.compound, base.lang, base.now)))
+      const u = early ?? (await this.reader.read(text, await this.intentContext(tx, msg, base.compound, base.lang, base.now)))
       return this.finish(tx, msg, base, `intent:${u.intent}`, await this.act(tx, base, msg, u))
     })
   }
@@ -268,12 +268,12 @@ export class PlainLanguage {
       if (ids.length === 1) compound = (await findCompoundById(q, ids[0]!)) ?? null
     }
     const lang = compound?.language === 'zh-TW' || compound?.language === 'en' ? compound.language : compound ? 'zh-CN' : this.langOf(msg)
-    return this.reader.read(text, await this.intentContext(q, compound, lang, this.d.clock.now()))
+    return this.reader.read(text, await this.intentContext(q, msg, compound, lang, this.d.clock.now()))
   }
 
-  private async intentContext(q: Queryable, compound: Compound | null, lang: Lang, now: Date): Promise<IntentContext> {
+  private async intentContext(q: Queryable, msg: IncomingMessage, compound: Compound | null, lang: Lang, now: Date): Promise<IntentContext> {
     const polls = compound ? (await openPollsOf(q, compound.id, now)).map((p) => ({ no: p.no, options: p.options })) : []
-    return { lang, botNames: this.d.botNames, polls, now, timeZone: compound?.timeZone ?? this.d.config.LINLI_DEFAULT_TZ }
+    return { lang, botNames: this.namesOf(msg), polls, now, timeZone: compound?.timeZone ?? this.d.config.LINLI_DEFAULT_TZ }
   }
 
   private async act(tx: Tx, base: Resolved, msg: IncomingMessage, u: Understood): Promise<Acted> {
