@@ -32,6 +32,7 @@ import {
   intentReader,
   type IntentReader,
   llmConfigFromEnv,
+  localReader,
   MAX_LENGTH,
   OFFER_VALID_MS,
   type Understood,
@@ -248,11 +249,14 @@ export class PlainLanguage {
 
   // ---- an addressed message ----------------------------------------------------------------------
 
-  private async read(msg: IncomingMessage, text: string): Promise<PlainOutcome> {
-    const early = this.remote ? await this.readOutside(msg, text) : null
+  private async read(msg: IncomingMessage, raw: string): Promise<PlainOutcome> {
+    // a long text (a forwarded notice) is no request: read no further than the rules would, send it nowhere
+    const long = raw.length > MAX_LENGTH * 2
+    const text = long ? raw.slice(0, MAX_LENGTH * 4) : raw
+    const early = this.remote && !long ? await this.readOutside(msg, text) : null
     return this.inTx(async (tx) => {
       const base = await this.d.context(tx, msg, this.langOf(msg))
-      const u = early ?? (await this.reader.read(text, await this.intentContext(tx, msg, base.compound, base.lang, base.now)))
+      const u = early ?? (await localReader.read(text, await this.intentContext(tx, msg, base.compound, base.lang, base.now)))
       return this.finish(tx, msg, base, `intent:${u.intent}`, await this.act(tx, base, msg, u))
     })
   }

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { asc } from 'drizzle-orm'
 import { afterEach, describe, expect, it } from 'vitest'
-import { ballots, tickets } from '../../db/schema.ts'
+import { ballots, ledgerEntries, tickets } from '../../db/schema.ts'
 import { App } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
 import { type Lang, t } from '../../src/i18n/index.ts'
@@ -151,7 +151,7 @@ describe('the optional LLM reader', () => {
       await app.handle(w.message('u1', text))
       return adapter.sent.slice(before)
     }
-    return { say }
+    return { say, db: w.db }
   }
 
   it('reads addressed messages through the endpoint; the answer runs through the same rules', async () => {
@@ -162,16 +162,24 @@ describe('the optional LLM reader', () => {
     expect(llm.seen).toHaveLength(1)
     expect(llm.seen[0]).toMatchObject({ auth: 'Bearer sk-test', body: { model: 'local-test' } })
     expect(llm.seen[0]!.body.messages.at(-1)!.content).toBe('我那个钱的事儿咋样了')
-    // group chatter never goes there
+    // group chatter never goes there, nor a long text (a forwarded notice is no request)
     await say('今天天气真好')
+    const long = await say(`@邻里 ${'通知：明天上午停水检修。'.repeat(40)}`)
+    expect(long.map((r) => r.text)).toEqual([t('zh-CN', 'intent.notUnderstood')])
     expect(llm.seen).toHaveLength(1)
   })
 
-  it('never writes on the model’s word: a repair is offered, a payment only shown', async () => {
-    const llm = await endpoint({ intent: 'payment', slots: { amount: 300, room: '3-2-201' } })
-    const { say } = await appWith(llm.url)
-    const replies = await say('@邻里 那笔钱收好了')
-    expect(replies.map((r) => r.text)).toEqual([t('zh-CN', 'intent.payResident')])
+  it('never writes on the model’s word: a payment is only shown, a repair only offered', async () => {
+    const pay = await endpoint({ intent: 'payment', slots: { amount: 300, room: '3-2-201' } })
+    const { say, db } = await appWith(pay.url)
+    expect((await say('@邻里 那笔钱收好了')).map((r) => r.text)).toEqual([t('zh-CN', 'intent.payResident')])
+    expect(await db.db.select().from(ledgerEntries)).toEqual([])
+    await new Promise<void>((res) => server!.close(() => res()))
+    const repair = await endpoint({ intent: 'repair', slots: {} })
+    const second = await appWith(repair.url)
+    const offer = await second.say('@邻里 楼下那个灯又不亮了')
+    expect(offer[0]!.text).toContain('报修 楼下那个灯又不亮了')
+    expect(await second.db.db.select().from(tickets)).toEqual([])
   })
 
   it('falls back to the local rules when the endpoint fails', async () => {
