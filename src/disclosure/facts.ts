@@ -4,8 +4,8 @@
 // 公示); the scheduler passes every compound that is due (src/disclosure/batch.ts). ./build.ts turns the facts
 // into the summary input and the chart model.
 //
-// The figures are those of the per-aggregate queries other commands print (db/ledger.ts periodTotals,
-// balanceAt, arrearsOf and ledgerHead for 账目 / 欠费 / 核验, db/tickets.ts ticketsInPeriod, db/polls.ts
+// The figures are those of the per-aggregate queries other commands print (db/ledger-sums.ts periodTotals,
+// balanceAt and arrearsOf, db/ledger.ts ledgerHead for 账目 / 欠费 / 核验, db/tickets.ts ticketsInPeriod, db/polls.ts
 // pollsInPeriod, db/disclosure.ts privateNamesOf); test/integration/disclosure-batch.test.ts checks them
 // against those queries, item by item.
 //
@@ -106,7 +106,7 @@ function periodsTable(items: readonly DisclosureItem[], now: Date): SQL {
     ${stamps((i) => asOfOf(i, now))}) AS p(ix, compound_id, pfrom, pto, as_of)`
 }
 
-// the effect of an entry, as in db/ledger.ts: a reversal has the reversed entry's kind, negated
+// the effect of an entry, as in db/ledger-sums.ts: a reversal has the reversed entry's kind, negated
 const EFF = sql`CASE WHEN e.kind = 'reversal' THEN o.kind ELSE e.kind END`
 const SIGN = sql`CASE WHEN e.kind = 'reversal' THEN -1 ELSE 1 END`
 const CASH = sql`CASE ${EFF} WHEN 'payment' THEN ${SIGN} * e.amount_fen WHEN 'income' THEN ${SIGN} * e.amount_fen
@@ -303,7 +303,7 @@ async function headsOf(q: Queryable, ids: readonly number[]) {
 }
 
 /**
- * arrearsOf (db/ledger.ts) of every item at its as-of instant (disclosureAsOf): households with charges past due
+ * arrearsOf (db/ledger-sums.ts) of every item at its as-of instant (disclosureAsOf): households with charges past due
  * and unpaid then, the longest overdue first. Two statements for the whole list: the balances as of each
  * (compound, instant) of the households that owed anything then, and those households' charges recorded before
  * it (not reversed before it); the due rule and the FIFO settlement are src/domain/billing.ts chargeDueAt and duesOf.
