@@ -5,7 +5,7 @@
 // into the summary input and the chart model.
 //
 // The figures are those of the per-aggregate queries other commands print (db/ledger-sums.ts periodTotals,
-// balanceAt and arrearsOf, db/ledger.ts ledgerHead for 账目 / 欠费 / 核验, db/tickets.ts ticketsInPeriod, db/polls.ts
+// balanceAt and arrearsOf, db/ledger.ts ledgerHead for 账目 / 欠费 / 核验, db/ticket-queries.ts ticketsInPeriod, db/polls.ts
 // pollsInPeriod, db/disclosure.ts privateNamesOf); test/integration/disclosure-batch.test.ts checks them
 // against those queries, item by item.
 //
