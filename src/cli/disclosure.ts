@@ -9,9 +9,8 @@ import { outboxRows, type OutboxStatus } from '../../db/disclosure.ts'
 import { compounds } from '../../db/schema.ts'
 import type { Queryable } from '../../db/client.ts'
 import type { CompoundRow } from '../../db/compounds.ts'
-import { verifyCompoundLedger } from '../../db/ledger.ts'
+import { verifyCompoundLedger } from '../../db/ledger-check.ts'
 import { type Period, periodFromKey } from '../domain/calendar.ts'
-import { DEFAULT_QUIET_HOURS, describeQuietHours, parseQuietHours, quietHoursOf } from '../domain/quiet-hours.ts'
 import { compoundLang } from '../disclosure/build.ts'
 import { ledgerCsvData } from '../disclosure/csv.ts'
 import { translator } from '../i18n/index.ts'
@@ -155,17 +154,10 @@ function describeSlot(s: SlotSpec | null | 'invalid'): string {
 export const scheduleCmd: CliCommand = {
   name: 'schedule',
   usage:
-    'linli schedule --compound <name> [--weekly "mon 09:00"|off] [--monthly "1 09:00"|off] [--yearly "01-01 09:00"|off] [--quiet-hours "21:00-08:00"|off]   (when disclosures are posted and when no poll reminder is, local time; shown when given no change)',
+    'linli schedule --compound <name> [--weekly "mon 09:00"|off] [--monthly "1 09:00"|off] [--yearly "01-01 09:00"|off]   (when disclosures are posted, local time; shown when given no change)',
   async run(argv, config) {
-    const { values } = args(
-      argv,
-      { compound: { type: 'string' }, weekly: { type: 'string' }, monthly: { type: 'string' }, yearly: { type: 'string' }, 'quiet-hours': { type: 'string' } },
-      0,
-    )
+    const { values } = args(argv, { compound: { type: 'string' }, weekly: { type: 'string' }, monthly: { type: 'string' }, yearly: { type: 'string' } }, 0)
     if (!values.compound) throw new UsageError('--compound <name> is required')
-    const quietValue = values['quiet-hours']
-    const quiet = quietValue === undefined ? undefined : parseQuietHours(quietValue)
-    if (quiet === 'invalid') throw new UsageError(`--quiet-hours "${quietValue}" is not a time range like "${describeQuietHours(DEFAULT_QUIET_HOURS)}" (or off)`)
     const changes: Record<string, string | false> = {}
     for (const kind of ['week', 'month', 'year'] as const) {
       const key = SETTING_OF[kind]
@@ -181,13 +173,11 @@ export const scheduleCmd: CliCommand = {
       if (Object.keys(changes).length > 0) {
         const current = settings.disclosure && typeof settings.disclosure === 'object' ? settings.disclosure : {}
         settings = { ...settings, disclosure: { ...current, ...changes } }
+        await db.db.update(compounds).set({ settings }).where(eq(compounds.id, c.id))
       }
-      if (quiet !== undefined) settings = { ...settings, quietHours: quiet === null ? false : describeQuietHours(quiet) }
-      if (settings !== c.settings) await db.db.update(compounds).set({ settings }).where(eq(compounds.id, c.id))
       const d = (settings.disclosure ?? {}) as Record<string, unknown>
       print(`disclosures of "${c.name}" (${c.timeZone}):`)
       for (const kind of ['week', 'month', 'year'] as const) print(`  ${SETTING_OF[kind]}: ${describeSlot(parseSlot(kind, d[SETTING_OF[kind]]))}`)
-      print(`quiet hours (no poll reminder to the groups): ${describeQuietHours(quietHoursOf(settings))}`)
       return 0
     })
   },

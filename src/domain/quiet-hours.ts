@@ -2,7 +2,7 @@
 // Pure: the clock and the time zone are passed in.
 //
 // compound.settings.quietHours = 'HH:MM-HH:MM' (local; the default '21:00-08:00' runs over midnight) or false
-// (off). An unreadable value falls back to the default. Set and shown by `linli schedule --quiet-hours`.
+// (off). An unreadable value falls back to the default. Set and shown by `linli settings --quiet-hours`.
 import { localTime } from './calendar.ts'
 
 /** Minutes after local midnight: quiet from `from` (inclusive) to `to` (exclusive); from > to runs over midnight. */

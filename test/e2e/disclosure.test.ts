@@ -89,16 +89,18 @@ describe('e2e: scheduled disclosure in the sandbox', () => {
     // the operator moves the weekly post to Friday evening and switches the yearly one off
     const sched = await runCli(['schedule', '--compound', '幸福里小区', '--weekly', 'Fri 18:00', '--yearly', 'off'], { env })
     expect(sched.code, sched.stderr).toBe(0)
-    expect(sched.stdout).toBe(
-      'disclosures of "幸福里小区" (Asia/Shanghai):\n  weekly: fri 18:00\n  monthly: 1 09:00\n  yearly: off\nquiet hours (no poll reminder to the groups): 21:00-08:00\n',
-    )
-    // and the quiet hours, in which no poll reminder is posted
-    const quiet = await runCli(['schedule', '--compound', '幸福里小区', '--quiet-hours', '22:30-07:00'], { env })
+    expect(sched.stdout).toBe('disclosures of "幸福里小区" (Asia/Shanghai):\n  weekly: fri 18:00\n  monthly: 1 09:00\n  yearly: off\n')
+    // and the quiet hours, in which no poll reminder is posted, with the other compound settings
+    const shown = await runCli(['settings', '--compound', '幸福里小区'], { env })
+    expect(shown.stdout).toContain('  quiet-hours: 21:00-08:00 (default) — ')
+    const quiet = await runCli(['settings', '--compound', '幸福里小区', '--quiet-hours', '22:30-07:00'], { env })
     expect(quiet.code, quiet.stderr).toBe(0)
-    expect(quiet.stdout).toContain('  weekly: fri 18:00\n')
-    expect(quiet.stdout).toContain('quiet hours (no poll reminder to the groups): 22:30-07:00\n')
-    const bad = await runCli(['schedule', '--compound', '幸福里小区', '--quiet-hours', 'night'], { env })
+    expect(quiet.stdout).toContain('  quiet-hours: 22:30-07:00 — ')
+    expect(quiet.stdout).toContain('  group-repair-offers: on (default) — ')
+    const bad = await runCli(['settings', '--compound', '幸福里小区', '--quiet-hours', 'night'], { env })
     expect(bad.code).not.toBe(0)
     expect(bad.stderr).toContain('--quiet-hours "night" is not a time range like "21:00-08:00" (or off)')
+    const off = await runCli(['settings', '--compound', '幸福里小区', '--quiet-hours', 'off'], { env })
+    expect(off.stdout).toContain('  quiet-hours: off — ')
   })
 })
