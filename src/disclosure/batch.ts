@@ -18,6 +18,10 @@
 // a notice instead of its summary (no chart, no chain head recorded) and its committee a private alert, once per
 // broken state. Every `disclosures` row records the chain head its post showed, for 核验 to check later.
 //
+// Several periods of one compound in one call (a catch-up; 1 January) are one post and one chart per chat, and
+// with `skipEmpty` (the scheduler) a period in which nothing happened is recorded but not posted (./catch-up.ts);
+// a compound's items are never split across chunks.
+//
 // Failures stay small: an item whose summary cannot be built or rendered is left out and reported (the next
 // call tries it again), the rest of its chunk is posted; a chunk whose queries or transaction fail is
 // reported for each of its items, and the next chunk runs. Nothing is thrown.
@@ -30,7 +34,9 @@ import { chats } from '../../db/schema.ts'
 import { log } from '../log.ts'
 import { alertCommittee } from '../services/ledger-trust.ts'
 import { type NewOutboxRow, writeOutbox } from '../outbox/write.ts'
+import { renderSummary } from '../domain/summary.ts'
 import { type DisclosureData, disclosureData, untrustedDisclosure } from './build.ts'
+import { byLength, isEmptyPeriod, mergeParts, type PostRole, postRoles } from './catch-up.ts'
 import { type DisclosureItem, gatherFacts } from './facts.ts'
 import { type DisclosureMessages, disclosureKey, disclosureMessages } from './messages.ts'
 
@@ -46,6 +52,8 @@ export interface PostOptions {
   /** replaces the summary and chart rendering (tests, text-only benchmarks) */
   render?: (data: DisclosureData) => DisclosureMessages
   chunkSize?: number
+  /** the scheduler: a period in which nothing happened is recorded and logged, not posted (./catch-up.ts) */
+  skipEmpty?: boolean
 }
 
 export interface ItemResult {
@@ -56,6 +64,8 @@ export interface ItemResult {
   rows: number
   /** why the item was not posted (it is tried again by the next call) */
   error?: unknown
+  /** nothing happened in the period: recorded by this call, not posted (`skipEmpty`) */
+  empty?: true
 }
 
 export interface BatchPostResult {
@@ -87,8 +97,11 @@ export async function postDisclosures(db: Db, items: readonly DisclosureItem[], 
   })
   const size = Math.max(1, opts.chunkSize ?? DEFAULT_CHUNK)
   let errors = 0
-  for (let i = 0; i < todo.length; i += size) {
-    const chunk = todo.slice(i, i + size)
+  for (let i = 0, end = 0; i < todo.length; i = end) {
+    // a compound's periods stay in one chunk: they are posted together
+    end = Math.min(todo.length, i + size)
+    while (end < todo.length && todo[end]!.item.compound.id === todo[end - 1]!.item.compound.id) end++
+    const chunk = todo.slice(i, end)
     try {
       errors += await postChunk(db, chunk, opts)
     } catch (err) {
@@ -123,15 +136,29 @@ async function postChunk(db: Db, chunk: ItemResult[], opts: PostOptions): Promis
   // verified point and the published heads): a compound whose ledger fails gets a notice instead of the figures,
   // which records no chain head, and its committee a private alert (in the transaction below)
   const checks = await checkLedgers(db, [...new Set(due.map((r) => r.item.compound.id))])
+  // a compound's periods due together are one post with one chart; an empty one is not posted (./catch-up.ts)
+  const roles = postRoles(
+    due.map((r, k) => ({
+      compoundId: r.item.compound.id,
+      kind: r.item.period.kind,
+      empty: opts.skipEmpty === true && checks.get(r.item.compound.id)?.ok !== false && isEmptyPeriod(facts[k]!),
+    })),
+  )
   const render = opts.render ?? disclosureMessages
-  const ready: { result: ItemResult; msgs: DisclosureMessages; chain: ChainHead | null; failure?: LedgerFailure }[] = []
+  // a merged period after the first: its text only, its chart is never drawn
+  const textOnly = (data: DisclosureData): DisclosureMessages => ({ parts: renderSummary(data.summary), chart: null })
+  type Ready = { result: ItemResult; msgs: DisclosureMessages; chain: ChainHead | null; role: PostRole; failure?: LedgerFailure }
+  const ready: Ready[] = []
   let failed = 0
   due.forEach((result, k) => {
     try {
       const check = checks.get(result.item.compound.id)
-      if (check && !check.ok) ready.push({ result, msgs: untrustedDisclosure(result.item, check), chain: null, failure: check })
+      const role = roles[k]!
+      if (check && !check.ok) ready.push({ result, msgs: untrustedDisclosure(result.item, check), chain: null, role, failure: check })
+      // nothing published: no chain head recorded
+      else if (role === 'empty') ready.push({ result, msgs: { parts: [], chart: null }, chain: null, role })
       // the head recorded is the one the post shows (the stored head when the facts were read)
-      else ready.push({ result, msgs: render(disclosureData(result.item, facts[k]!, opts.now)), chain: facts[k]!.chain })
+      else ready.push({ result, msgs: (role === 'joined' ? textOnly : render)(disclosureData(result.item, facts[k]!, opts.now)), chain: facts[k]!.chain, role })
     } catch (err) {
       failed++
       result.error = err
@@ -154,11 +181,30 @@ async function postChunk(db: Db, chunk: ItemResult[], opts: PostOptions): Promis
     const chatById = new Map(chatRows.map((c) => [c.id, c]))
     const outRows: NewOutboxRow[] = []
     const ofKey = new Map<string, ItemResult>()
+    // one post per compound and chat: the periods this call recorded for it, the longest first
+    const posts = new Map<string, { chatId: number; entries: Ready[] }>()
     for (const rec of mine) {
-      const { result, msgs } = byKey.get(disclosurePeriodKey(rec))!
-      const chat = chatById.get(rec.chatId)!
+      const x = byKey.get(disclosurePeriodKey(rec))!
+      if (x.role === 'empty') {
+        x.result.empty = true
+        continue
+      }
+      x.result.chats++
+      const at = `${rec.compoundId}:${rec.chatId}`
+      const post = posts.get(at) ?? { chatId: rec.chatId, entries: [] }
+      post.entries.push(x)
+      posts.set(at, post)
+    }
+    for (const { chatId, entries } of posts.values()) {
+      entries.sort((a, b) => byLength(a.result.item.period, b.result.item.period))
+      const chat = chatById.get(chatId)!
+      // the post's rows are keyed and counted by its first period
+      const { result } = entries[0]!
       const { item } = result
-      result.chats++
+      const msgs: DisclosureMessages = {
+        parts: entries.length === 1 ? entries[0]!.msgs.parts : mergeParts(entries.map((x) => x.msgs.parts)),
+        chart: entries.find((x) => x.msgs.chart)?.msgs.chart ?? null,
+      }
       const base = {
         compoundId: item.compound.id,
         inboxId: null,
@@ -179,6 +225,8 @@ async function postChunk(db: Db, chunk: ItemResult[], opts: PostOptions): Promis
     const broken = new Map(ready.filter((x) => x.failure).map((x) => [x.result.item.compound.id, x]))
     for (const { result, failure } of broken.values()) await alertCommittee(tx, result.item.compound, failure!, opts.now)
   })
+  const empty = ready.filter((x) => x.result.empty).map((x) => ({ compound: x.result.item.compound.id, kind: x.result.item.period.kind, period: x.result.item.period.key }))
+  if (empty.length > 0) log.info({ periods: empty }, 'disclosure: nothing happened in the period, recorded and not posted')
   const posted = ready.filter((x) => x.result.chats > 0).map((x) => x.result)
   if (posted.length > 0) {
     log.info(

@@ -10,6 +10,8 @@
 //   disclose for it. One query finds which of the due (compound, kind, period) still lack a `disclosures` row
 //   for some chat; those are posted by postDisclosures (src/disclosure/batch.ts) in chunks: set-based reads,
 //   one transaction per chunk, a unique row per compound, chat, kind and period (so each chat gets it once).
+//   Several periods of one compound due together are one post and one chart; a period in which nothing happened
+//   is recorded and logged, not posted (src/disclosure/catch-up.ts).
 // - monthly billing (src/services/fees.ts): the current month, once a day per compound (job_runs key
 //   `bill` / `<compound>:<local date>`, in the same transaction as the charges); billing keys make it
 //   idempotent anyway, the daily run also picks up a fee rule added during the month.
@@ -219,7 +221,8 @@ async function postDue(db: Db, due: DisclosureItem[], now: Date, opts: TickOptio
   const open = await undisclosedPeriods(db, due.map(periodOf))
   const todo = due.filter((i) => open.has(disclosurePeriodKey(periodOf(i))))
   if (todo.length === 0) return
-  const res = await postDisclosures(db, todo, { now, render: opts.render })
+  // nobody asked for these: a period with nothing in it is not posted, a compound's periods go out as one post
+  const res = await postDisclosures(db, todo, { now, render: opts.render, skipEmpty: true })
   report.errors += res.errors
   for (const { item, chats } of res.items) {
     if (chats > 0) report.disclosures.push({ compoundId: item.compound.id, kind: item.period.kind, period: item.period.key, chats, late: item.late ?? false })

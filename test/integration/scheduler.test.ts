@@ -45,12 +45,13 @@ interface Setup {
 
 /**
  * 幸福里 (created 2026-11-10) in chats g1 and g2; boss = head 王主任, cc = committee 老李.
- * Monthly and yearly disclosures off unless `settings` says otherwise.
+ * Monthly and yearly disclosures off unless `settings` says otherwise. `busy`: a repair reported when the
+ * compound was created stays open, so no period is empty (an empty one is recorded, not posted).
  */
 async function setUp(
-  opts: { db?: Database; clock?: TestClock; timeZone?: string; language?: string; createdAt?: string; settings?: Record<string, unknown> } = {},
+  opts: { db?: Database; clock?: TestClock; timeZone?: string; language?: string; createdAt?: string; settings?: Record<string, unknown>; busy?: boolean } = {},
 ): Promise<Setup> {
-  return townWorld(dbs, {
+  const town = await townWorld(dbs, {
     db: opts.db,
     clock: opts.clock ?? new TestClock(new Date('2026-11-12T02:00:00Z')),
     head: { id: 'boss', name: '王主任' },
@@ -62,6 +63,16 @@ async function setUp(
     roster: ROSTER,
     people: [{ id: 'cc', name: '老李', role: 'committee' }],
   })
+  if (opts.busy) {
+    const { w } = town
+    const now = w.clock.now()
+    w.clock.set(new Date(Math.min(now.getTime(), new Date(opts.createdAt ?? '2026-11-10T00:00:00Z').getTime())).toISOString())
+    await w.says('boss', '报修 北门路灯不亮').then((r) => r.expectReply('#1'))
+    w.clock.set(now.toISOString())
+    await w.app.dispatcher.flush()
+    w.adapter.sent.length = 0
+  }
+  return town
 }
 
 const count = async (db: Database, table: typeof outbox | typeof disclosures) => (await db.db.select({ n: sql<number>`count(*)::int` }).from(table))[0]!.n
@@ -115,7 +126,7 @@ describe('disclosure exactly once', () => {
   })
 
   it('a restart in the middle of sending delivers the claimed rows once', async () => {
-    const { w } = await setUp()
+    const { w } = await setUp({ busy: true })
     await tick(w.db, MON_0905)
     // the first instance claimed every row, sent none, and died; its claim has run out
     await w.db.db.execute(sql`UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_until = now() - interval '1 second' WHERE status = 'pending'`)
@@ -136,7 +147,7 @@ describe('disclosure exactly once', () => {
   })
 
   it('a crash before the post is recorded leaves nothing behind, and the next tick posts', async () => {
-    const { w } = await setUp()
+    const { w } = await setUp({ busy: true })
     let calls = 0
     const flaky = (data: DisclosureData) => {
       if (++calls === 1) throw new Error('out of memory while drawing')
@@ -151,7 +162,7 @@ describe('disclosure exactly once', () => {
   })
 
   it('catches up only the latest missed period after downtime, marked late', async () => {
-    const { w, compoundId } = await setUp({ createdAt: '2026-10-01T00:00:00Z' })
+    const { w, compoundId } = await setUp({ createdAt: '2026-10-01T00:00:00Z', busy: true })
     // up on Monday 2 November: week 44 on time
     expect((await tick(w.db, '2026-11-02T01:01:00Z')).disclosures.map((d) => [d.period, d.late])).toEqual([['2026-W44', false]])
     // down until Wednesday 25 November noon: weeks 45 and 46 were missed; only 47 is posted, late
@@ -174,12 +185,18 @@ describe('disclosure exactly once', () => {
     expect((await tick(after.w.db, MON_0905)).disclosures).toEqual([])
     // the clock set back behind the creation (LINLI_NOW in the sandbox): what is due right now is posted,
     // nothing is caught up (the month and year slots are long past)
-    const setBack = await setUp({ createdAt: '2026-11-24T00:00:00Z', settings: {} })
+    const setBack = await setUp({ createdAt: '2026-11-24T00:00:00Z', settings: {}, busy: true })
     expect((await tick(setBack.w.db, MON_0905)).disclosures.map((d) => [d.period, d.late])).toEqual([['2026-W47', false]])
   })
 
   it('follows the compound time zone and its schedule settings', async () => {
-    const { w } = await setUp({ createdAt: '2026-11-20T00:00:00Z', timeZone: 'America/New_York', language: 'en', settings: { disclosure: { weekly: 'mon 09:00', monthly: '1 08:00', yearly: false } } })
+    const { w } = await setUp({
+      createdAt: '2026-11-20T00:00:00Z',
+      timeZone: 'America/New_York',
+      language: 'en',
+      settings: { disclosure: { weekly: 'mon 09:00', monthly: '1 08:00', yearly: false } },
+      busy: true,
+    })
     // Monday 23 November 08:59 in New York (EST): nothing yet; the month slot of 1 November is long past and
     // the compound was created after it
     expect((await tick(w.db, '2026-11-23T13:59:00Z')).disclosures).toEqual([])
@@ -327,7 +344,7 @@ describe('run coordinator and service', () => {
   })
 
   it('the service runs a tick at start, delivers it, and stops cleanly', async () => {
-    const { w } = await setUp()
+    const { w } = await setUp({ busy: true })
     w.clock.set(MON_0905)
     w.adapter.sent.length = 0
     const svc = new SchedulerService(config, { render, expression: '0 0 1 1 *' })

@@ -36,7 +36,10 @@ beforeAll(async () => {
     chats: [{ id: 'g2', title: '二号楼群' }],
     createdAt: '2026-11-01T00:00:00Z',
   })
+  // launched in the week before NOW, so that week's disclosure has something in it (an empty one is not posted)
+  w.clock.set('2026-11-18T02:00:00Z')
   await w.says('cc', '发起投票 更换楼道灯 选项 同意/反对').then((r) => r.expectReply('【投票 #1】'))
+  w.clock.set(NOW)
   w.adapter.sent.length = 0
 })
 afterAll(async () => {
