@@ -38,11 +38,27 @@ export function quietHoursOf(settings: { quietHours?: unknown } | null | undefin
   return q === 'invalid' ? DEFAULT_QUIET_HOURS : q
 }
 
+// the local minute per time zone at the instant last asked about: a tick asks for every compound at one `now`,
+// and the Intl arithmetic is what thousands of compounds would otherwise cost
+let minutesAt = Number.NaN
+const minutes = new Map<string, number>()
+function localMinute(now: Date, timeZone: string): number {
+  if (now.getTime() !== minutesAt) {
+    minutesAt = now.getTime()
+    minutes.clear()
+  }
+  let m = minutes.get(timeZone)
+  if (m === undefined) {
+    const l = localTime(now, timeZone)
+    minutes.set(timeZone, (m = l.hour * 60 + l.minute))
+  }
+  return m
+}
+
 /** Whether `now` falls in the quiet hours, in `timeZone`. */
 export function isQuiet(now: Date, timeZone: string, quiet: QuietHours | null): boolean {
   if (!quiet) return false
-  const l = localTime(now, timeZone)
-  const minute = l.hour * 60 + l.minute
+  const minute = localMinute(now, timeZone)
   return quiet.from < quiet.to ? minute >= quiet.from && minute < quiet.to : minute >= quiet.from || minute < quiet.to
 }
 
