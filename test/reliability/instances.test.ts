@@ -81,6 +81,10 @@ beforeAll(async () => {
   await w.says('boss', '收费标准 垃圾清运费 5 每户每月').then((r) => r.expectReply('已设置收费标准'))
   await w.says('boss', '收费标准 管理费 10 每户每月', { chat: 'g3' }).then((r) => r.expectReply('已设置收费标准'))
   await w.says('cc', '发起投票 更换门禁系统 选项 同意/反对 截止 2026-12-03 20:00').then((r) => r.expectReply('【投票 #1】'))
+  // a repair open in each compound from now on: no later period is empty (an empty one is recorded, not posted),
+  // so C is killed while it posts
+  await w.says('boss', '报修 楼道灯不亮').then((r) => r.expectReply('#1'))
+  await w.says('boss', '报修 北门路灯不亮', { chat: 'g3' }).then((r) => r.expectReply('#1'))
   const [p] = await w.db.db.select().from(polls).where(eq(polls.compoundId, xf.compoundId))
   pollId = p!.id
   await w.db.db.update(compounds).set({ createdAt: new Date('2026-11-01T00:00:00Z') })
