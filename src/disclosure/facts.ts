@@ -23,7 +23,7 @@ import { isOverdue, overdueDaysOf } from '../domain/repair-overdue.ts'
 import { isActive } from '../domain/repair-status.ts'
 import type { SummaryItem } from '../domain/summary.ts'
 
-/** How many periods the balance trend shows. */
+/** How many periods the balance trend shows at most: fewer for a compound younger than that (trendStart). */
 export const TREND_PERIODS = 12
 
 /** A compound and the period to disclose. */
@@ -55,7 +55,10 @@ export interface PeriodFacts {
   /** cash balance (balanceAt) at the period's start and end */
   openingFen: bigint
   closingFen: bigint
-  /** the last TREND_PERIODS periods, the item's own last, each with its closing balance */
+  /**
+   * the last TREND_PERIODS periods, the item's own last, each with its closing balance; none before the period of
+   * the compound's start (trendStart): a new compound has no flat zero history
+   */
   trend: { period: Period; closingFen: bigint }[]
   /** the period's expense and income entries; a reversal is a negative item of the kind it undoes */
   expenses: SummaryItem[]
@@ -174,9 +177,10 @@ async function totalsOf(q: Queryable, items: readonly DisclosureItem[], now: Dat
  * Cash balance (balanceAt) of each compound at each of its instants: compound id → epoch ms → fen. One pass
  * over the compounds' entries per distinct list of instants (usually one: compounds in one time zone share
  * their period boundaries): each entry's cash effect is summed into the bucket of instants it precedes
- * (width_bucket), and the balance at an instant is the sum of the buckets before it.
+ * (width_bucket), and the balance at an instant is the sum of the buckets before it. Also the first entry of each
+ * compound before its last instant (epoch ms), in the same pass.
  */
-async function balancesAt(q: Queryable, at: Map<number, number[]>): Promise<Map<number, Map<number, bigint>>> {
+async function balancesAt(q: Queryable, at: Map<number, number[]>): Promise<{ cash: Map<number, Map<number, bigint>>; firstEntry: Map<number, number> }> {
   const groups = new Map<string, { instants: number[]; ids: number[] }>()
   for (const [id, list] of at) {
     const instants = [...new Set(list)].sort((a, b) => a - b)
@@ -186,6 +190,7 @@ async function balancesAt(q: Queryable, at: Map<number, number[]>): Promise<Map<
     groups.set(key, g)
   }
   const out = new Map<number, Map<number, bigint>>()
+  const firstEntry = new Map<number, number>()
   for (const { instants, ids } of groups.values()) {
     const thresholds = instants.map((t) => new Date(t).toISOString())
     // bucket k: entries recorded in [instants[k-1], instants[k]) (k = 0: before the first instant). The
@@ -194,7 +199,8 @@ async function balancesAt(q: Queryable, at: Map<number, number[]>): Promise<Map<
     const res = await rows(
       q,
       sql`WITH t AS MATERIALIZED (SELECT ${textList(thresholds)}::timestamptz[] AS th, ${thresholds.at(-1) ?? null}::timestamptz AS last)
-        SELECT e.compound_id, width_bucket(e.recorded_at, t.th) AS k, coalesce(sum(${CASH}), 0)::text AS cash
+        SELECT e.compound_id, width_bucket(e.recorded_at, t.th) AS k, coalesce(sum(${CASH}), 0)::text AS cash,
+          ${ms(sql`min(e.recorded_at)`)} AS first
         FROM t JOIN ledger_entries e ON e.compound_id = ANY(${idList(ids)}) AND e.recorded_at < t.last
         ${joinOrigOf(ids)}
         GROUP BY 1, 2`,
@@ -205,6 +211,7 @@ async function balancesAt(q: Queryable, at: Map<number, number[]>): Promise<Map<
       let b = buckets.get(id)
       if (!b) buckets.set(id, (b = instants.map(() => 0n)))
       b[num(r.k)]! += big(r.cash)
+      firstEntry.set(id, Math.min(firstEntry.get(id) ?? Infinity, num(r.first)))
     }
     for (const id of ids) {
       const b = buckets.get(id)
@@ -217,7 +224,15 @@ async function balancesAt(q: Queryable, at: Map<number, number[]>): Promise<Map<
       out.set(id, m)
     }
   }
-  return out
+  return { cash: out, firstEntry }
+}
+
+/**
+ * Where a compound's balance trend starts: its creation, or its first ledger entry when that is earlier (history
+ * recorded with its own dates, the demo's month). Periods ending at or before it are left out of the trend.
+ */
+export function trendStart(compound: Pick<CompoundRow, 'createdAt'>, firstEntryMs: number | undefined): number {
+  return Math.min(compound.createdAt.getTime(), firstEntryMs ?? Infinity)
 }
 
 /** The expense and income entries of each item's period (reversals of them included), in chain order. */
@@ -449,7 +464,7 @@ export async function gatherFacts(q: Queryable, items: readonly DisclosureItem[]
     instants.set(compound.id, list)
   }
   const totals = await totalsOf(q, items, now)
-  const balances = await balancesAt(q, instants)
+  const { cash: balances, firstEntry } = await balancesAt(q, instants)
   const entries = await itemsOf(q, items, now)
   const repairs = await repairsOf(q, items, now)
   const heads = await headsOf(q, ids)
@@ -464,7 +479,9 @@ export async function gatherFacts(q: Queryable, items: readonly DisclosureItem[]
       ...totals[ix]!,
       openingFen: balanceAt(period.from),
       closingFen: balanceAt(period.to),
-      trend: trendOf[ix]!.map((p) => ({ period: p, closingFen: balanceAt(p.to) })),
+      trend: trendOf[ix]!
+        .filter((p) => p === period || p.to.getTime() > trendStart(compound, firstEntry.get(compound.id)))
+        .map((p) => ({ period: p, closingFen: balanceAt(p.to) })),
       ...entries[ix]!,
       repairs: repairs[ix]!,
       polls: pollsBy[ix]!,

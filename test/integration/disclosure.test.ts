@@ -79,9 +79,11 @@ describe('a week of data, disclosed', () => {
     expect(text).toMatch(/ {2}· 11-18 维修 ¥265\.50 #1 楼道灯不亮 \[报修 #1\]（收款方：老\*）/)
     expect(text).toMatch(/账本链头 [0-9a-f]{12}（共 \d+ 条；发送「核验」可校验）/)
     expect(text).not.toMatch(/李建国|13812345678|赵小明|王秀英/)
-    // the chart model: fees and parking in, repairs and cleaning out, 12 periods of balance
+    // the chart model: fees and parking in, repairs and cleaning out; the balance from the compound's first
+    // week (created on 1 November, in W44), not 12 weeks of zeros
     expect(data.chart.categories).toEqual(expect.arrayContaining(['收缴费用', '停车租金', '维修']))
-    expect(data.chart.trend).toHaveLength(12)
+    expect(data.chart.trendLabels).toEqual(['W44', 'W45', 'W46', 'W47'])
+    expect(data.chart.labels.trend).toBe('近 4 期期末结余')
     expect(data.chart.trend.at(-1)).toBe(934.5)
     expect(data.summary.arrears.count).toBe(0)
     void compoundId
