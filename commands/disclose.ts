@@ -42,7 +42,7 @@ export default defineCommand({
       return ctx.message.chat.kind === 'private' ? [reply.compound(notice), reply.chat(notice)] : [reply.compound(notice)]
     }
     const data = await gatherDisclosure(ctx.tx, ctx.compound, period, { now: ctx.now })
-    const { parts, chart } = disclosureMessages(data)
+    const { parts, chart } = await disclosureMessages(data)
     const out: Reply[] = parts.map((text) => reply.compound(text))
     if (chart) out.push(reply.compound(chart.caption ?? '', chart))
     const chats = await chatsOfCompound(ctx.tx, ctx.compound.id)

@@ -102,7 +102,7 @@ describe('公示 / disclose on demand', () => {
       const [text, image] = byChat(chat)
       expect(text!.text.split('\n').slice(0, 2)).toEqual(['【幸福里 公示】2026年第47周（2026-11-16 至 2026-11-22）', '（截至 2026-11-18 10:05，本期尚未结束）'])
       expect(image!.text).toBe('幸福里 2026年第47周 收支图')
-      expect(pngSize(image!.image!)).toEqual({ width: 960, height: 720 })
+      expect(pngSize(image!.image!)).toEqual({ width: 1920, height: 1440 })
     }
     // recorded for the chain head it showed (核验 checks it), under a key that is not the scheduled period's
     expect((await w.db.db.select().from(disclosures)).map((d) => [d.chatId > 0, parseDisclosurePeriod(d.period)])).toEqual([
