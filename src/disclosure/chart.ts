@@ -4,12 +4,11 @@
 // on any machine; no system font is used). The font is registered once per process: the SVG → resvg path this
 // replaced parsed the 8 MB font again for every chart (about 0.6 s of CPU each).
 //
-// Rendering is CPU work (about 50 ms): the bot renders in worker threads (./chart-pool.ts); this module is
+// Rendering is CPU work (about 85 ms): the bot renders in worker threads (./chart-pool.ts); this module is
 // what each worker runs, and it stays usable in-thread (the benchmark, scripts).
 import { createRequire } from 'node:module'
 import type * as NapiCanvas from '@napi-rs/canvas'
 import type * as Echarts from 'echarts'
-import { encodePng } from './png.ts'
 
 // Loaded at the first chart, not at start: importing echarts took about a second of every CLI command and
 // start (bench/startup.ts). Its CommonJS build is one file and loads in half the time of its ES modules.
@@ -163,31 +162,45 @@ export function chartOption(m: ChartModel): Record<string, unknown> {
   }
 }
 
+type Stage = { chart: Echarts.ECharts; surface: NapiCanvas.Canvas; ratio: number }
+let stage: Stage | undefined
+
 /**
- * The chart's pixels (RGBA, not premultiplied), drawn on a canvas of CHART_WIDTH × CHART_HEIGHT at PIXEL_RATIO (or
- * `pixelRatio`), in this thread.
+ * The thread's one chart and canvas, drawn over for every chart. A canvas's pixels live outside the JavaScript heap,
+ * where the garbage collector does not see them: a new 11 MB canvas per chart (or a copy of its pixels) grew a
+ * worker by gigabytes before a collection freed them.
  */
-export function renderChartPixels(m: ChartModel, opts: { pixelRatio?: number } = {}): { width: number; height: number; data: Uint8ClampedArray } {
+function stageFor(ratio: number): Stage {
+  if (stage?.ratio === ratio) return stage
+  stage?.chart.dispose()
   const { echarts, canvas } = chartLibs()
   const surface = canvas.createCanvas(CHART_WIDTH, CHART_HEIGHT)
-  const init = { width: CHART_WIDTH, height: CHART_HEIGHT, devicePixelRatio: opts.pixelRatio ?? PIXEL_RATIO }
-  const chart = echarts.init(surface as unknown as Parameters<typeof echarts.init>[0], null, init)
-  try {
-    chart.setOption(chartOption(m))
-    // draw now: zrender otherwise paints on its next animation frame
-    chart.getZr().refreshImmediately()
-    // read before dispose, which clears the canvas
-    return surface.getContext('2d').getImageData(0, 0, surface.width, surface.height)
-  } finally {
-    // without dispose the chart keeps timers alive and the thread never exits
-    chart.dispose()
-  }
+  const chart = echarts.init(surface as unknown as Parameters<typeof echarts.init>[0], null, {
+    width: CHART_WIDTH,
+    height: CHART_HEIGHT,
+    devicePixelRatio: ratio,
+  })
+  return (stage = { chart, surface, ratio })
 }
 
-/** The chart as a PNG (./png.ts), rendered in this thread: about 50 ms of CPU at PIXEL_RATIO 2. */
+/**
+ * The chart as a PNG of CHART_WIDTH × CHART_HEIGHT at PIXEL_RATIO (or `pixelRatio`), rendered in this thread: about
+ * 85 ms of CPU at PIXEL_RATIO 2, most of it Skia's PNG encoder.
+ */
 export function renderChartPng(m: ChartModel, opts: { pixelRatio?: number } = {}): Uint8Array {
-  const { width, height, data } = renderChartPixels(m, opts)
-  return encodePng(width, height, data)
+  const { chart, surface } = stageFor(opts.pixelRatio ?? PIXEL_RATIO)
+  const zr = chart.getZr()
+  try {
+    // notMerge: nothing of the chart before carries over
+    chart.setOption(chartOption(m), { notMerge: true })
+    // draw now: zrender otherwise paints on its next animation frame
+    zr.refreshImmediately()
+    const png = surface.toBuffer('image/png')
+    return new Uint8Array(png.buffer, png.byteOffset, png.byteLength)
+  } finally {
+    // setOption started zrender's frame loop (a timer a frame): stopped, an idle thread or process can end
+    zr.animation.stop()
+  }
 }
 
 /** Width and height from a PNG's IHDR chunk; null when the bytes are not a PNG. */
