@@ -1,5 +1,5 @@
 // Chart rendering off the event loop: a pool of worker threads (piscina), one per core, each running
-// ./chart-worker.ts (ECharts on Skia, about 0.1 s of CPU per chart). A command reply never waits behind a chart,
+// ./chart-worker.ts (ECharts on Skia, about 90 ms of CPU per chart). A command reply never waits behind a chart,
 // and the weekly run renders on every core. The workers run at a lower priority (nice) than the thread that
 // answers commands, they are started at the first chart, and end after a minute without one; closeChartPool
 // ends them at once (the bot's shutdown, tests).
@@ -14,10 +14,16 @@ import type { ChartModel } from './chart.ts'
 
 /** Threads: one per core. */
 export const CHART_THREADS = availableParallelism()
-/** An idle worker ends after this long (it holds ECharts, Skia and the font: about 60 MiB). */
+/** An idle worker ends after this long (it holds ECharts, its heap and an 11 MB canvas). */
 const IDLE_MS = 60_000
 /** Added to the workers' nice value: on a busy machine the event loop's thread gets the CPU first. */
 const NICE = 10
+/**
+ * A small young generation: collected more often, it frees each chart's garbage sooner, and with it the memory
+ * Skia's PNGs hold outside the heap. Measured on the weekly run of 500 compounds: peak RSS 0.64 GB instead of
+ * 0.87 GB, for the same CPU per chart.
+ */
+const YOUNG_MB = 8
 
 let pool: Piscina | undefined
 let starting: Promise<Piscina> | undefined
@@ -34,7 +40,15 @@ async function chartPool(): Promise<Piscina> {
     // a worker thread does not inherit a loader registered in-process (bin/linli.mjs's `import('tsx')`) nor
     // vitest's: it gets tsx's by absolute path, which resolves from any working directory
     const execArgv = fromSources ? ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href] : []
-    pool = new Piscina({ filename, execArgv, minThreads: 0, maxThreads: CHART_THREADS, idleTimeout: IDLE_MS, niceIncrement: NICE })
+    pool = new Piscina({
+      filename,
+      execArgv,
+      minThreads: 0,
+      maxThreads: CHART_THREADS,
+      idleTimeout: IDLE_MS,
+      niceIncrement: NICE,
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_MB },
+    })
     starting = undefined
     return pool
   })())
