@@ -2,7 +2,7 @@
 // own): the CPU one chart costs on the old path (ECharts SVG → resvg, bench/disclosure-chart-old.ts) and on the new
 // one (ECharts on Skia, src/disclosure/chart.ts), and how long the event loop — which answers commands — waits
 // while charts render: on the old path in this thread, on the new one in the worker pool (src/disclosure/chart-pool.ts).
-import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks'
 import { setImmediate as turn, setTimeout as sleep } from 'node:timers/promises'
 import { CHART_THREADS, closeChartPool, renderChart } from '../src/disclosure/chart-pool.ts'
 import { type ChartModel, renderChartPng } from '../src/disclosure/chart.ts'
@@ -34,7 +34,10 @@ export interface ChartBench {
   old: RenderCost
   new: RenderCost
   new1x: RenderCost
-  /** nothing rendering; old path rendering in this thread; new path rendering in the pool, every worker busy */
+  /**
+   * nothing rendering, and the pool with every worker busy (ROUNDS windows of each, alternated); the old path
+   * rendering in this thread
+   */
   delay: { idle: LoopDelay; inThread: LoopDelay; pool: LoopDelay & { charts: number; seconds: number; cpuMsPerChart: number } }
 }
 
@@ -54,44 +57,54 @@ function cost(render: (m: ChartModel) => Uint8Array, models: ChartModel[], rende
   return { firstMs, charts: renders, meanMs: wall / renders, cpuMs: cpu / renders, meanKiB: bytes / renders / 1024, width }
 }
 
-/** Event-loop delay and probe round trips while `work` runs. */
-async function delayWhile(probe: () => Promise<unknown>, work: () => Promise<void>): Promise<LoopDelay> {
-  const h = monitorEventLoopDelay({ resolution: 5 })
-  const trips: number[] = []
+/** Where the event-loop delay and the probes' round trips of one kind of window are collected. */
+function windows(): { h: IntervalHistogram; trips: number[] } {
+  return { h: monitorEventLoopDelay({ resolution: 5 }), trips: [] }
+}
+
+/** Run `work` with the event-loop delay sampled into `into.h` and a probe round trip every 10 ms into `into.trips`. */
+async function sampled(into: { h: IntervalHistogram; trips: number[] }, probe: () => Promise<unknown>, work: () => Promise<void>): Promise<void> {
   let done = false
   const probing = (async () => {
     while (!done) {
       const t0 = performance.now()
       await probe()
-      trips.push(performance.now() - t0)
+      into.trips.push(performance.now() - t0)
       await sleep(10)
     }
   })()
-  h.enable()
+  into.h.enable()
   try {
     await work()
   } finally {
     done = true
-    h.disable()
+    into.h.disable()
     await probing
   }
-  trips.sort((a, b) => a - b)
+}
+
+function summary({ h, trips }: { h: IntervalHistogram; trips: number[] }): LoopDelay {
+  const sorted = [...trips].sort((a, b) => a - b)
   const ms = (ns: number) => ns / 1e6
   return {
     p50: ms(h.percentile(50)),
     p99: ms(h.percentile(99)),
     max: ms(h.max),
-    probe: { n: trips.length, p50: percentile(trips, 50), p99: percentile(trips, 99), max: trips.at(-1) ?? 0 },
+    probe: { n: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) ?? 0 },
   }
 }
+
+/** Rounds of a quiet window and a window with every pool worker busy, alternated: the machine's other load hits both. */
+const ROUNDS = 5
+const WINDOW_MS = 1_000
 
 /** All the chart figures, for these chart models (the sample's). `probe` is one database round trip. */
 export async function benchCharts(models: ChartModel[], probe: () => Promise<unknown>): Promise<ChartBench> {
   // the old path first: the new one sets ECharts' text measuring to the canvas for the whole process
   const old = cost(renderChartPngOld, models, Math.max(3, models.length - 1))
-  const idle = await delayWhile(probe, () => sleep(2_000))
   // the old path in this thread, one chart per turn of the loop: a reply waits for the chart being drawn
-  const inThread = await delayWhile(probe, async () => {
+  const inThreadW = windows()
+  await sampled(inThreadW, probe, async () => {
     for (const m of models.slice(0, 4)) {
       renderChartPngOld(m)
       await turn()
@@ -99,18 +112,31 @@ export async function benchCharts(models: ChartModel[], probe: () => Promise<unk
   })
   const fresh = cost((m) => renderChartPng(m), models, 30)
   const oneX = cost((m) => renderChartPng(m, { pixelRatio: 1 }), models, 30)
-  // the pool started and warm (as in the weekly run after its first charts), then every worker kept busy
+  // the pool started and warm (as in the weekly run after its first charts); then quiet windows and windows with
+  // two charts per worker in flight all the time, alternated
   await Promise.all(Array.from({ length: CHART_THREADS }, (_, k) => renderChart(models[k % models.length]!)))
-  const charts = 20 * CHART_THREADS
-  const c0 = process.cpuUsage()
-  const t0 = performance.now()
-  const pool = await delayWhile(probe, async () => {
-    await Promise.all(Array.from({ length: charts }, (_, k) => renderChart(models[k % models.length]!)))
-  })
-  const seconds = (performance.now() - t0) / 1000
-  const cpuMsPerChart = cpuMs(process.cpuUsage(c0)) / charts
+  const idleW = windows()
+  const poolW = windows()
+  let charts = 0
+  let busyMs = 0
+  let busyCpu = 0
+  for (let r = 0; r < ROUNDS; r++) {
+    await sampled(idleW, probe, () => sleep(WINDOW_MS))
+    const c0 = process.cpuUsage()
+    const t0 = performance.now()
+    await sampled(poolW, probe, async () => {
+      const end = performance.now() + WINDOW_MS
+      const lane = async () => {
+        while (performance.now() < end) await renderChart(models[charts++ % models.length]!)
+      }
+      await Promise.all(Array.from({ length: 2 * CHART_THREADS }, lane))
+    })
+    busyMs += performance.now() - t0
+    busyCpu += cpuMs(process.cpuUsage(c0))
+  }
   await closeChartPool()
-  return { threads: CHART_THREADS, old, new: fresh, new1x: oneX, delay: { idle, inThread, pool: { ...pool, charts, seconds, cpuMsPerChart } } }
+  const pool = { ...summary(poolW), charts, seconds: busyMs / 1000, cpuMsPerChart: busyCpu / charts }
+  return { threads: CHART_THREADS, old, new: fresh, new1x: oneX, delay: { idle: summary(idleW), inThread: summary(inThreadW), pool } }
 }
 
 /** Event-loop delay while `work` runs, without probes (the weekly run's own figures). */

@@ -148,8 +148,8 @@ const dl = (x: { p99: number; max: number }) => `p99 ${fmt.f1(x.p99)} ms, max ${
 lines.push({
   what: `A command while charts render: event-loop delay, and a database round trip issued every 10 ms`,
   result:
-    `pool busy (${ch.delay.pool.charts} charts on ${ch.threads} workers): loop ${dl(ch.delay.pool)}, round trip ${dl(ch.delay.pool.probe)}; ` +
-    `idle: loop ${dl(ch.delay.idle)}, round trip ${dl(ch.delay.idle.probe)}; ` +
+    `pool busy (${ch.delay.pool.charts} charts on ${ch.threads} workers in ${fmt.f1(ch.delay.pool.seconds)} s): loop ${dl(ch.delay.pool)}, round trip ${dl(ch.delay.pool.probe)}; ` +
+    `quiet windows alternated with the busy ones: loop ${dl(ch.delay.idle)}, round trip ${dl(ch.delay.idle.probe)}; ` +
     `old path (in the event loop's thread): loop max ${fmt.int(ch.delay.inThread.max)} ms, round trip max ${fmt.int(ch.delay.inThread.probe.max)} ms; ` +
     `the weekly run above: loop ${dl({ p99: wc.loopP99Ms, max: wc.loopMaxMs })}`,
   target: '≤ 20 ms of delay from a chart',
@@ -309,10 +309,11 @@ per chunk) and prints its head. Period: ${d.batch.period}, as due at Monday 09:0
   — extrapolated: ${fmt.int(d.dataset.compounds)} PNGs of ~${fmt.int(ch.new.meanKiB)} KiB in the outbox table are more than this
   benchmark needs to store. Telegram delivers 30 posts/s, so 10,000 summaries + 10,000 charts take 11 min to send.
 - **A command while charts render.** Event-loop delay (perf_hooks.monitorEventLoopDelay, 5 ms resolution) and
-  a database round trip (SELECT 1, what every command waits for) issued every 10 ms: idle ${dl(ch.delay.idle)}
-  (round trip ${dl(ch.delay.idle.probe)}); with every worker busy rendering ${ch.delay.pool.charts} charts
-  (${fmt.f1(ch.delay.pool.seconds)} s, ${fmt.int(ch.delay.pool.cpuMsPerChart)} ms of CPU per chart across the process's
-  threads) ${dl(ch.delay.pool)} (round trip ${dl(ch.delay.pool.probe)}). On the old path a chart rendered in the
+  a database round trip (SELECT 1, what every command waits for) issued every 10 ms, in five 1 s windows with
+  nothing rendering alternated with five in which every worker always has two charts waiting (so the machine's
+  other load falls on both): quiet ${dl(ch.delay.idle)} (round trip ${dl(ch.delay.idle.probe)}); busy, ${ch.delay.pool.charts}
+  charts (${fmt.int(ch.delay.pool.cpuMsPerChart)} ms of CPU per chart across the process's threads),
+  ${dl(ch.delay.pool)} (round trip ${dl(ch.delay.pool.probe)}). On the old path a chart rendered in the
   event loop's thread: a command arriving meanwhile waited up to ${fmt.int(ch.delay.inThread.max)} ms. During the
   weekly run itself (queries, summaries and outbox rows in the event loop's thread, charts in the workers) the loop's
   delay was ${dl({ p99: wc.loopP99Ms, max: wc.loopMaxMs })}; that is the batch's own work, chunk by chunk, not the charts.
