@@ -30,7 +30,7 @@ const { CHART_THREADS, closeChartPool } = await import('../src/disclosure/chart-
 const { renderSummary } = await import('../src/domain/summary.ts')
 const { sql } = await import('drizzle-orm')
 const { DEFAULT_SLOTS, latestSlot, periodDueAt } = await import('../src/scheduler/schedule.ts')
-const { peakRssMiB } = await import('./lib.ts')
+const { dbNameOf, peakRssMiB, serverCpu, serverCpuSince } = await import('./lib.ts')
 
 /** Monday 2026-11-23 09:05 in Shanghai: five minutes after the default weekly slot (Monday 09:00). */
 const BENCH_NOW = new Date('2026-11-23T01:05:00Z')
@@ -104,14 +104,16 @@ try {
   } else if (phase === 'charts-batch') {
     // the weekly run as the scheduler posts it, charts included: summaries, disclosure rows, outbox rows with the PNGs
     const items = compounds.slice(0, n).map((c) => ({ compound: c, ...periodOf(c) }))
+    const server0 = await serverCpu(dbNameOf(url))
     const c0 = process.cpuUsage()
     const t0 = performance.now()
     const { result: r, p99, max } = await loopDelayOf(() => postDisclosures(db, items, { now }))
     const seconds = (performance.now() - t0) / 1000
     const cpu = process.cpuUsage(c0)
+    const serverCpuSeconds = (await serverCpuSince(dbNameOf(url), server0)) / 1000
     await closeChartPool()
     const { items: _perItem, ...rest } = r
-    result = { ...rest, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, threads: CHART_THREADS, loopP99Ms: p99, loopMaxMs: max, peakRssMiB: peakRssMiB() }
+    result = { ...rest, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, serverCpuSeconds, threads: CHART_THREADS, loopP99Ms: p99, loopMaxMs: max, peakRssMiB: peakRssMiB() }
   } else if (phase === 'verify') {
     // every (compounds/n)-th compound, and the first few with a poll: the set-based reads of the whole sample
     // against the per-aggregate queries (db/ledger.ts, …) one compound at a time

@@ -63,7 +63,9 @@ export interface DisclosureBench {
     rows: number
     errors: number
     seconds: number
+    /** CPU of the bot process (its chart workers included) and of the database's server processes */
     cpuSeconds: number
+    serverCpuSeconds: number
     threads: number
     loopP99Ms: number
     loopMaxMs: number
