@@ -197,6 +197,11 @@ export function renderChartPng(m: ChartModel, opts: { pixelRatio?: number } = {}
     zr.refreshImmediately()
     const png = surface.toBuffer('image/png')
     return new Uint8Array(png.buffer, png.byteOffset, png.byteLength)
+  } catch (err) {
+    // a chart that failed half-way is not drawn over: the next one starts on a new chart and canvas
+    chart.dispose()
+    stage = undefined
+    throw err
   } finally {
     // setOption started zrender's frame loop (a timer a frame): stopped, an idle thread or process can end
     zr.animation.stop()
