@@ -320,7 +320,7 @@ per chunk) and prints its head. Period: ${d.batch.period}, as due at Monday 09:0
 - **A command while charts render.** Event-loop delay (perf_hooks.monitorEventLoopDelay, 5 ms resolution) and
   a database round trip (SELECT 1, what every command waits for) issued every 10 ms, in five 1 s windows with
   nothing rendering alternated with five in which every worker always has two charts waiting (so the machine's
-  other load falls on both): quiet ${dl(ch.delay.idle)} (round trip ${dl(ch.delay.idle.probe)}); busy, ${ch.delay.pool.charts}
+  other load falls on both); the loop's figures are its worst window's: quiet ${dl(ch.delay.idle)} (round trip ${dl(ch.delay.idle.probe)}); busy, ${ch.delay.pool.charts}
   charts (${fmt.int(ch.delay.pool.cpuMsPerChart)} ms of CPU per chart across the process's threads),
   ${dl(ch.delay.pool)} (round trip ${dl(ch.delay.pool.probe)}). On the old path a chart rendered in the
   event loop's thread: a command arriving meanwhile waited up to ${fmt.int(ch.delay.inThread.max)} ms. During the
