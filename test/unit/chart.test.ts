@@ -98,6 +98,9 @@ describe('chart', () => {
     // at 1× too, then 2× again
     expect(pngSize(renderChartPng(model, { pixelRatio: 1 }))).toEqual({ width: CHART_WIDTH, height: CHART_HEIGHT })
     expect(Buffer.from(renderChartPng(model)).equals(Buffer.from(png))).toBe(true)
+    // a chart that fails leaves nothing behind either
+    expect(() => renderChartPng({ ...model, categories: undefined } as unknown as ChartModel)).toThrow()
+    expect(Buffer.from(renderChartPng(model)).equals(Buffer.from(png))).toBe(true)
   })
 
   it('draws Chinese glyphs, not boxes: each character inks differently from the missing-glyph box', () => {
