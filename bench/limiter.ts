@@ -5,7 +5,8 @@
 // its own grouping function (lanesOf from src/outbox/dispatcher.ts): batches of 50 rows, lanes concurrent.
 import { OutboundLimiter } from '../adapters/telegram/limiter.ts'
 import { OutboundQueue } from '../adapters/wechat/queue.ts'
-import { lanesOf, type OutboxRow } from '../src/outbox/dispatcher.ts'
+import type { OutboxRow } from '../db/outbox.ts'
+import { lanesOf } from '../src/outbox/dispatcher.ts'
 import { rng } from './pipeline.ts'
 
 export class VirtualClock {

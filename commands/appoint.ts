@@ -1,7 +1,6 @@
 import { z } from 'zod'
-import { setRole } from '../db/compounds.ts'
 import { defineCommand, reply, UserError } from '../src/pipeline/command.ts'
-import { memberLabels, resolveMember } from '../src/pipeline/members.ts'
+import { memberLabels, resolveMember, setRole } from '../src/services/members.ts'
 
 export const ROLE_WORDS: Record<string, 'collector' | 'committee' | 'head'> = {
   委员: 'committee', 委員: 'committee', committee: 'committee',

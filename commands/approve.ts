@@ -3,13 +3,11 @@
 // limit needs the head; nobody approves their own claim; if the ticket already has a booked cost the
 // approval is held as a suspected duplicate until the approver sends 确认重复 (docs/LEDGER.md).
 import { z } from 'zod'
-import { pendingClaimsOf } from '../db/claims.ts'
-import { lockLedger } from '../db/ledger.ts'
-import { latestBookedCost } from '../db/tickets.ts'
 import { formatMoney } from '../src/domain/money.ts'
 import { defineCommand, UserError } from '../src/pipeline/command.ts'
-import { approveClaim, holdDuplicate, limitText, needsHead, ticketCostHeldText } from './cost-shared.ts'
-import { loadTicket, splitTicketNo, ticketNo } from './repair-shared.ts'
+import { holdDuplicate, lockLedger } from '../src/services/ledger.ts'
+import { approveClaim, latestBookedCost, limitText, needsHead, pendingClaimsOf, ticketCostHeldText } from '../src/services/repair-costs.ts'
+import { loadTicket, splitTicketNo, ticketNo } from '../src/services/repairs.ts'
 
 export default defineCommand({
   name: 'approve',

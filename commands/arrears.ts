@@ -2,11 +2,11 @@
 // then how many households have bills not yet due (not arrears). Privately to the collector or committee member
 // who asks (collectors chase payments), never to the group (the group sees only that the list was sent privately).
 import { z } from 'zod'
-import { householdsOf } from '../db/households.ts'
-import { arrearsFromDues, compoundDues } from '../db/ledger.ts'
 import { asOfNow, dueDayString } from '../src/domain/billing.ts'
 import { formatMoney } from '../src/domain/money.ts'
 import { defineCommand, reply, UserError } from '../src/pipeline/command.ts'
+import { arrearsFromDues, compoundDues } from '../src/services/ledger.ts'
+import { householdsOf } from '../src/services/roster.ts'
 import { person } from '../src/domain/group-privacy.ts'
 
 /** At most this many lines in one message; the rest are counted. */

@@ -3,11 +3,10 @@
 // or (with no name) a reply to the person's message must be a member of the compound; a plain name is
 // that member when exactly one has it, refused when several do, and free text when none does.
 import { z } from 'zod'
-import { transitionTicket, ticketView } from '../db/tickets.ts'
 import { person } from '../src/domain/group-privacy.ts'
 import { defineCommand, reply, type Reply, UserError } from '../src/pipeline/command.ts'
-import { lookupMember, memberLabels, refusal } from '../src/pipeline/members.ts'
-import { chars, loadTicket, requireTransition, short, splitTicketNo, ticketNo, what } from './repair-shared.ts'
+import { lookupMember, memberLabels, refusal } from '../src/services/members.ts'
+import { chars, loadTicket, requireTransition, short, splitTicketNo, ticketNo, ticketView, transitionTicket, what } from '../src/services/repairs.ts'
 
 export const MAX_ASSIGNEE = 30
 

@@ -1,11 +1,10 @@
-import { and, eq } from 'drizzle-orm'
 import { z } from 'zod'
-import { householdBindings } from '../db/schema.ts'
 import { extractRoom } from '../src/domain/rooms.ts'
 import { defineCommand, reply, UserError } from '../src/pipeline/command.ts'
-import { requireHousehold } from '../src/pipeline/rooms.ts'
+import { bindingOf, type BindingRelation, requestBinding } from '../src/services/members.ts'
+import { requireHousehold } from '../src/services/roster.ts'
 
-const RELATIONS: Record<string, 'owner' | 'tenant' | 'family'> = {
+const RELATIONS: Record<string, BindingRelation> = {
   业主: 'owner', 業主: 'owner', 房主: 'owner', owner: 'owner',
   租户: 'tenant', 租戶: 'tenant', 租客: 'tenant', tenant: 'tenant',
   家属: 'family', 家屬: 'family', 家人: 'family', family: 'family',
@@ -29,21 +28,12 @@ export default defineCommand({
     const { tx, t } = ctx
     const household = await requireHousehold(ctx, args.room)
     const relation = RELATIONS[args.relation]!
-    const [existing] = await tx
-      .select()
-      .from(householdBindings)
-      .where(and(eq(householdBindings.memberId, ctx.member.id), eq(householdBindings.householdId, household.id)))
+    const existing = await bindingOf(tx, ctx.member.id, household.id)
     if (existing?.status === 'verified') {
       throw new UserError('bind.alreadyVerified', { room: household.code, relation: t(`relation.${existing.relation}`) })
     }
     if (existing) throw new UserError('bind.alreadyPending', { room: household.code })
-    await tx.insert(householdBindings).values({
-      compoundId: ctx.compound.id,
-      memberId: ctx.member.id,
-      householdId: household.id,
-      relation,
-      createdAt: ctx.now,
-    })
+    await requestBinding(tx, { compoundId: ctx.compound.id, memberId: ctx.member.id, householdId: household.id, relation, at: ctx.now })
     return [reply.chat(t('bind.requested', { room: household.code, relation: t(`relation.${relation}`) }))]
   },
 })

@@ -2,8 +2,7 @@
 // counted, stored (polls.result) and announced to every chat of the compound. Later ballots are refused.
 // Polls past their deadline are closed by `linli polls close-due` (later the scheduler) the same way.
 import { z } from 'zod'
-import { findPoll } from '../db/polls.ts'
-import { closePoll } from '../src/ops/polls.ts'
+import { closePoll, findPoll } from '../src/services/polls.ts'
 import { defineCommand, type Reply, reply, UserError } from '../src/pipeline/command.ts'
 
 export default defineCommand({

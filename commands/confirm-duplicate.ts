@@ -3,21 +3,42 @@
 // Only that person, within 10 minutes of the hold, once (db/confirmations.ts). On Telegram the hold
 // carries a button whose data is this command. docs/LEDGER.md "Suspected duplicates".
 import { z } from 'zod'
-import { claimById } from '../db/claims.ts'
-import { takeConfirmation } from '../db/confirmations.ts'
-import { householdById } from '../db/households.ts'
-import { appendTicketEvent, bookRepairCost } from '../db/tickets.ts'
 import { formatMoney } from '../src/domain/money.ts'
-import { type CompoundContext, defineCommand, hasRole, reply, UserError } from '../src/pipeline/command.ts'
-import { approveClaim, CONFIRM_MINUTES, heldWriteOf, limitText, needsHead } from './cost-shared.ts'
-import { recordExpense } from './expense.ts'
-import { recordPayment } from './pay.ts'
-import { loadTicket } from './repair-shared.ts'
+import { defineCommand, reply, type RoleAlternative, UserError } from '../src/pipeline/command.ts'
+import { forbidden } from '../src/pipeline/permissions.ts'
+import {
+  CONFIRM_MINUTES,
+  hasOpenConfirmation,
+  heldWriteOf,
+  nextConfirmation,
+  recordExpense,
+  recordPayment,
+  takeConfirmation,
+} from '../src/services/ledger.ts'
+import { approveClaim, bookRepairCost, claimById, limitText, needsHead } from '../src/services/repair-costs.ts'
+import { appendTicketEvent, loadTicket } from '../src/services/repairs.ts'
+import { householdById } from '../src/services/roster.ts'
+
+/**
+ * A collector confirms their own held payments; the other held writes (expense, repair cost, claim approval)
+ * are the committee's, checked on the hold 确认重复 will take: the role may have been taken away since.
+ */
+const ownPayment: RoleAlternative<{ serial: number }> = {
+  name: 'ownPayment',
+  from: 'collector',
+  async check(ctx, { serial }) {
+    // no open hold: the command says why (none, expired, used)
+    const hold = await nextConfirmation(ctx.tx, ctx.compound.id, ctx.member.id, String(serial), ctx.now)
+    if (hold && hold.kind !== 'payment') throw forbidden(ctx.t, 'committee')
+  },
+  applies: (ctx) => hasOpenConfirmation(ctx.tx, ctx.compound.id, ctx.member.id, 'payment', ctx.now),
+}
 
 export default defineCommand({
   name: 'confirmdup',
   keywords: { 'zh-CN': ['确认重复'], 'zh-TW': ['確認重複'], en: ['confirmdup'] },
-  role: 'collector',
+  role: 'committee',
+  or: ownPayment,
   parse(raw) {
     const m = /^(?:#|流水号?|流水號?)?\s*(\d{1,9})$/u.exec(raw.trim())
     return { serial: m ? Number(m[1]) : undefined }
@@ -29,8 +50,6 @@ export default defineCommand({
     if (!taken.ok) throw new UserError(`dup.${taken.reason}`, { serial: args.serial, minutes: CONFIRM_MINUTES })
     const held = heldWriteOf(taken.confirmation.kind, taken.confirmation.payload)
     const lead = t('dup.confirmed')
-    // the role is checked again: it may have been taken away since the hold
-    if (held.kind !== 'payment') requireCommittee(ctx)
     switch (held.kind) {
       case 'payment': {
         const household = await householdById(ctx.tx, ctx.compound.id, held.householdId)
@@ -65,7 +84,3 @@ export default defineCommand({
     }
   },
 })
-
-function requireCommittee(ctx: CompoundContext): void {
-  if (!hasRole(ctx.role, 'committee')) throw new UserError('common.forbidden', { role: ctx.t('role.committee') })
-}

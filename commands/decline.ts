@@ -1,13 +1,11 @@
 // 拒绝 #<n> <原因> (不批准): a committee member declines the ticket's pending cost claim. Nothing is booked;
 // the decision and its reason are kept on the claim and in the ticket's history, and the claimant is told
 // privately. 驳回 is a different command: it reopens the ticket.
-import { decideClaim, pendingClaimsOf } from '../db/claims.ts'
-import { appendTicketEvent } from '../db/tickets.ts'
-import { findMemberById } from '../db/members.ts'
 import { formatMoney } from '../src/domain/money.ts'
 import { defineCommand, reply, type Reply, UserError } from '../src/pipeline/command.ts'
-import { MAX_NOTE } from './progress.ts'
-import { loadTicket, ticketWithReason } from './repair-shared.ts'
+import { findMemberById } from '../src/services/members.ts'
+import { decideClaim, pendingClaimsOf } from '../src/services/repair-costs.ts'
+import { appendTicketEvent, loadTicket, MAX_NOTE, ticketWithReason } from '../src/services/repairs.ts'
 import { person } from '../src/domain/group-privacy.ts'
 
 export default defineCommand({

@@ -1,17 +1,14 @@
 // 公示 [本周|本月|今年] / 公示 [本週|本月|今年] / disclose [week|month|year]: a committee member posts the
 // current period's summary (so far) and chart to every chat of the compound now. It does not use up the
 // scheduled disclosure: that one still goes out after the period ends. The chain head it shows is recorded
-// (db/disclosure.ts recordOnDemandDisclosure) for 核验 to check later; when the ledger fails verification the
+// (src/services/disclosure.ts discloseNow) for 核验 to check later; when the ledger fails verification the
 // chats get what is wrong instead of the figures, and the committee is told privately.
 import { z } from 'zod'
-import { chatsOfCompound } from '../db/compounds.ts'
-import { recordOnDemandDisclosure } from '../db/disclosure.ts'
 import { type PeriodKind, periodOf } from '../src/domain/calendar.ts'
 import { periodLabel } from '../src/domain/summary.ts'
-import { gatherDisclosure } from '../src/disclosure/build.ts'
-import { disclosureMessages } from '../src/disclosure/post.ts'
-import { checkLedgerOrAlert, untrustedDisclosureText } from '../src/ops/ledger-trust.ts'
 import { defineCommand, type Reply, reply, UserError } from '../src/pipeline/command.ts'
+import { discloseNow } from '../src/services/disclosure.ts'
+import { checkLedgerOrAlert, untrustedDisclosureText } from '../src/services/ledger-trust.ts'
 
 const WORDS: Record<string, PeriodKind> = {}
 const add = (kind: PeriodKind, words: string[]) => {
@@ -41,19 +38,9 @@ export default defineCommand({
       const notice = untrustedDisclosureText(ctx.t, ctx.compound, period, v)
       return ctx.message.chat.kind === 'private' ? [reply.compound(notice), reply.chat(notice)] : [reply.compound(notice)]
     }
-    const data = await gatherDisclosure(ctx.tx, ctx.compound, period, { now: ctx.now })
-    const { parts, chart } = await disclosureMessages(data)
+    const { parts, chart } = await discloseNow(ctx.tx, ctx.compound, period, ctx.now)
     const out: Reply[] = parts.map((text) => reply.compound(text))
     if (chart) out.push(reply.compound(chart.caption ?? '', chart))
-    const chats = await chatsOfCompound(ctx.tx, ctx.compound.id)
-    await recordOnDemandDisclosure(ctx.tx, {
-      compoundId: ctx.compound.id,
-      chatIds: chats.map((c) => c.id),
-      kind,
-      period: period.key,
-      chain: data.summary.chain,
-      at: ctx.now,
-    })
     if (ctx.message.chat.kind === 'private') out.push(reply.chat(ctx.t('disclose.postedPrivately', { period: periodLabel(ctx.t, period) })))
     return out
   },

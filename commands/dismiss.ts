@@ -1,9 +1,6 @@
-import { and, eq, sql } from 'drizzle-orm'
 import { z } from 'zod'
-import { removeRole, roleOf } from '../db/compounds.ts'
-import { roles } from '../db/schema.ts'
 import { defineCommand, reply, UserError } from '../src/pipeline/command.ts'
-import { memberLabels, resolveMember } from '../src/pipeline/members.ts'
+import { countHeads, memberLabels, removeRole, resolveMember, roleOf } from '../src/services/members.ts'
 
 export default defineCommand({
   name: 'dismiss',
@@ -18,13 +15,7 @@ export default defineCommand({
     if (target.id === ctx.member.id) throw new UserError('appoint.self')
     const role = await roleOf(ctx.tx, ctx.compound.id, target.id)
     if (!role) throw new UserError('dismiss.noRole', { name })
-    if (role === 'head') {
-      const [row] = await ctx.tx
-        .select({ n: sql<number>`count(*)::int` })
-        .from(roles)
-        .where(and(eq(roles.compoundId, ctx.compound.id), eq(roles.role, 'head')))
-      if ((row?.n ?? 0) <= 1) throw new UserError('dismiss.lastHead')
-    }
+    if (role === 'head' && (await countHeads(ctx.tx, ctx.compound.id)) <= 1) throw new UserError('dismiss.lastHead')
     await removeRole(ctx.tx, ctx.compound.id, target.id)
     return [reply.chat(ctx.t('dismiss.done', { name, role: ctx.t(`role.${role}`) }))]
   },

@@ -6,24 +6,25 @@
 // - from anyone else (an assignee who is not committee), or above the limit from a committee member who
 //   is not the head: a pending claim, shown on the ticket but not booked, until 批准 / 拒绝.
 import { z } from 'zod'
-import { lockLedger } from '../db/ledger.ts'
-import { bookRepairCost, latestBookedCost, transitionTicket, ticketView } from '../db/tickets.ts'
 import { DEFAULT_MAX_FEN, formatMoney, type MoneyError, parseMoney } from '../src/domain/money.ts'
 import { type Button } from '../adapters/types.ts'
 import { defineCommand, reply, type Reply, UserError } from '../src/pipeline/command.ts'
-import { fileClaim, holdDuplicate, limitText, needsHead, ticketCostHeldText } from './cost-shared.ts'
-import { MAX_NOTE } from './progress.ts'
+import { holdDuplicate, lockLedger } from '../src/services/ledger.ts'
+import { bookRepairCost, fileClaim, latestBookedCost, limitText, needsHead, ticketCostHeldText } from '../src/services/repair-costs.ts'
 import {
   assigneeName,
   chars,
   isCommittee,
   loadTicket,
-  requireCommitteeOrAssignee,
+  MAX_NOTE,
   requireTransition,
   short,
   splitTicketNo,
+  ticketAssignee,
   ticketNo,
-} from './repair-shared.ts'
+  ticketView,
+  transitionTicket,
+} from '../src/services/repairs.ts'
 import { person } from '../src/domain/group-privacy.ts'
 
 /** the most words an amount is written in: `¥ 1,084 元 整`, `人民币 1084 元 5角` */
@@ -62,7 +63,8 @@ function maxFenOf(settings: { maxAmountFen?: string }): bigint {
 export default defineCommand({
   name: 'done',
   keywords: { 'zh-CN': ['完工'], 'zh-TW': ['完工'], en: ['done'] },
-  role: 'resident',
+  role: 'committee',
+  or: ticketAssignee('done'),
   parse(raw) {
     const { no, rest } = splitTicketNo(raw)
     return { no, rest }
@@ -71,7 +73,6 @@ export default defineCommand({
   async run(ctx, args) {
     const { tx, t } = ctx
     const ticket = await loadTicket(ctx, args.no)
-    requireCommitteeOrAssignee(ctx, ticket, 'done')
     const to = requireTransition(ctx, ticket, 'done')
 
     const maxFen = maxFenOf(ctx.compound.settings)

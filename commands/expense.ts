@@ -4,14 +4,21 @@
 // passive handler below. An expense linked to a ticket that already has a booked cost is held as a
 // suspected duplicate until the recorder sends 确认重复 (docs/LEDGER.md).
 import { z } from 'zod'
-import { addLedgerReceipt, appendLedgerEntry, lockLedger, recentExpenseWithoutReceipt } from '../db/ledger.ts'
-import { appendTicketEvent, findTicket, latestBookedCost, type TicketRow } from '../db/tickets.ts'
 import { guessExpenseCategory } from '../src/domain/billing.ts'
 import { formatMoney } from '../src/domain/money.ts'
-import { type CompoundContext, defineCommand, hasRole, type PassiveHandler, reply, type Reply, UserError } from '../src/pipeline/command.ts'
-import { tokens } from '../src/pipeline/parser.ts'
-import { holdDuplicate, ticketCostHeldText } from './cost-shared.ts'
-import { categoryName, requireAmount, splitAmount } from './pay.ts'
+import { defineCommand, type PassiveHandler, reply, UserError } from '../src/pipeline/command.ts'
+import { tokens } from '../src/domain/text.ts'
+import {
+  addLedgerReceipt,
+  holdDuplicate,
+  lockLedger,
+  recentExpenseWithoutReceipt,
+  recordExpense,
+  requireAmount,
+  splitAmount,
+} from '../src/services/ledger.ts'
+import { latestBookedCost, ticketCostHeldText } from '../src/services/repair-costs.ts'
+import { findTicket, type TicketRow } from '../src/services/repairs.ts'
 
 /** How long after 支出 a photo from the same member is taken as its receipt. */
 export const RECEIPT_WINDOW_MS = 2 * 60_000
@@ -82,54 +89,12 @@ export default defineCommand({
   },
 })
 
-/** Book an expense (with its receipt photos) and build the reply. Shared with 确认重复. */
-export async function recordExpense(
-  ctx: CompoundContext,
-  x: { fen: bigint; reason: string; category: string; payee: string | null; ticket?: TicketRow; images: string[] },
-  lead?: string,
-): Promise<Reply[]> {
-  const { t } = ctx
-  const [first, ...more] = x.images
-  const entry = await appendLedgerEntry(ctx.tx, {
-    compoundId: ctx.compound.id,
-    kind: 'expense',
-    amountFen: x.fen,
-    category: x.category,
-    counterparty: x.payee,
-    note: x.reason,
-    receiptRef: first ?? null,
-    ticketId: x.ticket?.id ?? null,
-    recordedBy: ctx.member.id,
-    recordedAt: ctx.now,
-  })
-  for (const ref of more) {
-    await addLedgerReceipt(ctx.tx, { compoundId: ctx.compound.id, entryId: entry.id, fileRef: ref, addedBy: ctx.member.id, addedAt: ctx.now })
-  }
-  if (x.ticket) {
-    // the ticket's history shows every cost linked to it, not only the one given with 完工
-    await appendTicketEvent(ctx.tx, {
-      ticket: x.ticket,
-      actorMemberId: ctx.member.id,
-      action: 'cost',
-      note: `${formatMoney(x.fen)} (#${entry.serial}) ${x.reason}`.slice(0, 200),
-      at: ctx.now,
-    })
-  }
-  const lines = [
-    ...(lead ? [lead] : []),
-    t('expense.recorded', { amount: formatMoney(x.fen), reason: x.reason, category: categoryName(t, x.category), serial: entry.serial }),
-  ]
-  if (x.payee) lines.push(t('expense.payee', { payee: x.payee }))
-  if (x.ticket) lines.push(t('expense.ticket', { no: x.ticket.no }))
-  lines.push(first ? t('expense.withReceipt') : t('expense.sendReceipt'))
-  return [reply.chat(lines.join('\n'))]
-}
-
 /** A photo-only message from a committee member right after their 支出: the receipt. Null when none applies. */
 export const expenseReceiptHandler: PassiveHandler = {
   name: 'expenseReceipt',
+  role: 'committee',
   async onImages(ctx) {
-    if (!hasRole(ctx.role, 'committee') || ctx.message.images.length === 0) return null
+    if (ctx.message.images.length === 0) return null
     const since = new Date(ctx.now.getTime() - RECEIPT_WINDOW_MS)
     const entry = await recentExpenseWithoutReceipt(ctx.tx, ctx.compound.id, ctx.member.id, since)
     if (!entry) return null

@@ -3,13 +3,12 @@
 // for (a pending binding gets a polite refusal); a collector or the committee may ask about any room
 // (collectors chase payments). The group only ever sees that an answer was sent privately.
 import { z } from 'zod'
-import { type HouseholdDues, householdDues, recentPayments } from '../db/ledger.ts'
 import { asOfNow, dueDayString } from '../src/domain/billing.ts'
 import { formatMoney } from '../src/domain/money.ts'
 import type { Translator } from '../src/i18n/index.ts'
-import { type CompoundContext, defineCommand, type Household, hasRole, reply, UserError } from '../src/pipeline/command.ts'
-import { requireHousehold } from '../src/pipeline/rooms.ts'
-import { localDay } from './pay.ts'
+import { type CompoundContext, defineCommand, type Household, reply, type RoleAlternative, UserError } from '../src/pipeline/command.ts'
+import { type HouseholdDues, householdDues, localDay, recentPayments } from '../src/services/ledger.ts'
+import { requireHousehold } from '../src/services/roster.ts'
 import { person } from '../src/domain/group-privacy.ts'
 
 /**
@@ -46,10 +45,25 @@ async function statement(ctx: CompoundContext, h: Household): Promise<string> {
   return lines.join('\n')
 }
 
+/** A resident asks about their own verified rooms (no room: all of them); collectors and up about any room. */
+const ownRooms: RoleAlternative<{ room?: string }> = {
+  name: 'ownRooms',
+  from: 'resident',
+  async check(ctx, { room }) {
+    if (!room) return
+    const h = await requireHousehold(ctx, room)
+    const binding = ctx.bindings.find((b) => b.household.id === h.id)
+    if (binding?.status === 'pending') throw new UserError('fee.pendingOnly')
+    if (binding?.status !== 'verified') throw new UserError('fee.notYours', { room: h.code })
+  },
+  applies: async () => true,
+}
+
 export default defineCommand({
   name: 'fee',
   keywords: { 'zh-CN': ['查费', '查询费用'], 'zh-TW': ['查費', '查詢費用'], en: ['fee', 'fees'] },
-  role: 'resident',
+  role: 'collector',
+  or: ownRooms,
   parse(raw) {
     return { room: raw.trim() || undefined }
   },
@@ -58,13 +72,7 @@ export default defineCommand({
     const { t } = ctx
     let targets: Household[]
     if (args.room) {
-      const h = await requireHousehold(ctx, args.room)
-      if (!hasRole(ctx.role, 'collector')) {
-        const binding = ctx.bindings.find((b) => b.household.id === h.id)
-        if (binding?.status === 'pending') throw new UserError('fee.pendingOnly')
-        if (binding?.status !== 'verified') throw new UserError('fee.notYours', { room: h.code })
-      }
-      targets = [h]
+      targets = [await requireHousehold(ctx, args.room)]
     } else {
       const verified = ctx.bindings.filter((b) => b.status === 'verified')
       if (verified.length === 0) throw new UserError(ctx.bindings.length > 0 ? 'fee.pendingOnly' : 'fee.noBinding')

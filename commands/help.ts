@@ -1,15 +1,8 @@
 import { z } from 'zod'
-import { type AnyCommand, type BaseContext, defineCommand, hasRole, reply, usageKeyOf, usageLine } from '../src/pipeline/command.ts'
-import { normalizeText } from '../src/pipeline/parser.ts'
+import { type AnyCommand, defineCommand, reply, usageKeyOf, usageLine } from '../src/pipeline/command.ts'
+import { normalizeText } from '../src/domain/text.ts'
+import { mayList } from '../src/pipeline/permissions.ts'
 import { LANGS } from '../src/i18n/index.ts'
-
-/** Whether the asker may use a command here; help lists only those. */
-export function mayUse(ctx: BaseContext, cmd: AnyCommand): boolean {
-  if (cmd.hidden) return false
-  if (cmd.role === 'anyone') return true
-  if (cmd.role === 'chatAdmin') return !ctx.compound && ctx.message.chat.kind === 'group'
-  return ctx.compound !== null && hasRole(ctx.role, cmd.role)
-}
 
 export function findByKeyword(commands: readonly AnyCommand[], word: string): AnyCommand | undefined {
   const w = normalizeText(word).replace(/^\//, '').toLowerCase()
@@ -29,7 +22,8 @@ export default defineCommand({
       return [reply.chat(t('help.one', { usage: usageLine(cmd, ctx.lang, t), summary: t(`${usageKeyOf(cmd)}.summary`) }))]
     }
     const lines = [t('help.title')]
-    for (const cmd of ctx.commands.filter((c) => mayUse(ctx, c))) {
+    for (const cmd of ctx.commands) {
+      if (cmd.hidden || !(await mayList(ctx, cmd))) continue
       lines.push(`• ${usageLine(cmd, ctx.lang, t)} — ${t(`${usageKeyOf(cmd)}.summary`)}`)
     }
     if (!ctx.compound && ctx.message.chat.kind === 'group') lines.push('', t('help.notSetUp'))

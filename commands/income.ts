@@ -1,11 +1,10 @@
 // 收入 <金额> <事由>: the committee records other income from common parts (parking rent, ads, leases).
 import { z } from 'zod'
-import { appendLedgerEntry } from '../db/ledger.ts'
 import { guessIncomeCategory } from '../src/domain/billing.ts'
 import { formatMoney } from '../src/domain/money.ts'
 import { defineCommand, reply } from '../src/pipeline/command.ts'
-import { tokens } from '../src/pipeline/parser.ts'
-import { categoryName, requireAmount, splitAmount } from './pay.ts'
+import { tokens } from '../src/domain/text.ts'
+import { appendLedgerEntry, categoryName, requireAmount, splitAmount } from '../src/services/ledger.ts'
 
 const PAYER = /(?:^|\s)(?:付款人|付款方|来自|來自|from)\s*[:：]?\s*(\S{1,40})\s*$/iu
 

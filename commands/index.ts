@@ -5,9 +5,9 @@ import confirm from './confirm.ts'
 import done from './done.ts'
 import myrepairs from './myrepairs.ts'
 import progress from './progress.ts'
-import reject from './reject.ts'
+import closeTicket from './close-ticket.ts'
 import removeHousehold from './remove-household.ts'
-import reopen from './reopen.ts'
+import reopenTicket from './reopen-ticket.ts'
 import repair from './repair.ts'
 import repairCategory from './repair-category.ts'
 import { repairPhotoHandler } from './repair-photo.ts'
@@ -32,15 +32,15 @@ import poll from './poll.ts'
 import results from './results.ts'
 import reverse from './reverse.ts'
 import setup from './setup.ts'
-import verify from './verify.ts'
-import verifyledger from './verifyledger.ts'
+import verifyBinding from './verify-binding.ts'
+import verifyLedger from './verify-ledger.ts'
 import vote from './vote.ts'
 
 export const commands: AnyCommand[] = [
   help,
   setup,
   bind,
-  verify,
+  verifyBinding,
   appoint,
   dismiss,
   repair,
@@ -52,8 +52,8 @@ export const commands: AnyCommand[] = [
   approve,
   decline,
   confirm,
-  reopen,
-  reject,
+  reopenTicket,
+  closeTicket,
   repairCategory,
   poll,
   vote,
@@ -70,7 +70,7 @@ export const commands: AnyCommand[] = [
   ledger,
   arrears,
   disclose,
-  verifyledger,
+  verifyLedger,
 ]
 
 /** Handlers for non-command messages that carry photos (attach to a fresh ticket or expense). */

@@ -1,16 +1,15 @@
 // 账目 [本周|本月|今年|上周|上月|去年|2026-11]: the period's fees collected, other income and expenses
 // by category, opening and closing balance, and the chain head. Public: no household appears in it.
 // The ledger is checked first (db/ledger-check.ts, cheap): when it fails verification the group gets what is
-// wrong instead of the figures, and the committee is told privately (src/ops/ledger-trust.ts).
+// wrong instead of the figures, and the committee is told privately (src/services/ledger-trust.ts).
 import { z } from 'zod'
-import { ledgerHead, periodTotals } from '../db/ledger.ts'
 import { isMonthKey, parseMonthInput } from '../src/domain/billing.ts'
 import { localDateString, monthKeyOf, type Period, type PeriodKind, periodFromKey, periodOf, previousPeriod } from '../src/domain/calendar.ts'
 import { formatMoney } from '../src/domain/money.ts'
 import type { Translator } from '../src/i18n/index.ts'
-import { checkLedgerOrAlert, untrustedNotice } from '../src/ops/ledger-trust.ts'
+import { checkLedgerOrAlert, untrustedNotice } from '../src/services/ledger-trust.ts'
 import { type CompoundContext, defineCommand, reply, UserError } from '../src/pipeline/command.ts'
-import { categoryName } from './pay.ts'
+import { categoryName, ledgerHead, periodTotals } from '../src/services/ledger.ts'
 
 const WORDS: Record<string, { kind: PeriodKind; back: boolean }> = {}
 const add = (kind: PeriodKind, back: boolean, words: string[]) => {

@@ -1,9 +1,7 @@
 // 我的报修: the asker's tickets that are not closed, oldest first; done ones say how to confirm.
 import { z } from 'zod'
-import { countClosedTicketsOf, unclosedTicketsOf } from '../db/tickets.ts'
 import { defineCommand, reply } from '../src/pipeline/command.ts'
-import { LIST_LIMIT } from './repairs.ts'
-import { listLine, ticketCostsOf } from './repair-shared.ts'
+import { countClosedTicketsOf, LIST_LIMIT, listLine, ticketCostsOf, unclosedTicketsOf } from '../src/services/repairs.ts'
 
 export default defineCommand({
   name: 'myrepairs',

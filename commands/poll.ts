@@ -4,13 +4,10 @@
 // The electorate is frozen in the same transaction (poll_electorate): the roster's households, areas and
 // owner persons as they are now, or the residents verified now (docs/POLLS.md). Without any, no poll.
 import { z } from 'zod'
-import { createPoll } from '../db/polls.ts'
 import { launchButtons, launchText } from '../src/domain/poll-render.ts'
 import { parseLaunch } from '../src/domain/poll-syntax.ts'
-import { electorateAtLaunch, freezeElectorate, noticeDaysOf, pollView } from '../src/ops/polls.ts'
+import { createPoll, electorateAtLaunch, freezeElectorate, noticeDaysOf, pollView } from '../src/services/polls.ts'
 import { defineCommand, type Reply, reply, UserError } from '../src/pipeline/command.ts'
-
-export { DEFAULT_NOTICE_DAYS } from '../src/ops/polls.ts'
 
 export default defineCommand({
   name: 'poll',

@@ -1,11 +1,11 @@
 // 删除房屋 / 刪除房屋 / removehousehold: the head removes a household from the roster (a room typed twice, a
 // flat merged into another). Refused while a ballot, a ledger entry or a repair ticket refers to it; its
 // bindings go with it in the same transaction; polls already launched keep it in their frozen electorate.
-// The operator's CLI `linli roster remove` does the same (src/ops/roster.ts removeHousehold).
+// The operator's CLI `linli roster remove` does the same (src/services/roster.ts removeHousehold).
 import { z } from 'zod'
 import { canonicalCode, parseRoom } from '../src/domain/rooms.ts'
 import { formatArea } from '../src/domain/tally.ts'
-import { removeHousehold } from '../src/ops/roster.ts'
+import { removeHousehold } from '../src/services/roster.ts'
 import { defineCommand, reply, UserError } from '../src/pipeline/command.ts'
 
 export default defineCommand({

@@ -1,10 +1,20 @@
 // 分类 #<n> <类别> [紧急|不急]: the committee corrects a guessed category or urgency. Making a ticket
 // urgent tells the committee privately, as for a ticket reported urgent.
 import { z } from 'zod'
-import { appendTicketEvent, committeeMemberIds, ticketView, updateTicket } from '../db/tickets.ts'
 import { parseCategoryWord, type RepairCategory } from '../src/domain/repair-category.ts'
 import { defineCommand, reply, type Reply, UserError } from '../src/pipeline/command.ts'
-import { categoryLabel, loadTicket, short, splitTicketNo, ticketNo, what } from './repair-shared.ts'
+import {
+  appendTicketEvent,
+  categoryLabel,
+  committeeMemberIds,
+  loadTicket,
+  short,
+  splitTicketNo,
+  ticketNo,
+  ticketView,
+  updateTicket,
+  what,
+} from '../src/services/repairs.ts'
 
 const URGENCY: Record<string, boolean> = {
   紧急: true, 緊急: true, 急: true, 加急: true, urgent: true,

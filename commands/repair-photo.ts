@@ -1,13 +1,14 @@
 // A photo-only message (or a photo with a caption that is not a command) from someone who opened a
 // ticket in this chat within the last 2 minutes is attached to that ticket. Returns null otherwise,
 // so the next passive handler (an expense receipt) may take it.
-import { addTicketPhotos, appendTicketEvent, recentTicketCreatedBy } from '../db/tickets.ts'
 import { reply, type PassiveHandler } from '../src/pipeline/command.ts'
+import { addTicketPhotos, appendTicketEvent, recentTicketCreatedBy } from '../src/services/repairs.ts'
 
 export const PHOTO_WINDOW_MS = 2 * 60 * 1000
 
 export const repairPhotoHandler: PassiveHandler = {
   name: 'repair-photo',
+  role: 'resident',
   async onImages(ctx) {
     const { message } = ctx
     const refs = [...new Set(message.images.map((i) => i.ref).filter(Boolean))]

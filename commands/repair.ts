@@ -8,43 +8,38 @@
 // the reporter's verified room next to their name so the committee still knows where they live.
 import { z } from 'zod'
 import type { IncomingMessage } from '../adapters/types.ts'
-import { resolveHousehold } from '../db/households.ts'
-import { pendingClaimsOf } from '../db/claims.ts'
-import { findMemberById } from '../db/members.ts'
-import { bindingsOf, ensureMember } from '../db/members.ts'
-import {
-  addTicketPhotos,
-  committeeMemberIds,
-  createTicket,
-  ticketHistory,
-  ticketPhotosOf,
-  ticketView,
-  type TicketEventRow,
-  type TicketView,
-} from '../db/tickets.ts'
 import { guessCategory, guessUrgent, isRepairCategory } from '../src/domain/repair-category.ts'
 import { formatLocalTime, overdueDaysOf } from '../src/domain/repair-overdue.ts'
 import { isFullRoom, MAX_PLACE_LENGTH, splitRepairText } from '../src/domain/repair-place.ts'
 import { formatMoney } from '../src/domain/money.ts'
 import type { Translator } from '../src/i18n/index.ts'
 import { type CompoundContext, defineCommand, reply, type Reply } from '../src/pipeline/command.ts'
-import { repliedAuthor } from '../src/pipeline/members.ts'
 import { person } from '../src/domain/group-privacy.ts'
-import { normalizeText } from '../src/pipeline/parser.ts'
-import { requireHousehold } from '../src/pipeline/rooms.ts'
+import { normalizeText } from '../src/domain/text.ts'
+import { bindingsOf, ensureMember, findMemberById, repliedAuthor } from '../src/services/members.ts'
+import { pendingClaimsOf } from '../src/services/repair-costs.ts'
+import { requireHousehold, resolveHousehold } from '../src/services/roster.ts'
 import {
+  addTicketPhotos,
   assigneeName,
   categoryLabel,
   chars,
+  committeeMemberIds,
+  createTicket,
   loadTicket,
   overdueDaysFor,
   short,
   splitTicketNo,
   statusLabel,
   ticketCostsOf,
+  type TicketEventRow,
+  ticketHistory,
+  ticketPhotosOf,
+  type TicketView,
+  ticketView,
   what,
   whereOf,
-} from './repair-shared.ts'
+} from '../src/services/repairs.ts'
 
 export const MAX_DESCRIPTION = 500
 // `报修了吗` / `报修的事…` is talk about repairs, not a report

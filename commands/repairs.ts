@@ -1,11 +1,7 @@
 // 报修列表: tickets not yet repaired, oldest first, overdue ones marked.
 import { z } from 'zod'
-import { activeTickets, countAwaitingConfirmation } from '../db/tickets.ts'
 import { defineCommand, reply } from '../src/pipeline/command.ts'
-import { listLine, ticketCostsOf } from './repair-shared.ts'
-
-/** keeps the reply within one chat message */
-export const LIST_LIMIT = 30
+import { activeTickets, countAwaitingConfirmation, LIST_LIMIT, listLine, ticketCostsOf } from '../src/services/repairs.ts'
 
 export default defineCommand({
   name: 'repairs',

@@ -2,11 +2,10 @@
 // reverses and why (the ledger is append-only). Reversing a reversal, an entry already reversed or an
 // unknown serial is refused. A household's entry is confirmed privately (its amount is personal data).
 import { z } from 'zod'
-import { householdById } from '../db/households.ts'
-import { appendLedgerEntry, LedgerError, ledgerEntryBySerial, reversalOf } from '../db/ledger.ts'
 import { formatMoney } from '../src/domain/money.ts'
 import { defineCommand, reply, UserError } from '../src/pipeline/command.ts'
-import { kindName } from './pay.ts'
+import { appendLedgerEntry, kindName, LedgerError, ledgerEntryBySerial, reversalOf } from '../src/services/ledger.ts'
+import { householdById } from '../src/services/roster.ts'
 import { person } from '../src/domain/group-privacy.ts'
 
 export default defineCommand({

@@ -1,6 +1,7 @@
 import { z } from 'zod'
-import { createCompound, findChat, findCompoundByName, linkChat, roleOf, setRole } from '../db/compounds.ts'
 import { defineCommand, reply, UserError } from '../src/pipeline/command.ts'
+import { createCompound, findChat, findCompoundByName, linkChat } from '../src/services/compounds.ts'
+import { roleOf, setRole } from '../src/services/members.ts'
 
 export default defineCommand({
   name: 'setup',

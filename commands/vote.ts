@@ -14,11 +14,19 @@
 // the choice. A secret poll's private confirmation does not repeat the choice either. A vote cast with a
 // launch post's button also updates that post with the counts so far (no voter list).
 import { z } from 'zod'
-import { holdHouseholds } from '../db/households.ts'
-import { castBallot, electorateMembership, findPoll, openPollsOf } from '../db/polls.ts'
 import { formatDeadline, launchButtons, liveLaunchText } from '../src/domain/poll-render.ts'
 import { parseVote, resolveChoice } from '../src/domain/poll-syntax.ts'
-import { noticeDaysOf, pollView, shortNotice, tallyPoll } from '../src/ops/polls.ts'
+import {
+  castBallot,
+  electorateMembership,
+  findPoll,
+  holdHouseholds,
+  noticeDaysOf,
+  openPollsOf,
+  pollView,
+  shortNotice,
+  tallyPoll,
+} from '../src/services/polls.ts'
 import { defineCommand, type Reply, reply, UserError } from '../src/pipeline/command.ts'
 import { person } from '../src/domain/group-privacy.ts'
 

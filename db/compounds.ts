@@ -1,4 +1,4 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import type { Queryable } from './client.ts'
 import { chats, compounds, roles } from './schema.ts'
 
@@ -57,16 +57,23 @@ export async function roleOf(q: Queryable, compoundId: number, memberId: number)
   return row?.role
 }
 
+/** `grantedAt` is the caller's clock (a command's ctx.now); without one the database's now(), on insert as on update. */
 export async function setRole(
   q: Queryable,
-  values: { compoundId: number; memberId: number; role: 'collector' | 'committee' | 'head'; grantedBy?: number | null },
+  values: {
+    compoundId: number
+    memberId: number
+    role: 'collector' | 'committee' | 'head'
+    grantedBy?: number | null
+    grantedAt?: Date
+  },
 ) {
   await q
     .insert(roles)
     .values(values)
     .onConflictDoUpdate({
       target: [roles.compoundId, roles.memberId],
-      set: { role: values.role, grantedBy: values.grantedBy ?? null, grantedAt: new Date() },
+      set: { role: values.role, grantedBy: values.grantedBy ?? null, grantedAt: values.grantedAt ?? sql`now()` },
     })
 }
 
@@ -78,6 +85,11 @@ export async function removeRole(q: Queryable, compoundId: number, memberId: num
   return rows.length > 0
 }
 
-export async function membersWithRole(q: Queryable, compoundId: number) {
-  return q.select().from(roles).where(eq(roles.compoundId, compoundId))
+/** How many heads the compound has (the last one cannot be dismissed). */
+export async function countHeads(q: Queryable, compoundId: number): Promise<number> {
+  const [row] = await q
+    .select({ n: sql<number>`count(*)::int` })
+    .from(roles)
+    .where(and(eq(roles.compoundId, compoundId), eq(roles.role, 'head')))
+  return row?.n ?? 0
 }

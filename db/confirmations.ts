@@ -2,7 +2,7 @@
 // bot does not book it but keeps what it would have written here, and the same person may confirm it
 // (`确认重复 <流水号>`) within a short window, once. `ref` is the serial of the earlier entry the reply
 // named, so the confirmation says which duplicate the person accepts.
-import { and, desc, eq, isNull } from 'drizzle-orm'
+import { and, desc, eq, gt, isNull } from 'drizzle-orm'
 import type { Queryable, Tx } from './client.ts'
 import { confirmations } from './schema.ts'
 
@@ -65,6 +65,47 @@ async function openConfirmations(q: Queryable, compoundId: number, memberId: num
     )
     .orderBy(desc(confirmations.createdAt), desc(confirmations.id))
   return rows.filter((r) => r.expiresAt.getTime() > now.getTime())
+}
+
+/**
+ * The hold takeConfirmation would take now (the member's newest open one for `ref`), locked so that it is
+ * still the one taken later in the transaction; undefined when there is none.
+ */
+export async function nextConfirmation(tx: Tx, compoundId: number, memberId: number, ref: string, now: Date): Promise<ConfirmationRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(confirmations)
+    .where(
+      and(
+        eq(confirmations.compoundId, compoundId),
+        eq(confirmations.memberId, memberId),
+        eq(confirmations.ref, ref),
+        isNull(confirmations.usedAt),
+        gt(confirmations.expiresAt, now),
+      ),
+    )
+    .orderBy(desc(confirmations.createdAt), desc(confirmations.id))
+    .limit(1)
+    .for('update')
+  return row
+}
+
+/** Whether the member has an open hold of `kind` (any ref). */
+export async function hasOpenConfirmation(q: Queryable, compoundId: number, memberId: number, kind: string, now: Date): Promise<boolean> {
+  const rows = await q
+    .select({ id: confirmations.id })
+    .from(confirmations)
+    .where(
+      and(
+        eq(confirmations.compoundId, compoundId),
+        eq(confirmations.memberId, memberId),
+        eq(confirmations.kind, kind),
+        isNull(confirmations.usedAt),
+        gt(confirmations.expiresAt, now),
+      ),
+    )
+    .limit(1)
+  return rows.length > 0
 }
 
 export type TakeResult =

@@ -44,14 +44,6 @@ export async function resolveHousehold(
   return res
 }
 
-export async function countHouseholds(q: Queryable, compoundId: number): Promise<number> {
-  const [row] = await q
-    .select({ n: sql<number>`count(*)::int` })
-    .from(households)
-    .where(eq(households.compoundId, compoundId))
-  return row?.n ?? 0
-}
-
 /** Roster names by database and compound, with the roster version they were read at (count and last update). */
 const ownerNameCache = new Map<string, { version: string; names: string[] }>()
 const OWNER_NAME_CACHE_MAX = 2000

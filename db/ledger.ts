@@ -69,7 +69,7 @@ export class LedgerError extends Error {
 }
 
 /** First key of the two-int advisory lock: 'LEDG'. The second key is the compound id. */
-export const LEDGER_LOCK_CLASS = 0x4c454447
+const LEDGER_LOCK_CLASS = 0x4c454447
 
 /**
  * Take the compound's chain lock for the rest of the transaction. appendLedgerEntry does this itself;
@@ -574,16 +574,6 @@ export async function addLedgerReceipt(
 ) {
   const [row] = await q.insert(ledgerReceipts).values(values).returning()
   return row!
-}
-
-/** Receipt references of an entry: the hashed one sent with it first, then later photos in order. */
-export async function receiptsOf(q: Queryable, entry: Pick<LedgerEntryRow, 'id' | 'receiptRef'>): Promise<string[]> {
-  const later = await q
-    .select({ fileRef: ledgerReceipts.fileRef })
-    .from(ledgerReceipts)
-    .where(eq(ledgerReceipts.entryId, entry.id))
-    .orderBy(asc(ledgerReceipts.id))
-  return [...(entry.receiptRef ? [entry.receiptRef] : []), ...later.map((r) => r.fileRef)]
 }
 
 /**

@@ -1,9 +1,7 @@
-import { and, eq, inArray, ne, type SQL, sql } from 'drizzle-orm'
+import { and, eq, ne, type SQL, sql } from 'drizzle-orm'
 import { cleanDisplayName } from '../src/domain/display-name.ts'
 import type { Queryable } from './client.ts'
 import { householdBindings, households, members, roles } from './schema.ts'
-
-export type MemberRow = typeof members.$inferSelect
 
 /**
  * The member for a platform identity, created on first sight; the display name (cleaned: no bidi overrides,
@@ -42,7 +40,7 @@ export async function upsertMember(
 }
 
 /** `@Alice` → `alice`; empty → null. */
-export function normalizeUsername(username: string | null): string | null {
+function normalizeUsername(username: string | null): string | null {
   const u = (username ?? '').trim().replace(/^@/, '').toLowerCase()
   return u || null
 }
@@ -96,19 +94,6 @@ export async function compoundIdsOfMember(q: Queryable, memberId: number): Promi
     .from(householdBindings)
     .where(eq(householdBindings.memberId, memberId))
   return [...new Set([...a, ...b].map((r) => r.id))].sort((x, y) => x - y)
-}
-
-/** Members of a compound known by display name (for @-mentions in 认证 and 任命). */
-export async function membersByName(q: Queryable, platform: string, displayName: string) {
-  return q
-    .select()
-    .from(members)
-    .where(and(eq(members.platform, platform), eq(members.displayName, displayName)))
-}
-
-export async function membersByIds(q: Queryable, ids: number[]) {
-  if (ids.length === 0) return []
-  return q.select().from(members).where(inArray(members.id, ids))
 }
 
 /** A member of a compound as the identity commands see it: who, their handle, and a room to tell namesakes apart. */
@@ -197,4 +182,60 @@ export async function namesakesIn(q: Queryable, compoundId: number, memberIds: r
           AND ${inCompound(compoundId)})`)
   const rows = ((res as { rows?: unknown[] }).rows ?? (res as unknown as unknown[])) as Record<string, unknown>[]
   return new Set(rows.map((r) => Number(r.id)))
+}
+
+// ---- household bindings (绑定, 认证) -------------------------------------------------------------
+
+export type BindingRelation = (typeof householdBindings.$inferSelect)['relation']
+
+/** A member's binding to one household, pending or verified; undefined when there is none. */
+export async function bindingOf(q: Queryable, memberId: number, householdId: number) {
+  const [row] = await q
+    .select()
+    .from(householdBindings)
+    .where(and(eq(householdBindings.memberId, memberId), eq(householdBindings.householdId, householdId)))
+  return row
+}
+
+/** A binding asked for (绑定): pending until the committee verifies it. */
+export async function requestBinding(
+  q: Queryable,
+  b: { compoundId: number; memberId: number; householdId: number; relation: BindingRelation; at: Date },
+): Promise<void> {
+  await q.insert(householdBindings).values({
+    compoundId: b.compoundId,
+    memberId: b.memberId,
+    householdId: b.householdId,
+    relation: b.relation,
+    createdAt: b.at,
+  })
+}
+
+/** The compound's pending bindings with their household and member, in binding order (the 认证 list). */
+export async function pendingBindingsOf(q: Queryable, compoundId: number) {
+  return q
+    .select({ binding: householdBindings, household: households, member: members })
+    .from(householdBindings)
+    .innerJoin(households, eq(householdBindings.householdId, households.id))
+    .innerJoin(members, eq(householdBindings.memberId, members.id))
+    .where(and(eq(householdBindings.compoundId, compoundId), eq(householdBindings.status, 'pending')))
+    .orderBy(householdBindings.id)
+}
+
+export async function verifyBinding(q: Queryable, compoundId: number, bindingId: number, verifiedBy: number, at: Date): Promise<void> {
+  await q
+    .update(householdBindings)
+    .set({ status: 'verified', verifiedBy, verifiedAt: at })
+    .where(and(eq(householdBindings.compoundId, compoundId), eq(householdBindings.id, bindingId)))
+}
+
+/** The members with a verified binding to the household, each once, in id order (who gets a payer's receipt). */
+export async function verifiedMemberIdsOf(q: Queryable, compoundId: number, householdId: number): Promise<number[]> {
+  const rows = await q
+    .select({ memberId: householdBindings.memberId })
+    .from(householdBindings)
+    .where(
+      and(eq(householdBindings.compoundId, compoundId), eq(householdBindings.householdId, householdId), eq(householdBindings.status, 'verified')),
+    )
+  return [...new Set(rows.map((r) => r.memberId))].sort((a, b) => a - b)
 }

@@ -298,7 +298,7 @@ export async function compoundOf(q: Queryable, compoundId: number) {
 
 /**
  * Polls of a compound opened or closed in [from, to): what a disclosure summary lists
- * (the disclosure issue reuses this). Ordered by number.
+ * (src/disclosure/facts.ts). Ordered by number.
  */
 export async function pollsInPeriod(q: Queryable, compoundId: number, from: Date, to: Date): Promise<PollRow[]> {
   return q

@@ -10,7 +10,7 @@ import { alias } from 'drizzle-orm/pg-core'
 import { isActive, type TicketStatus } from '../src/domain/repair-status.ts'
 import { isOverdue, overdueDaysOf } from '../src/domain/repair-overdue.ts'
 import type { Queryable, Tx } from './client.ts'
-import { appendLedgerEntry, type LedgerEntryRow } from './ledger.ts'
+import type { LedgerEntryRow } from './ledger.ts'
 import { compounds, households, ledgerEntries, members, roles, ticketEvents, ticketPhotos, tickets } from './schema.ts'
 
 export type TicketRow = typeof tickets.$inferSelect
@@ -272,6 +272,22 @@ export async function countClosedTicketsOf(q: Queryable, compoundId: number, mem
   return row?.n ?? 0
 }
 
+/** Whether the member is the assignee (or the reporter) of a ticket of the compound in one of `statuses`. */
+export async function hasTicketOf(
+  q: Queryable,
+  compoundId: number,
+  who: { assignee: number } | { reporter: number },
+  statuses: readonly TicketStatus[],
+): Promise<boolean> {
+  const person = 'assignee' in who ? eq(tickets.assigneeMemberId, who.assignee) : eq(tickets.reporterMemberId, who.reporter)
+  const rows = await q
+    .select({ id: tickets.id })
+    .from(tickets)
+    .where(and(eq(tickets.compoundId, compoundId), person, inArray(tickets.status, [...statuses])))
+    .limit(1)
+  return rows.length > 0
+}
+
 /**
  * The ticket a photo-only message attaches to: the newest one this member created (typed 报修 for)
  * in this chat at or after `since`, not closed.
@@ -314,39 +330,12 @@ export async function committeeMemberIds(q: Queryable, compoundId: number): Prom
   return rows.map((r) => r.memberId)
 }
 
-// ---- cost → ledger (the seam with the fees issue) -------------------------------------------
+// ---- a ticket's cost, read from the ledger ----------------------------------------------------
 //
 // A ticket's cost is what the ledger says: the expenses linked to it (ticket_id), net of reversals.
-// tickets.cost_fen is no longer written or shown (冲正 and 支出 #n would make a cache disagree); who may
-// book a cost, and when a second one is held as a suspected duplicate, is decided by the commands
-// (commands/cost-shared.ts, docs/LEDGER.md).
-
-/**
- * Book a repair's cost as a ledger expense linked to the ticket (category repair), in the caller's
- * transaction. The one place where repairs write to the ledger.
- */
-export async function bookRepairCost(
-  tx: Tx,
-  ticket: TicketRow,
-  cost: { fen: bigint; payee: string | null; recordedBy: number; at: Date; note?: string | null },
-): Promise<{ ticket: TicketRow; entry: LedgerEntryRow }> {
-  const entry = await appendLedgerEntry(tx, {
-    compoundId: ticket.compoundId,
-    kind: 'expense',
-    amountFen: cost.fen,
-    category: 'repair',
-    counterparty: cost.payee,
-    note: cost.note ?? `#${ticket.no} ${ticket.description}`.slice(0, 200),
-    receiptRef: null,
-    ticketId: ticket.id,
-    householdId: null,
-    recordedBy: cost.recordedBy,
-    recordedAt: cost.at,
-    reversesSerial: null,
-    billingKey: null,
-  })
-  return { ticket, entry }
-}
+// tickets.cost_fen is no longer written or shown (冲正 and 支出 #n would make a cache disagree). Booking a
+// cost, who may, and when a second one is held as a suspected duplicate: src/services/repair-costs.ts
+// (docs/LEDGER.md).
 
 const rev = alias(ledgerEntries, 'rev')
 const recorder = alias(members, 'recorder')

@@ -13,7 +13,7 @@ import { watchLauncher } from './embedded/launcher.ts'
 import { closeOwnedFolders } from './embedded/open.ts'
 import { log } from './log.ts'
 
-/** Every CLI command; later features append theirs. */
+/** Every CLI command, in the order `linli help` lists them. */
 export const cliCommands: CliCommand[] = [startCmd, sandboxCmd, migrateCmd, compoundCreate, rosterImport, rosterRemove, chatLink, chatList, roleGrant, pollsCloseDue, pollsRemind, billCmd, exportCmd, outboxCmd, tickCmd, scheduleCmd]
 
 function usage(): string {

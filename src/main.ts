@@ -1,4 +1,4 @@
-// Runs the bot: database, pipeline, outbox, adapters (and later the scheduler), with graceful shutdown.
+// Runs the bot: database, pipeline, outbox, adapters and the scheduler, with graceful shutdown.
 import { resolve } from 'node:path'
 import { ConsoleAdapter } from '../adapters/console/index.ts'
 import { platformAdapters } from '../adapters/index.ts'
@@ -9,7 +9,7 @@ import type { Config } from './config.ts'
 import { closeChartPool } from './disclosure/chart-pool.ts'
 import { HealthServer, healthState } from './health.ts'
 import { log, logToFile } from './log.ts'
-import { DEMO_HEAD, seedDemoIfEmpty } from './ops/demo.ts'
+import { DEMO_HEAD, seedDemoIfEmpty } from './cli/demo.ts'
 import { schedulerService } from './scheduler/service.ts'
 
 export interface RunOptions {
@@ -17,7 +17,7 @@ export interface RunOptions {
   sandbox?: { jsonl: boolean; demo: boolean; dataDir?: string }
 }
 
-/** Hooks later features add to the running bot (scheduler, HTTP endpoints): started after adapters, stopped first. */
+/** Background parts of the running bot (the scheduler): started after the adapters, stopped first. */
 export interface Service {
   start(app: App): Promise<void>
   stop(): Promise<void>

@@ -8,10 +8,10 @@ import { log } from '../../src/log.ts'
 import { cleanDisplayName } from '../../src/domain/display-name.ts'
 import type { ImageRef, IncomingMessage, Mention } from '../types.ts'
 
-/** WeChat puts U+2005 (four-per-em space) after an @mention. */
-export const MENTION_SPACE = '\u2005'
-
-/** Strip a leading `@name` (one of `names`) and the space after it; `stripped` tells whether it was there. */
+/**
+ * Strip a leading `@name` (one of `names`) and the space after it (WeChat puts U+2005, a four-per-em space,
+ * after an @mention); `stripped` tells whether it was there.
+ */
 export function stripLeadingMention(text: string, names: readonly string[]): { text: string; stripped: boolean } {
   const trimmed = text.replace(/^[\s\u2005]+/, '')
   if (!trimmed.startsWith('@')) return { text, stripped: false }
@@ -77,7 +77,7 @@ export function imageExtension(name: string | undefined, mediaType: string | und
 }
 
 /** A message id as a file name (ids may carry `@`, `/`, …). */
-export function safeFileName(id: string): string {
+function safeFileName(id: string): string {
   return id.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 120) || 'image'
 }
 

@@ -2,9 +2,10 @@
 // greeting new members once, and telling committee heads elsewhere when the account logs out.
 import { and, eq, inArray, ne } from 'drizzle-orm'
 import type { Database } from '../../db/client.ts'
-import { chats, compounds, greetings, householdBindings, members, outbox, roles } from '../../db/schema.ts'
+import { chats, compounds, greetings, householdBindings, members, roles } from '../../db/schema.ts'
 import { isLang, t, type Params } from '../../src/i18n/index.ts'
 import { log } from '../../src/log.ts'
+import { writeOutbox } from '../../src/outbox/write.ts'
 
 export interface WechatStore {
   /** a room's topic changed: record it as the chat title (rooms not bound to a compound are not recorded) */
@@ -108,7 +109,8 @@ export function databaseStore(database: Database, now: () => Date = () => new Da
         .where(and(eq(chats.platform, PLATFORM), ne(members.platform, PLATFORM)))
       if (heads.length === 0) return 0
       const createdAt = now()
-      await db.insert(outbox).values(
+      await writeOutbox(
+        db,
         heads.map((h) => ({
           compoundId: h.compoundId,
           platform: h.platform,

@@ -7,8 +7,9 @@ import { chats, compounds } from '../../db/schema.ts'
 import { isLang } from '../i18n/index.ts'
 import { canonicalCode, parseRoom } from '../domain/rooms.ts'
 import { formatArea } from '../domain/tally.ts'
-import { importRoster, parseRoster, removeHousehold, RosterError } from '../ops/roster.ts'
-import { args, type CliCommand, print, requireCompound, UsageError, withDatabase } from './common.ts'
+import { removeHousehold } from '../services/roster.ts'
+import { importRoster, parseRoster, RosterError } from './roster.ts'
+import { args, type CliCommand, nowFrom, print, requireCompound, UsageError, withDatabase } from './common.ts'
 
 const PLATFORMS = ['console', 'telegram', 'wechat']
 const ROLES = ['collector', 'committee', 'head']
@@ -74,7 +75,7 @@ export const rosterImport: CliCommand = {
     }
     return withDatabase(config, async (db) => {
       const c = await requireCompound(db, values.compound)
-      const r = await importRoster(db.db, c.id, rows)
+      const r = await importRoster(db.db, c.id, rows, nowFrom(undefined, config))
       print(`imported ${rows.length} households into "${c.name}": ${r.inserted} new, ${r.updated} updated`)
       return 0
     })

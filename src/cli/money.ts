@@ -2,7 +2,7 @@
 import { isMonthKey } from '../domain/billing.ts'
 import { monthKeyOf } from '../domain/calendar.ts'
 import { formatMoney } from '../domain/money.ts'
-import { billMonth } from '../ops/billing.ts'
+import { billMonth } from '../services/fees.ts'
 import { args, type CliCommand, nowFrom, print, requireCompound, UsageError, withDatabase } from './common.ts'
 
 export const billCmd: CliCommand = {

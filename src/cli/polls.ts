@@ -1,6 +1,6 @@
 // `linli polls close-due` and `linli polls remind`: what the scheduler will run, by hand until then.
 // Both write outbox rows; a running bot (`linli start`, the sandbox) delivers them.
-import { closeDuePolls, remindOpenPolls } from '../ops/polls.ts'
+import { closeDuePolls, remindOpenPolls } from '../services/polls.ts'
 import { args, type CliCommand, nowFrom, print, withDatabase } from './common.ts'
 
 export const pollsCloseDue: CliCommand = {

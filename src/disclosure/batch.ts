@@ -7,11 +7,11 @@
 // any transaction (the chart takes a while and holds no lock); then ONE transaction inserts the chunk's
 // `disclosures` rows (unique on compound, chat, period kind and period) ON CONFLICT DO NOTHING RETURNING, and
 // only the (compound, chat, period) rows this call inserted get outbox rows (text parts, then the chart) with
-// dedupe keys `disclosure:<compound>:<chat>:<kind>:<period>:<part>`. Their text goes through the same group
-// privacy scrub as every other group-bound text (src/outbox/enqueue.ts scrubGroupRows), with the roster names
-// of the whole chunk read in one query. The outbox dispatcher delivers the rows; a crash after commit leaves
-// them for the next flush, a crash before commit leaves nothing, and another instance racing on the same
-// period blocks on the unique key and then gets no row.
+// dedupe keys `disclosure:<compound>:<chat>:<kind>:<period>:<part>`, through the one outbox writer
+// (src/outbox/write.ts writeOutbox): the group privacy scrub of every group-bound text, with the roster names
+// of the whole chunk read in one query, then inserts of up to 1000 rows. The outbox dispatcher delivers the
+// rows; a crash after commit leaves them for the next flush, a crash before commit leaves nothing, and another
+// instance racing on the same period blocks on the unique key and then gets no row.
 //
 // Before the figures go out, the chunk's ledgers are checked (db/ledger-check.ts checkLedgers: two statements for
 // the chunk, plus the entries new since the last verified point): a compound whose ledger fails verification gets
@@ -21,17 +21,17 @@
 // Failures stay small: an item whose summary cannot be built or rendered is left out and reported (the next
 // call tries it again), the rest of its chunk is posted; a chunk whose queries or transaction fail is
 // reported for each of its items, and the next chunk runs. Nothing is thrown.
-import { asc, inArray, sql } from 'drizzle-orm'
+import { asc, inArray } from 'drizzle-orm'
 import type { Platform } from '../../adapters/types.ts'
-import type { Db, Queryable } from '../../db/client.ts'
+import type { Db } from '../../db/client.ts'
 import { type ChainHead, type DisclosurePeriod, disclosurePeriodKey, recordDisclosures, undisclosedPeriods } from '../../db/disclosure.ts'
 import { checkLedgers, type LedgerFailure } from '../../db/ledger.ts'
-import { chats, outbox } from '../../db/schema.ts'
-import { needsGroupScrub, ownerNameParts, scrubRows } from '../domain/group-privacy.ts'
+import { chats } from '../../db/schema.ts'
 import { log } from '../log.ts'
-import { alertCommittee } from '../ops/ledger-trust.ts'
+import { alertCommittee } from '../services/ledger-trust.ts'
+import { type NewOutboxRow, writeOutbox } from '../outbox/write.ts'
 import { type DisclosureData, disclosureData, untrustedDisclosure } from './build.ts'
-import { type DisclosureItem, gatherFacts, idList, num, rows } from './facts.ts'
+import { type DisclosureItem, gatherFacts } from './facts.ts'
 import { type DisclosureMessages, disclosureKey, disclosureMessages } from './messages.ts'
 
 export { type DisclosureItem } from './facts.ts'
@@ -157,7 +157,7 @@ async function postChunk(db: Db, chunk: ItemResult[], opts: PostOptions): Promis
     // only the (compound, chat, period) rows this call inserted get outbox rows
     const mine = await recordDisclosures(tx, pairs, opts.now)
     const chatById = new Map(chatRows.map((c) => [c.id, c]))
-    const outRows: OutboxRow[] = []
+    const outRows: NewOutboxRow[] = []
     const ofKey = new Map<string, ItemResult>()
     for (const rec of mine) {
       const { result, msgs } = byKey.get(disclosurePeriodKey(rec))!
@@ -172,20 +172,16 @@ async function postChunk(db: Db, chunk: ItemResult[], opts: PostOptions): Promis
         targetKind: 'chat' as const,
         targetId: chat.platformChatId,
       }
-      const add = (row: OutboxRow) => {
+      const add = (row: NewOutboxRow) => {
         outRows.push(row)
         ofKey.set(row.dedupeKey!, result)
       }
       msgs.parts.forEach((text, n) => add({ ...base, text, image: null, dedupeKey: disclosureKey(item.compound.id, chat.id, item.period, n + 1) }))
       if (msgs.chart) add({ ...base, text: msgs.chart.caption ?? '', image: msgs.chart.png, dedupeKey: disclosureKey(item.compound.id, chat.id, item.period, 'chart') })
     }
-    await scrubGroupRowsOfMany(tx, outRows)
     // rows with a chart PNG (~0.15 MB each, sent as hex) in smaller statements: a chunk's 500 in one took 0.3 GB more
-    const step = outRows.some((r) => r.image) ? 100 : 1000
-    for (let k = 0; k < outRows.length; k += step) {
-      const written = await tx.insert(outbox).values(outRows.slice(k, k + step)).onConflictDoNothing().returning({ key: outbox.dedupeKey })
-      for (const w of written) ofKey.get(w.key!)!.rows++
-    }
+    const step = outRows.some((r) => r.image) ? 100 : outRows.length
+    for (let k = 0; k < outRows.length; k += step) for (const w of await writeOutbox(tx, outRows.slice(k, k + step))) ofKey.get(w.dedupeKey!)!.rows++
     // a broken ledger is rare: its committee's alert (once per broken state) costs a few statements per compound
     const broken = new Map(ready.filter((x) => x.failure).map((x) => [x.result.item.compound.id, x]))
     for (const { result, failure } of broken.values()) await alertCommittee(tx, result.item.compound, failure!, opts.now)
@@ -198,31 +194,4 @@ async function postChunk(db: Db, chunk: ItemResult[], opts: PostOptions): Promis
     )
   }
   return failed
-}
-
-type OutboxRow = typeof outbox.$inferInsert
-
-/**
- * scrubGroupRows (src/outbox/enqueue.ts) for rows of many compounds: the same rule (group-privacy.ts
- * scrubRows) with the same names (ownerNameParts of every owner_name), read for all the compounds in one query.
- */
-export async function scrubGroupRowsOfMany(q: Queryable, outRows: OutboxRow[]): Promise<void> {
-  const ids = needsGroupScrub(outRows)
-    ? [...new Set(outRows.map((r) => r.compoundId).filter((id): id is number => id !== null && id !== undefined))]
-    : []
-  const names = new Map<number, Set<string>>()
-  if (ids.length > 0) {
-    const owners = await rows(
-      q,
-      sql`SELECT h.compound_id, h.owner_name FROM households h WHERE h.compound_id = ANY(${idList(ids)}) AND h.owner_name IS NOT NULL`,
-    )
-    for (const o of owners) {
-      const id = num(o.compound_id)
-      let s = names.get(id)
-      if (!s) names.set(id, (s = new Set()))
-      for (const n of ownerNameParts(String(o.owner_name ?? ''))) s.add(n)
-    }
-  }
-  const lists = new Map([...names].map(([id, s]) => [id, [...s]]))
-  scrubRows(outRows, (id) => lists.get(id ?? -1) ?? [])
 }

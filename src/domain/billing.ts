@@ -4,7 +4,6 @@ import { localDateString, startOfLocalDay } from './calendar.ts'
 import { feeForArea } from './money.ts'
 
 export type FeeBasis = 'per_m2_month' | 'per_household_month' | 'one_off'
-export const FEE_BASES: readonly FeeBasis[] = ['per_m2_month', 'per_household_month', 'one_off']
 
 export interface ScheduleLike {
   id: number
@@ -152,8 +151,8 @@ export function planCharges(
 // 待缴（未到期）. Every place that prints arrears (查费, 欠费, the disclosure, the CLI) goes through chargeDueAt
 // and duesOf below, so they cannot disagree (docs/LEDGER.md "Due dates and arrears").
 
-export const DUE_DAY_MIN = 1
-export const DUE_DAY_MAX = 31
+const DUE_DAY_MIN = 1
+const DUE_DAY_MAX = 31
 
 export function isDueDay(n: number): boolean {
   return Number.isInteger(n) && n >= DUE_DAY_MIN && n <= DUE_DAY_MAX
@@ -253,8 +252,8 @@ export function maxAmountFen(settings: { maxAmountFen?: unknown } | null | undef
   return fallback
 }
 
-export const EXPENSE_CATEGORIES = ['cleaning', 'repair', 'utilities', 'greenery', 'security', 'office', 'other'] as const
-export const INCOME_CATEGORIES = ['parking', 'advertising', 'lease', 'other'] as const
+const EXPENSE_CATEGORIES = ['cleaning', 'repair', 'utilities', 'greenery', 'security', 'office', 'other'] as const
+const INCOME_CATEGORIES = ['parking', 'advertising', 'lease', 'other'] as const
 export type ExpenseCategory = (typeof EXPENSE_CATEGORIES)[number]
 export type IncomeCategory = (typeof INCOME_CATEGORIES)[number]
 

@@ -1,4 +1,4 @@
-// What no message to a group may show (PRODUCT.md, Privacy; docs/DEVELOPING.md "Privacy in group messages"):
+// What no message to a group may show (docs/DEVELOPING.md "Privacy in group messages"):
 // a phone number, the full name of an owner from the roster, or a person's name in any other form than the
 // one masked form (王*). Commands echo what people typed (an expense's payee, a poll title, a repair note, a
 // display name) and name people (reporter, assignee, appointee, voter); the outbox passes every text

@@ -171,7 +171,7 @@ export function resultsText(t: Translator, poll: PollView, snap: PollSnapshot, t
 }
 
 /** An open secret poll: per-option figures and the leading outcome are withheld until it closes. */
-export function secretWhileOpen(poll: Pick<PollView, 'secret' | 'status'>): boolean {
+function secretWhileOpen(poll: Pick<PollView, 'secret' | 'status'>): boolean {
   return poll.secret && poll.status !== 'closed'
 }
 
@@ -263,14 +263,6 @@ export function outcomeText(t: Translator, poll: PollView, r: TallyResult): stri
     case 'failed':
       return t(`poll.outcome.${state}.failed`, { option: name(APPROVE_OPTION) })
   }
-}
-
-/** `#3 更换大门：通过` — one line for summaries (the disclosure issue reuses this). */
-export function pollSummaryLine(t: Translator, poll: PollView, snap: PollSnapshot | null, timeZone: string): string {
-  if (poll.status !== 'closed' || !snap) {
-    return t('poll.summary.open', { no: poll.no, title: poll.title, deadline: formatDeadline(poll.deadline, timeZone) })
-  }
-  return t('poll.summary.closed', { no: poll.no, title: poll.title, outcome: outcomeText(t, poll, snap.tally) })
 }
 
 // ---- snapshot (jsonb) ----------------------------------------------------------------------

@@ -1,10 +1,7 @@
 // Wall-clock time in a compound's time zone, for poll deadlines: pure, no I/O, Intl only.
-import { isValidTimeZone, localTime, offsetAt as calendarOffsetAt } from './calendar.ts'
+import { localTime, offsetAt as calendarOffsetAt } from './calendar.ts'
 
 export interface LocalDateTime { year: number; month: number; day: number; hour: number; minute: number }
-
-/** Whether Intl knows the zone. */
-export const isTimeZone = isValidTimeZone
 
 /** The wall clock of `instant` in `timeZone` (the calendar module's, shared with billing and disclosure). */
 export function toLocal(instant: Date, timeZone: string): LocalDateTime & { second: number } {

@@ -1,6 +1,7 @@
 // Overdue repair tickets, counted in whole calendar days of the compound's time zone. Pure: the
 // clock and the time zone are passed in (ctx.now, compound.timeZone), so tests and the disclosure
 // summary get the same answer.
+import { localTime } from './calendar.ts'
 import { isActive } from './repair-status.ts'
 
 export const DEFAULT_OVERDUE_DAYS = 7
@@ -11,51 +12,8 @@ export function overdueDaysOf(settings: { overdueDays?: unknown } | null | undef
   return typeof d === 'number' && Number.isInteger(d) && d >= 1 && d <= 365 ? d : DEFAULT_OVERDUE_DAYS
 }
 
-const dateFormats = new Map<string, Intl.DateTimeFormat>()
-function dateFormat(timeZone: string): Intl.DateTimeFormat {
-  let f = dateFormats.get(timeZone)
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    })
-    dateFormats.set(timeZone, f)
-  }
-  return f
-}
-
-interface LocalParts {
-  year: number
-  month: number
-  day: number
-  hour: number
-  minute: number
-}
-
-function localParts(d: Date, timeZone: string): LocalParts {
-  const parts = Object.fromEntries(dateFormat(timeZone).formatToParts(d).map((p) => [p.type, p.value]))
-  return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    hour: Number(parts.hour) % 24,
-    minute: Number(parts.minute),
-  }
-}
-
-/** The calendar date of `d` in `timeZone`, as `YYYY-MM-DD`. */
-export function localDate(d: Date, timeZone: string): string {
-  const p = localParts(d, timeZone)
-  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`
-}
-
 function dayNumber(d: Date, timeZone: string): number {
-  const p = localParts(d, timeZone)
+  const p = localTime(d, timeZone)
   return Date.UTC(p.year, p.month - 1, p.day) / 86_400_000
 }
 
@@ -90,8 +48,8 @@ export function isTicketOverdue(
 
 /** `11-23 10:05` in the compound's time zone; with the year when it is not the year of `now`. */
 export function formatLocalTime(d: Date, timeZone: string, now: Date): string {
-  const p = localParts(d, timeZone)
+  const p = localTime(d, timeZone)
   const pad = (n: number) => String(n).padStart(2, '0')
   const md = `${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}`
-  return p.year === localParts(now, timeZone).year ? md : `${p.year}-${md}`
+  return p.year === localTime(now, timeZone).year ? md : `${p.year}-${md}`
 }

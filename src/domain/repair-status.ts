@@ -23,10 +23,6 @@ const RULES: Record<TicketAction, { from: readonly TicketStatus[]; to: TicketSta
   reject: { from: ['open', 'assigned', 'in_progress', 'reopened'], to: 'rejected' },
 }
 
-export function isTicketStatus(x: unknown): x is TicketStatus {
-  return typeof x === 'string' && (TICKET_STATUSES as readonly string[]).includes(x)
-}
-
 /** The status after `action`, or null when the action is not allowed from `status`. */
 export function nextStatus(status: string, action: TicketAction): TicketStatus | null {
   const rule = RULES[action]
@@ -39,14 +35,8 @@ export function allowedFrom(action: TicketAction): readonly TicketStatus[] {
 }
 
 /** Not yet repaired: these count as open in the list and can become overdue. */
-export const ACTIVE_STATUSES: readonly TicketStatus[] = ['open', 'assigned', 'in_progress', 'reopened']
-/** Finished for good. */
-export const CLOSED_STATUSES: readonly TicketStatus[] = ['confirmed', 'rejected']
+const ACTIVE_STATUSES: readonly TicketStatus[] = ['open', 'assigned', 'in_progress', 'reopened']
 
 export function isActive(status: string): boolean {
   return (ACTIVE_STATUSES as readonly string[]).includes(status)
-}
-
-export function isClosed(status: string): boolean {
-  return (CLOSED_STATUSES as readonly string[]).includes(status)
 }

@@ -3,7 +3,7 @@
 // dates in the compound's time zone, and splits it into messages no longer than a platform allows
 // (Telegram: 4096) without ever breaking an item.
 //
-// Privacy (PRODUCT.md): a public summary never shows a phone number or a full owner name. Free text
+// Privacy (docs/DEVELOPING.md "Privacy in group messages"): a public summary never shows a phone number or a full owner name. Free text
 // typed by the committee (expense reasons, payees, poll titles) passes through `redact`: digit runs that
 // look like phone numbers become ***, and every known private name (roster owners, members' display
 // names) is masked to its first character and * (张三 → 张*). Arrears (charges past due and unpaid at the

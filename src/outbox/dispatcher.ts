@@ -1,24 +1,10 @@
 // Delivers outbox rows through the adapters after the command's transaction commits.
 // Rows are claimed with FOR UPDATE SKIP LOCKED so several instances never send the same row at once,
 // and a target (one chat or user) is served by one instance at a time so its messages keep their order.
-import { sql } from 'drizzle-orm'
 import { AdapterError, type ChatAdapter, type Outgoing } from '../../adapters/types.ts'
 import type { Database } from '../../db/client.ts'
+import { claimOutboxRows, markOutboxFailed, markOutboxSent, type OutboxRow, releaseOutboxRow } from '../../db/outbox.ts'
 import { log } from '../log.ts'
-
-export interface OutboxRow {
-  id: number
-  platform: string
-  target_kind: 'chat' | 'user'
-  target_id: string
-  text: string
-  image: Uint8Array | null
-  buttons: { text: string; data: string }[][] | null
-  group_chat_id: string | null
-  group_ack_text: string | null
-  group_fallback_text: string | null
-  attempts: number
-}
 
 export interface DispatcherOptions {
   /** deliver only rows of these compounds (one WeChat account per process serves its own compounds) */
@@ -27,6 +13,8 @@ export interface DispatcherOptions {
 
 const MAX_ATTEMPTS = 8
 const CLAIM_SECONDS = 120
+/** rows claimed at a time */
+const BATCH = 50
 
 export class OutboxDispatcher {
   private timer: NodeJS.Timeout | undefined
@@ -78,34 +66,9 @@ export class OutboxDispatcher {
     if (this.running) await this.running.catch(() => 0)
   }
 
-  private async claim(): Promise<OutboxRow[]> {
+  private claim(): Promise<OutboxRow[]> {
     const platforms = [...this.adapters.keys()]
-    if (platforms.length === 0) return []
-    const list = sql.join(platforms.map((p) => sql`${p}`), sql`, `)
-    const compounds = this.opts.compounds
-    const onlyCompounds = compounds?.length
-      ? sql`AND compound_id IN (${sql.join(compounds.map((c) => sql`${c}`), sql`, `)})`
-      : sql``
-    // A target is claimable only when no other instance holds rows of it in flight; the advisory lock
-    // (held until this statement's transaction ends) settles two instances claiming the same target at once.
-    const res = await this.database.db.execute(sql`
-      UPDATE outbox SET status = 'sending', attempts = attempts + 1,
-        claimed_until = now() + make_interval(secs => ${CLAIM_SECONDS})
-      WHERE id IN (
-        SELECT o.id FROM outbox o
-        WHERE o.platform IN (${list}) ${onlyCompounds}
-          AND ((o.status = 'pending' AND o.next_attempt_at <= now()) OR (o.status = 'sending' AND o.claimed_until < now()))
-          AND NOT EXISTS (
-            SELECT 1 FROM outbox busy
-            WHERE busy.platform = o.platform AND busy.target_kind = o.target_kind AND busy.target_id = o.target_id
-              AND busy.status = 'sending' AND busy.claimed_until >= now() AND busy.id <> o.id)
-          AND pg_try_advisory_xact_lock(hashtext(o.platform || ':' || o.target_kind || ':' || o.target_id))
-        ORDER BY o.id LIMIT 50
-        FOR UPDATE SKIP LOCKED)
-      RETURNING id, platform, target_kind, target_id, text, image, buttons, group_chat_id, group_ack_text,
-        group_fallback_text, attempts`)
-    const rows = ((res as { rows?: OutboxRow[] }).rows ?? (res as unknown as OutboxRow[])) as OutboxRow[]
-    return [...rows].sort((a, b) => a.id - b.id)
+    return claimOutboxRows(this.database.db, { platforms, compounds: this.opts.compounds, limit: BATCH, claimSeconds: CLAIM_SECONDS })
   }
 
   /**
@@ -132,7 +95,7 @@ export class OutboxDispatcher {
       }
       try {
         await this.deliver(row)
-        await this.database.db.execute(sql`UPDATE outbox SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = ${row.id}`)
+        await markOutboxSent(this.database.db, row.id)
         sent++
       } catch (err) {
         blocked.add(target)
@@ -140,9 +103,7 @@ export class OutboxDispatcher {
         const permanent = err instanceof AdapterError && (err.code === 'permission' || err.code === 'not_found')
         if (permanent || row.attempts >= MAX_ATTEMPTS) {
           log.error({ err, outbox: row.id, target }, 'outbox row failed permanently')
-          await this.database.db.execute(
-            sql`UPDATE outbox SET status = 'failed', last_error = ${String((err as Error)?.message ?? err)} WHERE id = ${row.id}`,
-          )
+          await markOutboxFailed(this.database.db, row.id, String((err as Error)?.message ?? err))
         } else {
           const backoff = retryAfter ?? Math.min(3_600_000, 2 ** row.attempts * 2_000)
           log.warn({ err, outbox: row.id, target, backoffMs: backoff }, 'outbox send failed; will retry')
@@ -153,12 +114,8 @@ export class OutboxDispatcher {
     return sent
   }
 
-  private async release(id: number, delayMs: number, error?: string): Promise<void> {
-    await this.database.db.execute(sql`
-      UPDATE outbox SET status = 'pending', claimed_until = NULL,
-        next_attempt_at = now() + make_interval(secs => ${delayMs / 1000}),
-        last_error = coalesce(${error ?? null}, last_error)
-      WHERE id = ${id}`)
+  private release(id: number, delayMs: number, error?: string): Promise<void> {
+    return releaseOutboxRow(this.database.db, id, delayMs, error)
   }
 
   private async deliver(row: OutboxRow): Promise<void> {

@@ -1,25 +1,76 @@
-// Writing replies to the outbox outside the message pipeline (CLI, scheduler): posts to every chat of a
-// compound, private messages to members, posts to one chat. Rows are built the way the pipeline builds
-// them for the same reply kinds; a dedupe key makes a post happen once however often it is enqueued.
+// Replies to outbox rows: the answers of the message pipeline (to the chat or the sender of the message),
+// and the replies that need no incoming message (CLI, scheduler): posts to every chat of a compound,
+// private messages to members, posts to one chat. A dedupe key makes a post happen once however often it
+// is enqueued. The rows go through writeOutbox (./write.ts), the one writer, which scrubs group texts.
+import type { IncomingMessage } from '../../adapters/types.ts'
 import type { Queryable } from '../../db/client.ts'
 import { chatsOfCompound } from '../../db/compounds.ts'
-import { ownerNamesOf } from '../../db/households.ts'
 import { findMemberById } from '../../db/members.ts'
-import { outbox } from '../../db/schema.ts'
-import { needsGroupScrub, scrubGroupText, scrubRows } from '../domain/group-privacy.ts'
-import type { Reply } from '../pipeline/command.ts'
+import type { DetachedReply, Reply } from './reply.ts'
+import { type NewOutboxRow, writeOutbox } from './write.ts'
 
-/** The reply kinds that need no incoming message; `dedupeKey` is also allowed on member messages here. */
-export type DetachedReply = Extract<Reply, { to: 'compound' | 'member' | 'chatOf' }> & { dedupeKey?: string }
+export type { DetachedReply } from './reply.ts'
 
-type OutboxRow = typeof outbox.$inferInsert
-type RowBase = Pick<OutboxRow, 'compoundId' | 'inboxId' | 'createdAt'>
+/** The message replies answer: `chat` replies go back to its chat (or its sender, in private), `private` ones to its sender. */
+export type ReplySource = Pick<IncomingMessage, 'platform' | 'chat' | 'sender'>
+
+type RowBase = Pick<NewOutboxRow, 'compoundId' | 'inboxId' | 'createdAt'>
 
 /**
- * Outbox rows for one reply that needs no incoming message (the pipeline builds `chat` and `private`
- * itself and uses this for the rest). A compound post's key gets `:<chat id>` appended.
+ * Insert outbox rows for `replies` in the caller's transaction; returns the ids of rows written (rows
+ * whose dedupe key already exists are skipped). A compound post's key gets `:<chat id>` appended; member
+ * and chatOf keys are used as given. `origin` replies are not stored (the pipeline applies them as edits).
  */
-export async function detachedRows(q: Queryable, compoundId: number | null, r: DetachedReply, base: RowBase): Promise<OutboxRow[]> {
+export async function enqueueReplies(
+  q: Queryable,
+  compound: { id: number } | null,
+  replies: readonly Reply[],
+  opts: { now: Date; inboxId?: number | null; message: ReplySource },
+): Promise<number[]>
+export async function enqueueReplies(
+  q: Queryable,
+  compound: { id: number },
+  replies: readonly DetachedReply[],
+  opts: { now: Date; inboxId?: number | null },
+): Promise<number[]>
+export async function enqueueReplies(
+  q: Queryable,
+  compound: { id: number } | null,
+  replies: readonly (Reply | DetachedReply)[],
+  opts: { now: Date; inboxId?: number | null; message?: ReplySource },
+): Promise<number[]> {
+  const compoundId = compound?.id ?? null
+  const base: RowBase = { compoundId, inboxId: opts.inboxId ?? null, createdAt: opts.now }
+  const rows: NewOutboxRow[] = []
+  for (const r of replies) {
+    if (r.to === 'origin') continue
+    if (r.to === 'chat' || r.to === 'private') rows.push(answerRow(r, base, opts.message))
+    else rows.push(...(await detachedRows(q, compoundId, r, base)))
+  }
+  return (await writeOutbox(q, rows)).map((w) => w.id)
+}
+
+/** The row of a reply to the message itself. */
+function answerRow(r: Extract<Reply, { to: 'chat' | 'private' }>, base: RowBase, msg: ReplySource | undefined): NewOutboxRow {
+  if (!msg) throw new Error(`a '${r.to}' reply needs the message it answers`)
+  const fromGroup = msg.chat.kind === 'group'
+  const groupTarget = msg.chat.replyTarget ?? msg.chat.id
+  const common = { ...base, platform: msg.platform, text: r.text, image: r.image?.png ?? null, buttons: r.buttons ?? null }
+  if (r.to === 'chat') {
+    return { ...common, targetKind: fromGroup ? 'chat' : 'user', targetId: fromGroup ? groupTarget : msg.sender.id }
+  }
+  return {
+    ...common,
+    targetKind: 'user',
+    targetId: msg.sender.id,
+    groupChatId: fromGroup ? groupTarget : null,
+    groupAckText: fromGroup ? (r.groupAck ?? null) : null,
+    groupFallbackText: fromGroup ? (r.groupFallback ?? null) : null,
+  }
+}
+
+/** Outbox rows for one reply that needs no incoming message. */
+async function detachedRows(q: Queryable, compoundId: number | null, r: DetachedReply, base: RowBase): Promise<NewOutboxRow[]> {
   const image = r.image?.png ?? null
   switch (r.to) {
     case 'compound': {
@@ -43,41 +94,4 @@ export async function detachedRows(q: Queryable, compoundId: number | null, r: D
     case 'chatOf':
       return [{ ...base, platform: r.platform, targetKind: 'chat', targetId: r.chatId, text: r.text, image, dedupeKey: r.dedupeKey ?? null }]
   }
-}
-
-/**
- * Insert outbox rows for `replies` in the caller's transaction; returns the ids of rows written (rows
- * whose dedupe key already exists are skipped). Member and chatOf keys are used as given.
- */
-export async function enqueueReplies(
-  q: Queryable,
-  compound: { id: number },
-  replies: readonly DetachedReply[],
-  opts: { now: Date; inboxId?: number | null },
-): Promise<number[]> {
-  const base = { compoundId: compound.id, inboxId: opts.inboxId ?? null, createdAt: opts.now }
-  const rows: OutboxRow[] = []
-  for (const r of replies) rows.push(...(await detachedRows(q, compound.id, r, base)))
-  if (rows.length === 0) return []
-  await scrubGroupRows(q, compound.id, rows)
-  const ids = await q.insert(outbox).values(rows).onConflictDoNothing().returning({ id: outbox.id })
-  return ids.map((r) => r.id)
-}
-
-/**
- * Every text a group will see (posts to chats, and the group notices of private replies) loses phone
- * numbers and full owner names of the compound's roster, and shows the people commands named (person())
- * in their masked form, before it is stored (PRODUCT.md, Privacy); private texts show those names as
- * written. The rule itself is src/domain/group-privacy.ts scrubRows, shared with the disclosure batch.
- */
-export async function scrubGroupRows(q: Queryable, compoundId: number | null, rows: OutboxRow[]): Promise<void> {
-  // the roster's names are cached per compound (db/households.ts): one small query, not the roster
-  const names = needsGroupScrub(rows) && compoundId !== null ? await ownerNamesOf(q, compoundId) : []
-  scrubRows(rows, () => names)
-}
-
-/** The scrub scrubGroupRows applies, for group texts that do not go through the outbox (message edits). */
-export async function groupScrubber(q: Queryable, compoundId: number | null): Promise<(text: string) => string> {
-  const names = compoundId === null ? [] : await ownerNamesOf(q, compoundId)
-  return (text: string) => scrubGroupText(text, names)
 }

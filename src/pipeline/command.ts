@@ -1,10 +1,14 @@
 // How a command declares itself: name, keywords per language, role, argument syntax and schema, and run().
 import type { z } from 'zod'
-import type { Button, ChatAdapter, IncomingMessage, Platform } from '../../adapters/types.ts'
+import type { IncomingMessage } from '../../adapters/types.ts'
 import type { Tx } from '../../db/client.ts'
 import type { compounds, households, members } from '../../db/schema.ts'
 import type { Lang, Params, Translator } from '../i18n/index.ts'
 import type { Config } from '../config.ts'
+import type { Reply } from '../outbox/reply.ts'
+
+// replies belong to the outbox; re-exported so that commands import everything they declare from here
+export { type OutImage, type Reply, reply } from '../outbox/reply.ts'
 
 export type Compound = typeof compounds.$inferSelect
 export type Member = typeof members.$inferSelect
@@ -13,7 +17,6 @@ export type Household = typeof households.$inferSelect
 /** Roles in ascending power. `resident` is anyone in a chat bound to a compound. */
 export const ROLE_RANK = { anyone: 0, resident: 1, collector: 2, committee: 3, head: 4 } as const
 export type Role = keyof typeof ROLE_RANK
-export type RequiredRole = Role | 'chatAdmin'
 
 export function hasRole(actual: Role, required: Role): boolean {
   return ROLE_RANK[actual] >= ROLE_RANK[required]
@@ -30,38 +33,6 @@ export class UserError extends Error {
     super(key)
     this.name = 'UserError'
   }
-}
-
-export interface OutImage {
-  png: Uint8Array
-  caption?: string
-}
-
-/** Where a reply goes. Commands build replies with the `reply` helpers, never platform calls. */
-export type Reply =
-  // buttons: optional inline buttons whose data is a command line (Telegram); other platforms show the text only
-  | { to: 'chat'; text: string; image?: OutImage; buttons?: Button[][] }
-  | { to: 'private'; text: string; image?: OutImage; groupAck?: string; groupFallback?: string; buttons?: Button[][] }
-  | { to: 'compound'; text: string; image?: OutImage; dedupeKey?: string; buttons?: Button[][] }
-  | { to: 'member'; memberId: number; text: string; image?: OutImage }
-  | { to: 'chatOf'; platform: Platform; chatId: string; text: string; image?: OutImage; dedupeKey?: string }
-  /**
-   * Update, in place, the bot message whose button the sender pressed (IncomingMessage.origin): the latest
-   * state of something already posted, such as a poll's tally. Not stored and not retried (the next press
-   * or `结果` shows the same); dropped where the message did not come from a button or the platform cannot edit.
-   */
-  | { to: 'origin'; text: string; buttons?: Button[][] }
-
-export const reply = {
-  chat: (text: string, image?: OutImage): Reply => ({ to: 'chat', text, image }),
-  /** a personal answer; from a group the group sees only `groupAck`, or `groupFallback` when the sender cannot be reached */
-  private: (text: string, opts: { groupAck?: string; groupFallback?: string; image?: OutImage } = {}): Reply => ({
-    to: 'private',
-    text,
-    ...opts,
-  }),
-  compound: (text: string, image?: OutImage): Reply => ({ to: 'compound', text, image }),
-  member: (memberId: number, text: string): Reply => ({ to: 'member', memberId, text }),
 }
 
 export interface Binding {
@@ -130,7 +101,25 @@ export interface OpenCommand<A> extends CommandBase<A> {
 }
 export interface CompoundCommand<A> extends CommandBase<A> {
   role: Exclude<Role, 'anyone'>
+  /** who else may run it, on some arguments: `role: 'committee', or: ticketAssignee('done')` */
+  or?: RoleAlternative<NoInfer<A>>
   run(ctx: CompoundContext, args: A): Promise<Reply[]>
+}
+
+/**
+ * Besides the holders of a command's role, who may run it: a named rule that needs the parsed arguments
+ * (完工: the committee, or the ticket's assignee). The pipeline enforces it, help lists by it and the README
+ * table prints it (src/pipeline/permissions.ts), so no command refuses by role itself.
+ */
+export interface RoleAlternative<A> {
+  /** names the rule for people: i18n `role.or.<name>` ("{role}, or the ticket's assignee") */
+  name: string
+  /** the least role the rule is open to; anyone below is refused before the arguments are read */
+  from: Exclude<Role, 'anyone'>
+  /** for someone below the command's role, with the parsed arguments: resolves when allowed, else throws the refusal */
+  check(ctx: CompoundContext, args: A): Promise<void>
+  /** for help: whether the rule lets this person run the command on anything now */
+  applies(ctx: CompoundContext): Promise<boolean>
 }
 export type CommandDef<A> = OpenCommand<A> | CompoundCommand<A>
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -157,5 +146,7 @@ export function usageLine(cmd: AnyCommand, lang: Lang, t: Translator): string {
 export interface PassiveHandler {
   /** a non-command message with images (a photo sent after 报修 or 支出) */
   name: string
+  /** who it is for: others' photos are not offered to it */
+  role: Exclude<Role, 'anyone'>
   onImages(ctx: CompoundContext): Promise<Reply[] | null>
 }

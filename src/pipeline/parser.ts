@@ -2,26 +2,8 @@
 // with or without `/` and `@botname`, full-width normalized (NFKC).
 import type { Lang } from '../i18n/index.ts'
 import { LANGS } from '../i18n/index.ts'
+import { normalizeText } from '../domain/text.ts'
 import type { AnyCommand } from './command.ts'
-
-// Zero-width and bidi control characters carry no meaning in a command and break matching.
-const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g
-
-// Chinese prose punctuation stays as typed (descriptions and reasons are stored); every parser accepts both forms.
-const KEEP_AS_TYPED = /([，！？；（）])/
-
-/** NFKC (full-width → ASCII, ideographic space → space), invisible characters removed, spaces collapsed. */
-export function normalizeText(input: string): string {
-  // lone surrogates would make normalize() keep garbage; replace them first
-  const safe = input.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
-  return safe
-    .split(KEEP_AS_TYPED)
-    .map((part, i) => (i % 2 === 1 ? part : part.normalize('NFKC')))
-    .join('')
-    .replace(INVISIBLE, '')
-    .replace(/[ \t\u00A0\u2000-\u200A\u3000]+/g, ' ')
-    .trim()
-}
 
 export interface ParsedCommand {
   command: AnyCommand
@@ -125,9 +107,4 @@ export class CommandParser {
     if (/^[#:0-9@]/.test(rest)) return true
     return addressed || e.command.attachedArgs === true
   }
-}
-
-/** Split arguments on whitespace. */
-export function tokens(args: string): string[] {
-  return args.split(/\s+/).filter(Boolean)
 }

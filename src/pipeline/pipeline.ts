@@ -4,12 +4,13 @@ import type { ChatAdapter, IncomingMessage, Outgoing } from '../../adapters/type
 import type { Database, Tx } from '../../db/client.ts'
 import { chatsOfCompound, findChat, findCompoundById, roleOf } from '../../db/compounds.ts'
 import { bindingsOf, compoundIdsOfMember, findMemberById, upsertMember } from '../../db/members.ts'
-import { inbox, outbox } from '../../db/schema.ts'
+import { inbox } from '../../db/schema.ts'
 import type { Config } from '../config.ts'
 import { type Lang, isLang, translator } from '../i18n/index.ts'
 import { log } from '../log.ts'
 import { resolvePersons } from '../domain/group-privacy.ts'
-import { detachedRows, groupScrubber, scrubGroupRows } from '../outbox/enqueue.ts'
+import { enqueueReplies } from '../outbox/enqueue.ts'
+import { groupScrubber } from '../outbox/write.ts'
 import {
   type AnyCommand,
   type BaseContext,
@@ -21,11 +22,11 @@ import {
   type Reply,
   type Role,
   DEFAULT_MAX_ARGS,
-  hasRole,
   UserError,
   usageLine,
 } from './command.ts'
 import { CommandParser, type ParsedCommand } from './parser.ts'
+import { authorize, authorizeArgs, mayHandle } from './permissions.ts'
 import { formatZodIssue } from './validation.ts'
 
 export interface PipelineOptions {
@@ -58,9 +59,6 @@ export type HandleOutcome =
       /** new contents for the message whose button was pressed (msg.origin), to apply after COMMIT */
       edits?: Outgoing[]
     }
-
-/** Thrown inside the transaction to roll back a failed command while keeping the inbox row and the error reply. */
-class RolledBack extends Error {}
 
 export class Pipeline {
   readonly parser: CommandParser
@@ -111,6 +109,7 @@ export class Pipeline {
       if (!base.compound) return { status: 'ignored' } as const
       for (const handler of this.opts.passive ?? []) {
         const ctx = { ...base, compound: base.compound, usage: () => '', isChatAdmin: () => this.checkAdmin(msg) }
+        if (!mayHandle(ctx, handler)) continue
         const replies = await handler.onImages(ctx)
         if (replies) {
           const inboxId = await this.claimInbox(tx, msg)
@@ -228,15 +227,7 @@ export class Pipeline {
     const { t } = ctx
     const usage = () => t('common.usage', { usage: ctx.usage() })
     try {
-      if (cmd.role === 'chatAdmin') {
-        if (ctx.message.chat.kind !== 'group') throw new UserError('common.groupOnly')
-        if (!isAdmin) throw new UserError('common.notChatAdmin')
-      } else if (cmd.role !== 'anyone') {
-        if (!ctx.compound) {
-          throw new UserError(ctx.message.chat.kind === 'group' ? 'common.chatNotSetUp' : 'common.noCompoundPrivate')
-        }
-        if (!hasRole(ctx.role, cmd.role)) throw new UserError('common.forbidden', { role: t(`role.${cmd.role}`) })
-      }
+      authorize(ctx, cmd, isAdmin)
       // the length cap comes before any parsing: no parser ever sees more than a command can use
       const max = cmd.maxArgs ?? DEFAULT_MAX_ARGS
       const n = parsed.args.length > max ? codePoints(parsed.args) : 0
@@ -249,7 +240,10 @@ export class Pipeline {
       }
       let out: Reply[] = []
       await tx.transaction(async (sp) => {
-        out = await cmd.run({ ...ctx, tx: sp } as never, valid.data)
+        const spCtx = { ...ctx, tx: sp }
+        // a rule that needs the arguments (the ticket's assignee) reads them here, in the command's savepoint
+        await authorizeArgs(spCtx, cmd, valid.data)
+        out = await cmd.run(spCtx as never, valid.data)
       })
       return { replies: out }
     } catch (err) {
@@ -257,7 +251,6 @@ export class Pipeline {
         const text = t(err.key, err.params)
         return { replies: [{ to: 'chat', text: err.withUsage ? `${text}\n${usage()}` : text }], error: 'user' }
       }
-      if (err instanceof RolledBack) return { replies: [], error: 'internal' }
       log.error(
         { err, command: cmd.name, platform: ctx.message.platform, chat: ctx.message.chat.id, msg: ctx.message.id },
         'command failed',
@@ -266,54 +259,14 @@ export class Pipeline {
     }
   }
 
-  private async writeOutbox(
+  private writeOutbox(
     tx: Tx,
     msg: IncomingMessage,
     compound: Compound | null,
     replies: Reply[],
     inboxId: number | null,
   ): Promise<number[]> {
-    const rows: (typeof outbox.$inferInsert)[] = []
-    const fromGroup = msg.chat.kind === 'group'
-    const groupTarget = msg.chat.replyTarget ?? msg.chat.id
-    const base = { compoundId: compound?.id ?? null, inboxId, createdAt: this.opts.clock.now() }
-    for (const r of replies) {
-      if (r.to === 'origin') continue // not stored: see originEdits
-      const image = r.image?.png ?? null
-      switch (r.to) {
-        case 'chat':
-          rows.push({
-            ...base,
-            platform: msg.platform,
-            targetKind: fromGroup ? 'chat' : 'user',
-            targetId: fromGroup ? groupTarget : msg.sender.id,
-            text: r.text,
-            image,
-            buttons: r.buttons ?? null,
-          })
-          break
-        case 'private':
-          rows.push({
-            ...base,
-            platform: msg.platform,
-            targetKind: 'user',
-            targetId: msg.sender.id,
-            text: r.text,
-            image,
-            groupChatId: fromGroup ? groupTarget : null,
-            groupAckText: fromGroup ? (r.groupAck ?? null) : null,
-            groupFallbackText: fromGroup ? (r.groupFallback ?? null) : null,
-            buttons: r.buttons ?? null,
-          })
-          break
-        default:
-          rows.push(...(await detachedRows(tx, compound?.id ?? null, r, base)))
-      }
-    }
-    if (rows.length === 0) return []
-    await scrubGroupRows(tx, compound?.id ?? null, rows)
-    const ids = await tx.insert(outbox).values(rows).onConflictDoNothing().returning({ id: outbox.id })
-    return ids.map((r) => r.id)
+    return enqueueReplies(tx, compound, replies, { now: this.opts.clock.now(), inboxId, message: msg })
   }
   /** `origin` replies become edits of the pressed message; group texts get the same scrub as outbox rows. */
   private async originEdits(tx: Tx, msg: IncomingMessage, compound: Compound | null, replies: Reply[]): Promise<Outgoing[]> {

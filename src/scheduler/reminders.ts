@@ -2,7 +2,7 @@
 // and the legal calendar — an ordinary/major poll launched with less notice than the compound requires,
 // or a closed poll whose result has not reached the chats within 3 days. Built here, written to the
 // outbox by the tick (src/scheduler/tick.ts) with dedupe keys, so each goes out once.
-import { DEFAULT_NOTICE_DAYS } from '../../commands/poll.ts'
+import { DEFAULT_NOTICE_DAYS } from '../services/polls.ts'
 import type { Queryable } from '../../db/client.ts'
 import type { CompoundRow } from '../../db/compounds.ts'
 import { pollResultSent, recentPollsOf } from '../../db/disclosure.ts'

@@ -10,7 +10,7 @@
 //   disclose for it. One query finds which of the due (compound, kind, period) still lack a `disclosures` row
 //   for some chat; those are posted by postDisclosures (src/disclosure/batch.ts) in chunks: set-based reads,
 //   one transaction per chunk, a unique row per compound, chat, kind and period (so each chat gets it once).
-// - monthly billing (src/ops/billing.ts): the current month, once a day per compound (job_runs key
+// - monthly billing (src/services/fees.ts): the current month, once a day per compound (job_runs key
 //   `bill` / `<compound>:<local date>`, in the same transaction as the charges); billing keys make it
 //   idempotent anyway, the daily run also picks up a fee rule added during the month.
 // - polls: closing polls past their deadline (every tick), reminders once a day.
@@ -35,8 +35,8 @@ import { type DisclosureItem, postDisclosures } from '../disclosure/batch.ts'
 import type { DisclosureData } from '../disclosure/build.ts'
 import type { DisclosureMessages } from '../disclosure/messages.ts'
 import { log } from '../log.ts'
-import { billMonthTx } from '../ops/billing.ts'
-import { closeDuePolls, remindOpenPolls } from '../ops/polls.ts'
+import { billMonthTx } from '../services/fees.ts'
+import { closeDuePolls, remindOpenPolls } from '../services/polls.ts'
 import { enqueueReplies } from '../outbox/enqueue.ts'
 import { legalCalendarFlags, overdueReminders } from './reminders.ts'
 import { latestSlot, localDay, periodDueAt, type SlotSpec, slotsOf } from './schedule.ts'

@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { commands } from '../../commands/index.ts'
-import { commandTable, replaceTable } from '../ops/docs.ts'
+import { commandTable, replaceTable } from './docs.ts'
 
 const path = fileURLToPath(new URL('../../README.md', import.meta.url))
 writeFileSync(path, replaceTable(readFileSync(path, 'utf8'), commandTable(commands)))

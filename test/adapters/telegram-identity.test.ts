@@ -4,18 +4,12 @@
 import { and, eq } from 'drizzle-orm'
 import type { Message, MessageEntity, Update } from 'grammy/types'
 import { afterEach, describe, expect, it } from 'vitest'
-import { TelegramAdapter } from '../../adapters/telegram/index.ts'
 import { mentionsOf, normalizeMessage } from '../../adapters/telegram/normalize.ts'
-import type { IncomingMessage } from '../../adapters/types.ts'
-import { commands } from '../../commands/index.ts'
-import type { Database } from '../../db/client.ts'
-import { compounds, members, roles, tickets } from '../../db/schema.ts'
-import { App } from '../../src/app.ts'
-import { loadConfig } from '../../src/config.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { members, roles, tickets } from '../../db/schema.ts'
 import { useTestDatabases } from '../helpers/db.ts'
-import { TestClock } from '../helpers/world.ts'
-import { BOSS, BOT_INFO, FakeBotApi, fakeBot, GROUP, textUpdate } from './fixtures/telegram/fake-bot-api.ts'
+import { ROSTER_HEADER } from '../helpers/fixtures.ts'
+import { BOSS, BOT_INFO, GROUP, textUpdate } from './fixtures/telegram/fake-bot-api.ts'
+import { boundGroup, type Rig, rig as telegramRig, stopRigs } from './fixtures/telegram/rig.ts'
 
 const dbs = useTestDatabases()
 
@@ -27,51 +21,16 @@ const IMPOSTOR: TgUser = { id: 555555555, is_bot: false, first_name: 'alice' }
 const ZHAO1: TgUser = { id: 666666666, is_bot: false, first_name: '赵六' }
 const ZHAO2: TgUser = { id: 777777777, is_bot: false, first_name: '\u202E赵六' }
 
-interface Rig {
-  db: Database
-  fake: FakeBotApi
-  seen: IncomingMessage[]
-  feed(u: Update): Promise<void>
-}
+afterEach(stopRigs)
 
-const stoppers: Array<() => Promise<void>> = []
-afterEach(async () => {
-  while (stoppers.length) await stoppers.pop()!()
-})
-
+/** 幸福里 set up by the group's creator; everyone then says something, so the bot knows them. */
 async function rig(): Promise<Rig> {
-  const db = await dbs.fresh()
-  const fake = new FakeBotApi()
-  const bot = fakeBot(fake)
-  const adapter = new TelegramAdapter({
-    token: 'unused',
-    mode: { kind: 'manual' },
-    bot,
-    commands,
-    limits: { perChatIntervalMs: 0, groupPerWindow: 10_000, globalPerSecond: 10_000 },
-    handlerWaitMs: Infinity,
-  })
-  const app = new App({ database: db, config: loadConfig({ LINLI_BOT_NAME: '邻里' } as NodeJS.ProcessEnv), clock: new TestClock(), adapters: [adapter] })
-  const seen: IncomingMessage[] = []
-  await adapter.start(async (m) => {
-    seen.push(m)
-    await app.handle(m)
-  })
-  await adapter.commandsPublished
-  stoppers.push(() => adapter.stop())
-  const feed = async (u: Update) => {
-    await bot.handleUpdate(u)
-    await adapter.idle()
-  }
-  // the group's creator sets up the compound; everyone then says something, so the bot knows them
-  fake.setMember(GROUP.id, BOSS.id, 'creator')
-  await feed(textUpdate(BOSS, '开通 幸福里'))
-  const [c] = await db.db.select().from(compounds)
-  await importRoster(db.db, c!.id, parseRoster('building,unit,room,area_m2,occupancy,owner_name\n3,2,201,89.50,owner_occupied,王秀英\n'))
-  for (const u of [ALICE, IMPOSTOR, ZHAO1, ZHAO2]) await feed(textUpdate(u, '/help'))
-  fake.clear()
-  seen.length = 0
-  return { db, fake, seen, feed }
+  const r = await telegramRig(dbs)
+  await boundGroup(r, `${ROSTER_HEADER}3,2,201,89.50,owner_occupied,王秀英\n`)
+  for (const u of [ALICE, IMPOSTOR, ZHAO1, ZHAO2]) await r.feed(textUpdate(u, '/help'))
+  r.fake.clear()
+  r.seen.length = 0
+  return r
 }
 
 /** `text` from `from`, with the entities Telegram would attach (the bot_command one is added by textUpdate). */

@@ -4,22 +4,19 @@ import { createServer, request } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { eq, sql } from 'drizzle-orm'
 import { InputFile } from 'grammy'
-import type { Update, UserFromGetMe } from 'grammy/types'
+import type { Update } from 'grammy/types'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { createTelegramAdapter, TelegramAdapter, type TelegramAdapterOptions } from '../../adapters/telegram/index.ts'
+import { createTelegramAdapter, TelegramAdapter } from '../../adapters/telegram/index.ts'
 import { slashName } from '../../adapters/telegram/menu.ts'
-import { chatMigrationHandler } from '../../adapters/telegram/migrate-chat.ts'
 import type { IncomingMessage } from '../../adapters/types.ts'
 import { commands } from '../../commands/index.ts'
-import type { Database } from '../../db/client.ts'
 import { upsertMember } from '../../db/members.ts'
 import { chats, compounds, householdBindings, households, inbox, members, outbox, roles } from '../../db/schema.ts'
 import { App } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
 import { t } from '../../src/i18n/index.ts'
-import { log } from '../../src/log.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
 import { useTestDatabases } from '../helpers/db.ts'
+import { query } from '../helpers/fixtures.ts'
 import { TestClock } from '../helpers/world.ts'
 import {
   BOSS,
@@ -34,6 +31,7 @@ import {
   upgraded,
   ZHANG,
 } from './fixtures/telegram/fake-bot-api.ts'
+import { boundGroup as boundGroupWith, type Rig, rig as telegramRig, stopRigs, stoppers } from './fixtures/telegram/rig.ts'
 
 const dbs = useTestDatabases()
 
@@ -44,61 +42,10 @@ const ROSTER = `building,unit,room,area_m2,occupancy,owner_name
 const G = String(GROUP.id)
 const zh = (key: string, params?: Record<string, string | number>) => t('zh-CN', key, params)
 
-interface Rig {
-  db: Database
-  fake: FakeBotApi
-  adapter: TelegramAdapter
-  app: App
-  /** what the adapter handed the pipeline */
-  seen: IncomingMessage[]
-  feed(u: Update): Promise<void>
-}
+const rig = (opts?: Parameters<typeof telegramRig>[1]) => telegramRig(dbs, opts)
+const boundGroup = (r: Rig, chat?: Parameters<typeof boundGroupWith>[2]) => boundGroupWith(r, ROSTER, chat)
 
-const stoppers: Array<() => Promise<void>> = []
-afterEach(async () => {
-  while (stoppers.length) await stoppers.pop()!()
-})
-
-async function rig(opts: { botInfo?: UserFromGetMe; adapter?: Partial<TelegramAdapterOptions> } = {}): Promise<Rig> {
-  const db = await dbs.fresh()
-  const fake = new FakeBotApi()
-  const bot = fakeBot(fake, opts.botInfo)
-  const adapter = new TelegramAdapter({
-    token: 'unused',
-    mode: { kind: 'manual' },
-    bot,
-    commands,
-    onChatMigrated: chatMigrationHandler(db, log),
-    // the limiter has its own (fake-timer) tests; here it must not slow the conversation down
-    limits: { perChatIntervalMs: 0, groupPerWindow: 10_000, globalPerSecond: 10_000 },
-    handlerWaitMs: Infinity,
-    ...opts.adapter,
-  })
-  const app = new App({ database: db, config: loadConfig({ LINLI_BOT_NAME: '邻里' } as NodeJS.ProcessEnv), clock: new TestClock(), adapters: [adapter] })
-  const seen: IncomingMessage[] = []
-  await adapter.start(async (m) => {
-    seen.push(m)
-    await app.handle(m)
-  })
-  await adapter.commandsPublished
-  stoppers.push(() => adapter.stop())
-  const feed = async (u: Update) => {
-    await bot.handleUpdate(u)
-    await adapter.idle()
-  }
-  return { db, fake, adapter, app, seen, feed }
-}
-
-/** 开通 by the group's creator, then the roster; API calls cleared. */
-async function boundGroup(r: Rig, chat: { id: number; type: 'group' | 'supergroup'; title: string } = GROUP) {
-  r.fake.setMember(chat.id, BOSS.id, 'creator')
-  await r.feed(textUpdate(BOSS, '开通 幸福里', chat))
-  const [c] = await r.db.db.select().from(compounds)
-  await importRoster(r.db.db, c!.id, parseRoster(ROSTER))
-  r.fake.clear()
-  r.seen.length = 0
-  return c!
-}
+afterEach(stopRigs)
 
 const inboxRows = (r: Rig) => r.db.db.select().from(inbox).orderBy(inbox.id)
 
@@ -120,12 +67,6 @@ async function launchedPoll(r: Rig, launchText = '发起投票 换电梯 选项 
   const keyboard = launch.payload.reply_markup.inline_keyboard as { text: string; callback_data: string }[][]
   r.fake.clear()
   return { launch, keyboard }
-}
-
-/** rows of a raw query on either driver (PGlite: { rows }, postgres.js: an array) */
-async function query<T>(db: Database, q: ReturnType<typeof sql>): Promise<T[]> {
-  const res = (await db.db.execute(q)) as unknown
-  return ((res as { rows?: T[] }).rows ?? (res as T[])) as T[]
 }
 
 describe('telegram adapter: start', () => {

@@ -20,7 +20,7 @@ import type { Database } from '../../db/client.ts'
 import { chats, compounds, greetings, householdBindings, members, outbox, roles, ticketPhotos, tickets } from '../../db/schema.ts'
 import { App } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { importRoster, parseRoster } from '../../src/cli/roster.ts'
 import { createTestDatabases, type TestDatabases } from '../helpers/db.ts'
 
 const SP = '\u2005'
@@ -185,7 +185,7 @@ async function setUpCompound(h: Harness) {
   const r = await say(h, h.owner, `@邻里${SP}开通 幸福里`, { mention: true })
   expect(h.repliesIn(h.room.id, r.from).map((p) => p.text).join('\n')).toContain('已开通「幸福里」')
   const [c] = await h.db.db.select().from(compounds)
-  await importRoster(h.db.db, c!.id, parseRoster(ROSTER))
+  await importRoster(h.db.db, c!.id, parseRoster(ROSTER), new Date())
   return c!
 }
 

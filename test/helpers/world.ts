@@ -40,6 +40,13 @@ export class SaidMessage {
   }
 }
 
+/** The texts of one message's replies to the group. */
+export const groupTexts = (r: Pick<SaidMessage, 'replies'>) => r.replies.filter((x) => x.chat).map((x) => x.text)
+/** The texts of one message's private replies to `user`. */
+export const privateTo = (r: Pick<SaidMessage, 'replies'>, user: string) => r.replies.filter((x) => x.user === user).map((x) => x.text)
+/** Who got a private reply to one message, sorted. */
+export const privateUsers = (r: Pick<SaidMessage, 'replies'>) => r.replies.filter((x) => x.user).map((x) => x.user!).sort()
+
 /** A settable clock for tests. */
 export class TestClock implements Clock {
   constructor(public current = new Date('2026-11-23T02:00:00Z')) {}

@@ -5,18 +5,16 @@
 // Item 4 (second half): the collector may 查费 any household and read 欠费; every resident may read 收费标准.
 import { eq, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { setRole } from '../../db/compounds.ts'
 import { arrearsOf, householdDues } from '../../db/ledger.ts'
-import { upsertMember } from '../../db/members.ts'
-import { compounds, feeSchedules, householdBindings, households, ledgerEntries, outbox } from '../../db/schema.ts'
+import { compounds, feeSchedules, households, ledgerEntries, outbox } from '../../db/schema.ts'
 import { periodFromKey } from '../../src/domain/calendar.ts'
 import { renderSummary } from '../../src/domain/summary.ts'
 import { type DisclosureData, gatherDisclosure } from '../../src/disclosure/build.ts'
-import { billMonth } from '../../src/ops/billing.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { billMonth } from '../../src/services/fees.ts'
 import { runDue } from '../../src/scheduler/tick.ts'
 import { useTestDatabases } from '../helpers/db.ts'
-import { TestClock, type World, world } from '../helpers/world.ts'
+import { townWorld } from '../helpers/fixtures.ts'
+import { privateTo, TestClock, type World } from '../helpers/world.ts'
 
 const dbs = useTestDatabases()
 
@@ -28,27 +26,23 @@ const ROSTER = `building,unit,room,area_m2,occupancy,owner_name
 `
 
 const render = (d: DisclosureData) => ({ parts: renderSummary(d.summary), chart: null })
-const privateTo = (r: { replies: { user?: string; text: string }[] }, user: string) => r.replies.filter((x) => x.user === user).map((x) => x.text)
 
 /**
  * 幸福里 (Asia/Shanghai) created in January, four households at ¥100 a month (due at the end of the month billed);
  * boss = head, col = collector (小赵), u1 = resident verified for 1-1-102 (张三), u3 = resident with no binding.
  */
 async function setUp(start = '2026-03-01T01:00:00Z'): Promise<{ w: World; compoundId: number; hh: Record<string, number> }> {
-  const w = await world(dbs, { clock: new TestClock(new Date(start)) })
-  await w.says('boss', '开通 幸福里', { admin: true, name: '王主任' }).then((r) => r.expectReply('已开通'))
-  const [c] = await w.db.db.select().from(compounds)
-  await w.db.db.execute(sql`UPDATE compounds SET created_at = '2026-01-01T00:00:00Z'`)
-  await importRoster(w.db.db, c!.id, parseRoster(ROSTER))
-  const hs = await w.db.db.select().from(households)
-  const hh = Object.fromEntries(hs.map((h) => [h.code, h.id]))
-  const col = await upsertMember(w.db.db, 'console', 'col', '小赵')
-  await setRole(w.db.db, { compoundId: c!.id, memberId: col.id, role: 'collector' })
-  const u1 = await upsertMember(w.db.db, 'console', 'u1', '张三')
-  await upsertMember(w.db.db, 'console', 'u3', '王五')
-  for (const [id, name] of [['col', '小赵'], ['u1', '张三'], ['u3', '王五']] as const) w.message(id, '', { name })
-  await w.db.db.insert(householdBindings).values({ compoundId: c!.id, memberId: u1.id, householdId: hh['1-1-102']!, relation: 'owner', status: 'verified' })
-  return { w, compoundId: c!.id, hh }
+  return townWorld(dbs, {
+    clock: new TestClock(new Date(start)),
+    head: { id: 'boss', name: '王主任' },
+    createdAt: '2026-01-01T00:00:00Z',
+    roster: ROSTER,
+    people: [
+      { id: 'col', name: '小赵', role: 'collector' },
+      { id: 'u1', name: '张三', rooms: ['1-1-102'] },
+      { id: 'u3', name: '王五' },
+    ],
+  })
 }
 
 /** The monthly disclosure texts of `month` in the outbox, per chat. */

@@ -5,17 +5,15 @@
 // recomputes only what is new, yet still sees an old entry edited in place.
 import { eq, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { setRole } from '../../db/compounds.ts'
 import { parseDisclosurePeriod } from '../../db/disclosure.ts'
 import { appendLedgerEntries, type CheckStats, checkLedger, checkLedgers, forgetLedgerChecks, verifyCompoundLedger } from '../../db/ledger.ts'
-import { upsertMember } from '../../db/members.ts'
 import { compounds, disclosures, households, ledgerEntries, outbox } from '../../db/schema.ts'
 import { verifiedExport } from '../../src/cli/disclosure.ts'
 import { periodFromKey } from '../../src/domain/calendar.ts'
 import { entryHash, GENESIS_HASH } from '../../src/domain/ledger-chain.ts'
 import { postDisclosures } from '../../src/disclosure/batch.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
 import { useTestDatabases } from '../helpers/db.ts'
+import { setUpTown } from '../helpers/fixtures.ts'
 import { TestClock, type World, world } from '../helpers/world.ts'
 
 const dbs = useTestDatabases()
@@ -29,18 +27,21 @@ const ROSTER = `building,unit,room,area_m2,occupancy,owner_name
 async function setUp(name = '幸福里', w0?: World): Promise<{ w: World; compoundId: number }> {
   const w = w0 ?? (await world(dbs, { clock: new TestClock(new Date('2026-11-16T02:00:00Z')) }))
   const chat = name === '幸福里' ? 'g1' : `g-${name}`
-  await w.says('boss', `开通 ${name}`, { admin: true, name: '王主任', chat }).then((r) => r.expectReply('已开通'))
-  const [c] = await w.db.db.select().from(compounds).where(eq(compounds.name, name))
-  await w.db.db.execute(sql`UPDATE compounds SET created_at = '2026-11-01T00:00:00Z', settings = '{"disclosure":{"monthly":false,"yearly":false}}'::jsonb
-    WHERE id = ${c!.id}`)
-  await w.db.db.execute(sql`INSERT INTO chats (compound_id, platform, platform_chat_id) VALUES (${c!.id}, 'console', ${`${chat}-b`})`)
-  await importRoster(w.db.db, c!.id, parseRoster(ROSTER))
-  const cc = await upsertMember(w.db.db, 'console', 'cc', '老李')
-  const col = await upsertMember(w.db.db, 'console', 'col', '小赵')
-  await setRole(w.db.db, { compoundId: c!.id, memberId: cc.id, role: 'committee' })
-  await setRole(w.db.db, { compoundId: c!.id, memberId: col.id, role: 'collector' })
-  for (const [id, n] of [['cc', '老李'], ['col', '小赵'], ['u1', '赵小明']] as const) w.message(id, '', { name: n })
-  return { w, compoundId: c!.id }
+  const { compoundId } = await setUpTown(w, {
+    name,
+    chat,
+    head: { id: 'boss', name: '王主任' },
+    createdAt: '2026-11-01T00:00:00Z',
+    settings: { disclosure: { monthly: false, yearly: false } },
+    chats: [{ id: `${chat}-b` }],
+    roster: ROSTER,
+    people: [
+      { id: 'cc', name: '老李', role: 'committee' },
+      { id: 'col', name: '小赵', role: 'collector' },
+    ],
+  })
+  w.message('u1', '', { name: '赵小明' }) // a resident: a member once they speak
+  return { w, compoundId }
 }
 
 /** What someone with database superuser rights can do: run statements with every trigger off. */

@@ -5,7 +5,8 @@ import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { compounds } from '../../db/schema.ts'
 import { useTestDatabases } from '../helpers/db.ts'
-import { groupTexts, moneyWorld, privateTo, privateUsers, rows, snapshot } from './money-world.ts'
+import { groupTexts, privateTo, privateUsers } from '../helpers/world.ts'
+import { moneyWorld, rows, snapshot } from './money-world.ts'
 
 const dbs = useTestDatabases()
 

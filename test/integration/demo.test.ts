@@ -6,7 +6,7 @@ import { verifyCompoundLedger } from '../../db/ledger.ts'
 import { ledgerEntries, outbox, polls } from '../../db/schema.ts'
 import { periodTotals } from '../../db/ledger.ts'
 import { loadConfig } from '../../src/config.ts'
-import { seedDemoIfEmpty } from '../../src/ops/demo.ts'
+import { seedDemoIfEmpty } from '../../src/cli/demo.ts'
 import { useTestDatabases } from '../helpers/db.ts'
 
 const dbs = useTestDatabases()

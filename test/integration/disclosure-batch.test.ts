@@ -16,7 +16,7 @@ import { type DisclosureData, disclosureData, gatherDisclosure, gatherDisclosure
 import { gatherFacts } from '../../src/disclosure/facts.ts'
 import { postDisclosure } from '../../src/disclosure/post.ts'
 import { enqueueReplies } from '../../src/outbox/enqueue.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { importRoster, parseRoster } from '../../src/cli/roster.ts'
 import { createTestDatabases, type TestDatabases } from '../helpers/db.ts'
 import { TestClock, world } from '../helpers/world.ts'
 import { comparable, factsByAggregate } from './disclosure-reference.ts'
@@ -54,7 +54,7 @@ describe('batched disclosure', () => {
     await w.db.db.execute(sql`UPDATE compounds SET language = 'zh-TW' WHERE id = ${b.id}`)
     await w.db.db.execute(sql`UPDATE compounds SET language = 'en' WHERE id = ${c.id}`)
     await w.db.db.execute(sql`INSERT INTO chats (compound_id, platform, platform_chat_id) VALUES (${a.id}, 'console', 'g1b')`)
-    for (const x of [a, b]) await importRoster(w.db.db, x.id, parseRoster(ROSTER))
+    for (const x of [a, b]) await importRoster(w.db.db, x.id, parseRoster(ROSTER), w.clock.now())
     const cc = await upsertMember(w.db.db, 'console', 'cc', '老李')
     await setRole(w.db.db, { compoundId: a.id, memberId: cc.id, role: 'committee' })
 
@@ -160,7 +160,7 @@ describe('batched disclosure', () => {
   it('scrubs what goes to a group exactly as the outbox does for every other post (enqueueReplies)', async () => {
     const { w, list } = await compoundsWithChats(['g1'])
     const [c] = list
-    await importRoster(w.db.db, c!.id, parseRoster(ROSTER))
+    await importRoster(w.db.db, c!.id, parseRoster(ROSTER), w.clock.now())
     // a renderer that leaks the roster's names and a phone number, in the text and in the chart's caption
     const leak = '收款人 李建国，王秀英代缴，业主张伟 电话 138-1234-5678'
     const leaky = () => ({ parts: [leak], chart: { png: new Uint8Array([1, 2, 3]), caption: `张伟 的收支图` } })

@@ -3,18 +3,16 @@
 // use up the scheduled slot); privacy against the roster and member names.
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { setRole } from '../../db/compounds.ts'
 import { parseDisclosurePeriod } from '../../db/disclosure.ts'
-import { upsertMember } from '../../db/members.ts'
 import { compounds, disclosures, outbox } from '../../db/schema.ts'
 import { periodFromKey } from '../../src/domain/calendar.ts'
 import { renderSummary } from '../../src/domain/summary.ts'
 import { gatherDisclosure } from '../../src/disclosure/build.ts'
 import { pngSize } from '../../src/disclosure/chart.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
 import { runDue } from '../../src/scheduler/tick.ts'
 import { useTestDatabases } from '../helpers/db.ts'
-import { TestClock, type World, world } from '../helpers/world.ts'
+import { townWorld } from '../helpers/fixtures.ts'
+import { TestClock, type World } from '../helpers/world.ts'
 
 const dbs = useTestDatabases()
 
@@ -25,17 +23,18 @@ const ROSTER = `building,unit,room,area_m2,occupancy,owner_name
 `
 
 async function setUp(language = 'zh-CN'): Promise<{ w: World; compoundId: number }> {
-  const w = await world(dbs, { clock: new TestClock(new Date('2026-11-16T02:00:00Z')) })
-  await w.says('boss', '开通 幸福里', { admin: true, name: '王主任' }).then((r) => r.expectReply('已开通'))
-  const [c] = await w.db.db.select().from(compounds)
-  await w.db.db.execute(sql`UPDATE compounds SET language = ${language}, created_at = '2026-11-01T00:00:00Z', settings = '{"disclosure":{"monthly":false,"yearly":false}}'::jsonb`)
-  await w.db.db.execute(sql`INSERT INTO chats (compound_id, platform, platform_chat_id) VALUES (${c!.id}, 'console', 'g2')`)
-  await importRoster(w.db.db, c!.id, parseRoster(ROSTER))
-  const cc = await upsertMember(w.db.db, 'console', 'cc', '老李')
-  await setRole(w.db.db, { compoundId: c!.id, memberId: cc.id, role: 'committee' })
-  w.message('cc', '', { name: '老李' })
-  w.message('u1', '', { name: '赵小明' })
-  return { w, compoundId: c!.id }
+  const { w, compoundId } = await townWorld(dbs, {
+    clock: new TestClock(new Date('2026-11-16T02:00:00Z')),
+    head: { id: 'boss', name: '王主任' },
+    language,
+    createdAt: '2026-11-01T00:00:00Z',
+    settings: { disclosure: { monthly: false, yearly: false } },
+    chats: [{ id: 'g2' }],
+    roster: ROSTER,
+    people: [{ id: 'cc', name: '老李', role: 'committee' }],
+  })
+  w.message('u1', '', { name: '赵小明' }) // a resident: a member once they speak
+  return { w, compoundId }
 }
 
 describe('a week of data, disclosed', () => {

@@ -3,7 +3,8 @@
 // ticket's shown cost is the sum of the ledger entries linked to it. Through the real pipeline.
 import { describe, expect, it } from 'vitest'
 import { useTestDatabases } from '../helpers/db.ts'
-import { groupTexts, ledgerCount, moneyWorld, privateTo, rows, snapshot } from './money-world.ts'
+import { groupTexts, privateTo } from '../helpers/world.ts'
+import { ledgerCount, moneyWorld, rows, snapshot } from './money-world.ts'
 
 const dbs = useTestDatabases()
 const MIN = 60_000

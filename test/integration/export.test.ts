@@ -2,17 +2,17 @@
 // order with its hash; the room filled on every household entry; bills (应收) and cash (实收/支出) in separate
 // columns, so the cash column sums exactly to the closing minus the opening balance; formula injection closed in
 // every field; names and phone numbers masked like the summary.
-import { sql } from 'drizzle-orm'
+import { eq, sql } from 'drizzle-orm'
 import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
 import { periodTotals } from '../../db/ledger.ts'
 import { compounds } from '../../db/schema.ts'
 import { periodFromKey } from '../../src/domain/calendar.ts'
 import { ledgerCsv, ledgerCsvData } from '../../src/disclosure/csv.ts'
-import { billMonth } from '../../src/ops/billing.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { billMonth } from '../../src/services/fees.ts'
 import { useTestDatabases } from '../helpers/db.ts'
-import { TestClock, world } from '../helpers/world.ts'
+import { ROSTER_HEADER, townWorld } from '../helpers/fixtures.ts'
+import { TestClock } from '../helpers/world.ts'
 
 const dbs = useTestDatabases()
 
@@ -28,14 +28,12 @@ const fen = (cell: string | undefined) => {
 }
 
 async function setUp() {
-  const w = await world(dbs, { clock: new TestClock(new Date('2026-11-09T02:00:00Z')) })
-  await w.says('boss', '开通 幸福里', { admin: true, name: '王主任' }).then((r) => r.expectReply('已开通'))
-  const [c] = await w.db.db.select().from(compounds)
-  await importRoster(
-    w.db.db,
-    c!.id,
-    parseRoster('building,unit,room,area_m2,occupancy,owner_name\n1,1,101,75.00,owner_occupied,王秀英\n1,1,102,89.50,owner_occupied,李建国\n'),
-  )
+  const { w, compoundId } = await townWorld(dbs, {
+    clock: new TestClock(new Date('2026-11-09T02:00:00Z')),
+    head: { id: 'boss', name: '王主任' },
+    roster: `${ROSTER_HEADER}1,1,101,75.00,owner_occupied,王秀英\n1,1,102,89.50,owner_occupied,李建国\n`,
+  })
+  const [c] = await w.db.db.select().from(compounds).where(eq(compounds.id, compoundId))
   return { w, c: c! }
 }
 

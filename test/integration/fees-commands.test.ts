@@ -1,23 +1,17 @@
 // Fees and the ledger through the real pipeline: every command and refusal, replies and rows.
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { compounds, feeSchedules, householdBindings, households, ledgerEntries, ledgerReceipts, members, tickets } from '../../db/schema.ts'
-import { createCompound, setRole } from '../../db/compounds.ts'
+import { compounds, feeSchedules, ledgerEntries, ledgerReceipts, members, tickets } from '../../db/schema.ts'
+import { createCompound } from '../../db/compounds.ts'
 import { householdBalance, verifyCompoundLedger } from '../../db/ledger.ts'
-import { upsertMember } from '../../db/members.ts'
 import { feeForArea, formatMoney } from '../../src/domain/money.ts'
-import { billMonth } from '../../src/ops/billing.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { billMonth } from '../../src/services/fees.ts'
+import { importRoster, parseRoster } from '../../src/cli/roster.ts'
 import { useTestDatabases } from '../helpers/db.ts'
-import { type World, world } from '../helpers/world.ts'
+import { ROSTER, townWorld } from '../helpers/fixtures.ts'
+import { groupTexts, privateTo, type World } from '../helpers/world.ts'
 
 const dbs = useTestDatabases()
-
-const ROSTER = `building,unit,room,area_m2,occupancy,owner_name
-3,2,201,89.50,owner_occupied,王秀英
-3,2,202,75.00,rented,李建国
-5,,101,60.00,vacant,
-`
 
 interface Setup {
   w: World
@@ -30,35 +24,20 @@ interface Setup {
  * u1 = resident verified for 3-2-201 (张三), u2 = resident pending for 3-2-202 (李四), u3 = unbound.
  */
 async function setUp(): Promise<Setup> {
-  const w = await world(dbs)
-  await w.says('boss', '开通 幸福里', { admin: true, name: '老王' }).then((r) => r.expectReply('已开通'))
-  const [c] = await w.db.db.select().from(compounds)
-  await importRoster(w.db.db, c!.id, parseRoster(ROSTER))
-  const hs = await w.db.db.select().from(households)
-  const hh = Object.fromEntries(hs.map((h) => [h.code, h.id]))
-  const db = w.db.db
-  const cc = await upsertMember(db, 'console', 'cc', '老李')
-  const col = await upsertMember(db, 'console', 'col', '小赵')
-  await setRole(db, { compoundId: c!.id, memberId: cc.id, role: 'committee' })
-  await setRole(db, { compoundId: c!.id, memberId: col.id, role: 'collector' })
-  const u1 = await upsertMember(db, 'console', 'u1', '张三')
-  const u2 = await upsertMember(db, 'console', 'u2', '李四')
-  await upsertMember(db, 'console', 'u3', '王五')
-  // like a platform, the world remembers each sender's display name
-  for (const [id, name] of [['cc', '老李'], ['col', '小赵'], ['u1', '张三'], ['u2', '李四'], ['u3', '王五']] as const) w.message(id, '', { name })
-  await db.insert(householdBindings).values([
-    { compoundId: c!.id, memberId: u1.id, householdId: hh['3-2-201']!, relation: 'owner', status: 'verified' },
-    { compoundId: c!.id, memberId: u2.id, householdId: hh['3-2-202']!, relation: 'tenant', status: 'pending' },
-  ])
-  return { w, compoundId: c!.id, hh }
+  return townWorld(dbs, {
+    roster: ROSTER,
+    people: [
+      { id: 'cc', name: '老李', role: 'committee' },
+      { id: 'col', name: '小赵', role: 'collector' },
+      { id: 'u1', name: '张三', rooms: ['3-2-201'] },
+      { id: 'u2', name: '李四', rooms: ['3-2-202'], relation: 'tenant', status: 'pending' },
+      { id: 'u3', name: '王五' },
+    ],
+  })
 }
 
 const count = async (w: World, table: typeof ledgerEntries | typeof feeSchedules | typeof ledgerReceipts) =>
   (await w.db.db.select({ n: sql<number>`count(*)::int` }).from(table))[0]!.n
-
-/** group messages and private messages of one reply batch */
-const groupTexts = (r: { replies: { chat?: string; text: string }[] }) => r.replies.filter((x) => x.chat).map((x) => x.text)
-const privateTo = (r: { replies: { user?: string; text: string }[] }, user: string) => r.replies.filter((x) => x.user === user).map((x) => x.text)
 
 describe('收费标准 / feerule', () => {
   it('lists nothing, sets schedules in every basis, lists them; only the head may set, anyone may list', async () => {
@@ -235,7 +214,7 @@ describe('缴费 / pay', () => {
     const { w } = await setUp()
     // another compound's room
     const other = await createCompound(w.db.db, { name: '别的小区' })
-    await importRoster(w.db.db, other.id, parseRoster('building,unit,room,area_m2\n7,1,701,50\n'))
+    await importRoster(w.db.db, other.id, parseRoster('building,unit,room,area_m2\n7,1,701,50\n'), w.clock.now())
     const cases: [string, string, RegExp | string][] = [
       ['u1', '缴费 3-2-201 100', '只有收费员可以这样做'],
       ['col', '缴费 9-9-909 100', '没有找到房号 9-9-909'],

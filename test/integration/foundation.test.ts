@@ -1,25 +1,15 @@
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createCompound, setRole } from '../../db/compounds.ts'
+import { upsertMember } from '../../db/members.ts'
 import { compounds, householdBindings, households, inbox, roles } from '../../db/schema.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
 import { useTestDatabases } from '../helpers/db.ts'
+import { ROSTER, townWorld } from '../helpers/fixtures.ts'
 import { world } from '../helpers/world.ts'
 
 const dbs = useTestDatabases()
 
-const ROSTER = `building,unit,room,area_m2,occupancy,owner_name
-3,2,201,89.50,owner_occupied,王秀英
-3,2,202,75.00,rented,李建国
-5,,101,60.00,vacant,
-`
-
-async function setUpCompound() {
-  const w = await world(dbs)
-  await w.says('boss', '开通 幸福里', { admin: true, name: '老王' }).then((r) => r.expectReply('已开通「幸福里」'))
-  const [c] = await w.db.db.select().from(compounds)
-  await importRoster(w.db.db, c!.id, parseRoster(ROSTER))
-  return { w, compoundId: c!.id }
-}
+const setUpCompound = () => townWorld(dbs, { roster: ROSTER })
 
 describe('foundation: setup → roster → bind → verify → appoint', () => {
   it('walks the whole flow and help differs by role', async () => {
@@ -68,6 +58,25 @@ describe('foundation: setup → roster → bind → verify → appoint', () => {
     await w.says('u1', '绑定 楼下那家').then((r) => r.expectReply(/看不懂房号|请写上房号/))
     expect(await w.db.db.select().from(householdBindings)).toHaveLength(0)
     expect(await w.db.db.select().from(households)).toHaveLength(3)
+  })
+
+  it('stamps a role with the time its caller passes, on a first grant and on a change', async () => {
+    const db = await dbs.fresh()
+    const c = await createCompound(db.db, { name: '幸福里' })
+    const m = await upsertMember(db.db, 'console', 'u1', '张三')
+    const grant = async (role: 'committee' | 'collector' | 'head', grantedAt?: Date) => {
+      await setRole(db.db, { compoundId: c.id, memberId: m.id, role, grantedAt })
+      const [row] = await db.db.select().from(roles)
+      return row!
+    }
+    const first = new Date('2001-03-01T08:00:00Z')
+    const second = new Date('2001-04-01T08:00:00Z')
+    expect(await grant('committee', first)).toMatchObject({ role: 'committee', grantedAt: first })
+    expect(await grant('collector', second)).toMatchObject({ role: 'collector', grantedAt: second })
+    // no time given: the database's clock, not the one given before
+    const unstamped = await grant('head')
+    expect(unstamped.role).toBe('head')
+    expect(unstamped.grantedAt.getTime()).toBeGreaterThan(second.getTime())
   })
 
   it('rolls back a command that throws and answers once with a localized error', async () => {

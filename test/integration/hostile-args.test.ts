@@ -20,11 +20,10 @@ vi.mock('../../src/domain/money.ts', async (importOriginal) => {
 })
 
 const { commands } = await import('../../commands/index.ts')
-const { compounds } = await import('../../db/schema.ts')
 const { t } = await import('../../src/i18n/index.ts')
-const { importRoster, parseRoster } = await import('../../src/ops/roster.ts')
 const { DEFAULT_MAX_ARGS } = await import('../../src/pipeline/command.ts')
 const { useTestDatabases } = await import('../helpers/db.ts')
+const { ROSTER_HEADER, townWorld } = await import('../helpers/fixtures.ts')
 const { world } = await import('../helpers/world.ts')
 type World = Awaited<ReturnType<typeof world>>
 
@@ -48,10 +47,7 @@ async function counts(w: World): Promise<Record<string, number>> {
 
 /** 幸福里 with a roster, head 老王 (boss), an open ticket #1 assigned to him and an open poll #1. */
 async function setUp(): Promise<World> {
-  const w = await world(dbs)
-  await w.says('boss', '开通 幸福里', { admin: true, name: '老王' }).then((r) => r.expectReply('已开通'))
-  const [c] = await w.db.db.select().from(compounds)
-  await importRoster(w.db.db, c!.id, parseRoster('building,unit,room,area_m2,occupancy,owner_name\n3,2,201,89.50,owner_occupied,王秀英\n'))
+  const { w } = await townWorld(dbs, { roster: `${ROSTER_HEADER}3,2,201,89.50,owner_occupied,王秀英\n` })
   await w.says('boss', '报修 楼道灯不亮').then((r) => r.expectReply('#1'))
   await w.says('boss', '派单 #1 李师傅').then((r) => r.expectReply('#1'))
   await w.says('boss', '发起投票 换门禁 选项 同意/反对').then((r) => r.expectReply('#1'))

@@ -5,10 +5,10 @@ import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import type { IncomingMessage } from '../../adapters/types.ts'
 import { upsertMember } from '../../db/members.ts'
-import { compounds, householdBindings, members, roles, tickets } from '../../db/schema.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { householdBindings, members, roles, tickets } from '../../db/schema.ts'
 import { useTestDatabases } from '../helpers/db.ts'
-import { type SayOptions, type World, world } from '../helpers/world.ts'
+import { townWorld } from '../helpers/fixtures.ts'
+import type { SayOptions, World } from '../helpers/world.ts'
 
 const dbs = useTestDatabases()
 
@@ -19,11 +19,7 @@ const ROSTER = `building,unit,room,area_m2,occupancy,owner_name
 `
 
 async function setUp() {
-  const w = await world(dbs)
-  await w.says('boss', '开通 幸福里', { admin: true, name: '老王' }).then((r) => r.expectReply('已开通「幸福里」'))
-  const [c] = await w.db.db.select().from(compounds)
-  await importRoster(w.db.db, c!.id, parseRoster(ROSTER))
-  return w
+  return (await townWorld(dbs, { roster: ROSTER })).w
 }
 
 /** a message carrying what an adapter reports beyond the text (mentions, a sender handle) */

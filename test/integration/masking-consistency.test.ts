@@ -6,10 +6,10 @@
 // number, never a second form — and the repair view lists only the room the ticket is about, not all hers.
 import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { compounds, householdBindings, members, roles } from '../../db/schema.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { householdBindings, members, roles } from '../../db/schema.ts'
 import { useTestDatabases } from '../helpers/db.ts'
-import { world, type World } from '../helpers/world.ts'
+import { townWorld } from '../helpers/fixtures.ts'
+import type { World } from '../helpers/world.ts'
 
 const dbs = useTestDatabases()
 
@@ -31,10 +31,7 @@ async function groupTexts(w: World, from: string, text: string, opts: { name?: s
 
 describe('one person, one form in every group message', () => {
   it('王秀英 is 王* in every reply kind that names her, and only her ticket room is listed', async () => {
-    const w = await world(dbs)
-    await w.says('boss', '开通 幸福里', { admin: true, name: '老王' }).then((r) => r.expectReply('已开通'))
-    const [c] = await w.db.db.select().from(compounds)
-    await importRoster(w.db.db, c!.id, parseRoster(ROSTER))
+    const { w } = await townWorld(dbs, { roster: ROSTER })
     await w.says('her', '帮助', { name: HER })
     const [me] = await w.db.db.select().from(members).where(eq(members.platformUserId, 'her'))
 

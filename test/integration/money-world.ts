@@ -1,17 +1,12 @@
 // The compound the claims, duplicates and receipts tests share (not a test file itself).
-import { asc, eq, sql } from 'drizzle-orm'
-import { setRole } from '../../db/compounds.ts'
-import { compounds, confirmations, costClaims, householdBindings, households, ledgerEntries, members, ticketEvents, tickets } from '../../db/schema.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { asc, sql } from 'drizzle-orm'
+import { confirmations, costClaims, ledgerEntries, ticketEvents, tickets } from '../../db/schema.ts'
 import type { TestDatabases } from '../helpers/db.ts'
-import type { SaidMessage } from '../helpers/world.ts'
-import { type World, world } from '../helpers/world.ts'
+import { memberId, ROSTER, townWorld } from '../helpers/fixtures.ts'
+import type { World } from '../helpers/world.ts'
 
-const ROSTER = `building,unit,room,area_m2,occupancy,owner_name
-3,2,201,89.50,owner_occupied,王秀英
-3,2,202,75.00,rented,李建国
-5,,101,60.00,vacant,
-`
+// the reply readers live in world.ts; re-exported for the money tests that import them from here
+export { groupTexts, privateTo, privateUsers } from '../helpers/world.ts'
 
 export interface MoneyWorld {
   w: World
@@ -26,36 +21,19 @@ export interface MoneyWorld {
  * tenant of 3-2-202), w1 = 李师傅 (a resident who repairs things). Everyone has spoken in the group.
  */
 export async function moneyWorld(dbs: TestDatabases): Promise<MoneyWorld> {
-  const w = await world(dbs)
-  await w.says('boss', '开通 幸福里', { admin: true, name: '老王' }).then((r) => r.expectReply('已开通'))
-  const [c] = await w.db.db.select().from(compounds)
-  const compoundId = c!.id
-  await importRoster(w.db.db, compoundId, parseRoster(ROSTER))
-  const hs = await w.db.db.select().from(households)
-  const hh = Object.fromEntries(hs.map((h) => [h.code, h.id]))
-  const people: [string, string][] = [
-    ['cc', '老李'],
-    ['c2', '陈委员'],
-    ['col', '小赵'],
-    ['u1', '张三'],
-    ['u5', '张小妹'],
-    ['u2', '李四'],
-    ['w1', '李师傅'],
-  ]
-  for (const [from, name] of people) await w.says(from, '帮助', { name })
-  const id = async (platformUserId: string) => {
-    const [m] = await w.db.db.select().from(members).where(eq(members.platformUserId, platformUserId))
-    return m!.id
-  }
-  await setRole(w.db.db, { compoundId, memberId: await id('cc'), role: 'committee' })
-  await setRole(w.db.db, { compoundId, memberId: await id('c2'), role: 'committee' })
-  await setRole(w.db.db, { compoundId, memberId: await id('col'), role: 'collector' })
-  await w.db.db.insert(householdBindings).values([
-    { compoundId, memberId: await id('u1'), householdId: hh['3-2-201']!, relation: 'owner', status: 'verified' },
-    { compoundId, memberId: await id('u5'), householdId: hh['3-2-201']!, relation: 'family', status: 'verified' },
-    { compoundId, memberId: await id('u2'), householdId: hh['3-2-202']!, relation: 'tenant', status: 'pending' },
-  ])
-  return { w, compoundId, hh, id }
+  const { w, compoundId, hh } = await townWorld(dbs, {
+    roster: ROSTER,
+    people: [
+      { id: 'cc', name: '老李', role: 'committee', speaks: true },
+      { id: 'c2', name: '陈委员', role: 'committee', speaks: true },
+      { id: 'col', name: '小赵', role: 'collector', speaks: true },
+      { id: 'u1', name: '张三', rooms: ['3-2-201'], speaks: true },
+      { id: 'u5', name: '张小妹', rooms: ['3-2-201'], relation: 'family', speaks: true },
+      { id: 'u2', name: '李四', rooms: ['3-2-202'], relation: 'tenant', status: 'pending', speaks: true },
+      { id: 'w1', name: '李师傅', speaks: true },
+    ],
+  })
+  return { w, compoundId, hh, id: (platformUserId) => memberId(w, platformUserId) }
 }
 
 export const rows = {
@@ -82,7 +60,3 @@ export async function snapshot(w: World): Promise<string> {
     (_k, v) => (typeof v === 'bigint' ? v.toString() : v),
   )
 }
-
-export const groupTexts = (r: SaidMessage) => r.replies.filter((x) => x.chat).map((x) => x.text)
-export const privateTo = (r: SaidMessage, user: string) => r.replies.filter((x) => x.user === user).map((x) => x.text)
-export const privateUsers = (r: SaidMessage) => r.replies.filter((x) => x.user).map((x) => x.user!).sort()

@@ -6,11 +6,10 @@ import { PgTable } from 'drizzle-orm/pg-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as schema from '../../db/schema.ts'
 import { renderSummary } from '../../src/domain/summary.ts'
-import { billMonth } from '../../src/ops/billing.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { billMonth } from '../../src/services/fees.ts'
 import { runDue } from '../../src/scheduler/tick.ts'
 import { useTestDatabases } from '../helpers/db.ts'
-import { world } from '../helpers/world.ts'
+import { townWorld } from '../helpers/fixtures.ts'
 
 /** Tables that are not per compound, and why. */
 const GLOBAL_TABLES: Record<string, string> = {
@@ -58,14 +57,7 @@ describe('partitioning by compound', () => {
     const seen: string[] = []
     let recording = false
     const db = await dbs.fresh({ onQuery: (q) => recording && seen.push(q) })
-    const w = await world(dbs, { db })
-    await w.says('boss', '开通 幸福里', { admin: true, name: '老王' })
-    const compoundId = (await db.db.select().from(schema.compounds))[0]!.id
-    await importRoster(
-      db.db,
-      compoundId,
-      parseRoster('building,unit,room,area_m2\n3,2,201,89.5\n3,2,202,75\n3,2,301,75\n'),
-    )
+    const { w, compoundId } = await townWorld(dbs, { db, roster: 'building,unit,room,area_m2\n3,2,201,89.5\n3,2,202,75\n3,2,301,75\n' })
     recording = true
     const script: Array<[string, string, object?]> = [
       ['u1', '绑定 3-2-201', { name: '张三' }],

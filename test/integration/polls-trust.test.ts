@@ -6,15 +6,14 @@ import { describe, expect, it } from 'vitest'
 import { setRole } from '../../db/compounds.ts'
 import { upsertMember } from '../../db/members.ts'
 import { ballots, compounds, householdBindings, households, ledgerEntries, pollElectorate, polls } from '../../db/schema.ts'
-import { remindOpenPolls } from '../../src/ops/polls.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { remindOpenPolls } from '../../src/services/polls.ts'
+import { importRoster, parseRoster } from '../../src/cli/roster.ts'
 import { useTestDatabases } from '../helpers/db.ts'
-import { bindMember, compoundWith as compoundWithIn, type Lang } from '../helpers/poll-world.ts'
+import { bindMember, ROSTER_HEADER as HEADER, townWorld } from '../helpers/fixtures.ts'
 import { type World, world } from '../helpers/world.ts'
 
 const dbs = useTestDatabases()
 
-const HEADER = 'building,unit,room,area_m2,occupancy,owner_name\n'
 /** Six households of 100 m², each with its own owner. */
 const SIX = HEADER + ['1,1,101', '1,1,102', '1,1,201', '1,1,202', '1,2,101', '1,2,102'].map((r, i) => `${r},100.00,owner_occupied,业主${i + 1}`).join('\n')
 /** Ten households of uneven areas (total 1000.00 m²), ten owners. */
@@ -24,7 +23,8 @@ const UNEVEN_ROWS = [
 ]
 const UNEVEN = HEADER + UNEVEN_ROWS.map((r, i) => `${r},owner_occupied,户主${i + 1}`).join('\n')
 
-const compoundWith = (roster: string | null, lang?: Lang) => compoundWithIn(dbs, roster, lang)
+/** A compound opened by 老王 in the test chat, with `roster` (CSV) imported unless null. */
+const compoundWith = (roster: string | null, language?: string) => townWorld(dbs, { roster, language })
 
 const groupTexts = (w: World) => w.adapter.sent.filter((s) => s.chat !== undefined).map((s) => s.text)
 /** a line that gives one option's figure: "1. 同意：2 户 / …", "2. Against: 1 households …" */
@@ -112,7 +112,7 @@ describe('the electorate is frozen at launch (item 7)', () => {
 
     // the roster is re-imported: 3-2-202 now says 2500.00 m², and a new household appears
     const reimport = HEADER + [...UNEVEN_ROWS.map((r, i) => `${r.replace('3,2,202,75.00', '3,2,202,2500.00')},owner_occupied,户主${i + 1}`), '9,9,901,100.00,owner_occupied,新业主'].join('\n')
-    expect(await importRoster(w.db.db, compoundId, parseRoster(reimport))).toEqual({ inserted: 1, updated: 10 })
+    expect(await importRoster(w.db.db, compoundId, parseRoster(reimport), w.clock.now())).toEqual({ inserted: 1, updated: 10 })
     const r2 = await w.says('b', '结果 #1')
     expect(r2.text).toContain('1. 同意：1 户 / 75.00 m²，业主 1 人')
     expect(r2.text).toContain('参与面积：75.00 / 1000.00 m²')
@@ -149,11 +149,13 @@ describe('the electorate is frozen at launch (item 7)', () => {
   it('a re-import updates areas and owner names for later polls; a CSV without the owner_name column keeps the names', async () => {
     const { w, compoundId } = await compoundWith(SIX)
     // only areas: the owner names (the headcount of every later poll) must not be erased
-    await importRoster(w.db.db, compoundId, parseRoster('building,unit,room,area_m2\n1,1,101,120.00\n'))
+    await importRoster(w.db.db, compoundId, parseRoster('building,unit,room,area_m2\n1,1,101,120.00\n'), w.clock.now())
     const [h] = await w.db.db.select().from(households).where(eq(households.code, '1-1-101'))
     expect(h).toMatchObject({ areaCentiM2: 12000n, ownerName: '业主1', occupancy: 'owner_occupied' })
+    // the update is stamped by the injected clock, not the machine's
+    expect(h!.updatedAt).toEqual(w.clock.now())
     // the same owner now named on two rows: one person in polls launched from now on
-    await importRoster(w.db.db, compoundId, parseRoster(`${HEADER}1,1,102,100.00,rented,业主1\n`))
+    await importRoster(w.db.db, compoundId, parseRoster(`${HEADER}1,1,102,100.00,rented,业主1\n`), w.clock.now())
     await w.says('boss', '发起投票 大门颜色 选项 红/绿 规则 一般')
     expect((await w.says('boss', '结果 #1')).text).toContain('按发起时名册：6 户 / 620.00 m²，业主 5 人')
   })
@@ -161,7 +163,7 @@ describe('the electorate is frozen at launch (item 7)', () => {
   it('an owner of a flat in the electorate and one added later votes for the first, and is told about the second', async () => {
     const { w, compoundId } = await compoundWith(SIX)
     await w.says('boss', '发起投票 大门颜色 选项 红/绿')
-    await importRoster(w.db.db, compoundId, parseRoster(`${HEADER}9,9,901,80.00,owner_occupied,业主1\n`))
+    await importRoster(w.db.db, compoundId, parseRoster(`${HEADER}9,9,901,80.00,owner_occupied,业主1\n`), w.clock.now())
     await bindMember(w, compoundId, 'o1', ['1-1-101', '9-9-901'])
     await w.says('o1', '投票 #1 1').then((r) => r.expectReply('已收到 1-1-101 的投票'))
     expect(w.adapter.sent.filter((s) => s.user === 'o1').at(-1)!.text).toContain('9-9-901 在投票 #1 发起后才加入名册，未计入这次投票。')
@@ -175,7 +177,7 @@ describe('the electorate is frozen at launch (item 7)', () => {
       { compoundId, no: 1, title: '旧投票', options: ['红', '绿'], rule: 'simple', electorate: 'owners', deadline: new Date('2026-12-01T00:00:00Z'), createdAt: w.clock.now() },
       { compoundId, no: 2, title: '旧活动', options: ['甲', '乙'], rule: 'simple', electorate: 'residents', deadline: new Date('2026-12-01T00:00:00Z'), createdAt: w.clock.now() },
     ])
-    await importRoster(w.db.db, compoundId, parseRoster(`${HEADER}9,9,901,80.00,owner_occupied,新业主\n`))
+    await importRoster(w.db.db, compoundId, parseRoster(`${HEADER}9,9,901,80.00,owner_occupied,新业主\n`), w.clock.now())
     await bindMember(w, compoundId, 'late', ['9-9-901'])
     await w.says('late', '投票 #1 1').then((r) => r.expectReply('已收到 9-9-901 的投票（#1）。'))
     await w.says('visitor', '投票 #2 1', { name: '路人' }).then((r) => r.expectReply('已收到 路* 的投票（#2）。'))
@@ -202,7 +204,7 @@ describe('the electorate is frozen at launch (item 7)', () => {
     await w.says('boss', '发起投票 大门颜色 选项 红/绿').then((r) => r.expectReply('还没有房屋名册'))
     await w.says('boss', '发起投票 春节活动 选项 聚餐/游园 全体住户').then((r) => r.expectReply('还没有已认证绑定的住户'))
     expect(await w.db.db.select().from(polls)).toHaveLength(0)
-    await importRoster(w.db.db, compoundId, parseRoster(SIX))
+    await importRoster(w.db.db, compoundId, parseRoster(SIX), w.clock.now())
     await w.says('boss', '发起投票 大门颜色 选项 红/绿').then((r) => r.expectReply('【投票 #1】大门颜色'))
   })
 })
@@ -304,7 +306,7 @@ describe('removing a roster row (删除房屋, item 8)', () => {
     expect((await w.says('boss', '结果 #2')).text).toContain('按发起时名册：5 户 / 500.00 m²')
     await w.says('boss', '删除房屋 1-2-102').then((x) => x.expectReply('1-2-102'))
     // it can come back with a re-import
-    await importRoster(w.db.db, compoundId, parseRoster(SIX))
+    await importRoster(w.db.db, compoundId, parseRoster(SIX), w.clock.now())
     expect(await w.db.db.select().from(households)).toHaveLength(6)
   })
 

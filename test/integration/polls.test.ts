@@ -2,14 +2,13 @@ import { and, eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ballots, compounds, currentBallots, households, outbox, polls } from '../../db/schema.ts'
 import { pollsInPeriod } from '../../db/polls.ts'
-import { closeDuePolls, remindOpenPolls } from '../../src/ops/polls.ts'
+import { closeDuePolls, remindOpenPolls } from '../../src/services/polls.ts'
 import { useTestDatabases } from '../helpers/db.ts'
-import { bindMember, compoundWith as compoundWithIn, type Lang } from '../helpers/poll-world.ts'
+import { bindMember, ROSTER_HEADER as HEADER, townWorld } from '../helpers/fixtures.ts'
 import { type World, world } from '../helpers/world.ts'
 
 const dbs = useTestDatabases()
 
-const HEADER = 'building,unit,room,area_m2,occupancy,owner_name\n'
 /** Six households of 100 m²: 2/3 is exactly 4 households / 400 m² / 4 owners. */
 const SIX = HEADER + ['1,1,101', '1,1,102', '1,1,201', '1,1,202', '1,2,101', '1,2,102'].map((r) => `${r},100.00,owner_occupied,`).join('\n')
 /** Uneven areas: total 1000.00 m². */
@@ -22,7 +21,8 @@ const UNEVEN =
     .map((r) => `${r},owner_occupied,`)
     .join('\n')
 
-const compoundWith = (roster: string | null, lang?: Lang) => compoundWithIn(dbs, roster, lang)
+/** A compound opened by 老王 in the test chat, with `roster` (CSV) imported unless null. */
+const compoundWith = (roster: string | null, language?: string) => townWorld(dbs, { roster, language })
 
 const groupTexts = (w: World) => w.adapter.sent.filter((s) => s.chat !== undefined).map((s) => s.text)
 const privateTexts = (w: World, user?: string) => w.adapter.sent.filter((s) => s.user !== undefined && (!user || s.user === user)).map((s) => s.text)

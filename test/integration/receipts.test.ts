@@ -1,9 +1,10 @@
 // Issue 12 item 4 (first half): when a payment is recorded, every member with a verified binding to the
 // household (other than the recorder) gets a private receipt: room, amount, serial, chain head, balance.
 import { describe, expect, it } from 'vitest'
-import { householdBindings } from '../../db/schema.ts'
 import { useTestDatabases } from '../helpers/db.ts'
-import { groupTexts, moneyWorld, privateTo, privateUsers, rows } from './money-world.ts'
+import { bindRoom } from '../helpers/fixtures.ts'
+import { groupTexts, privateTo, privateUsers } from '../helpers/world.ts'
+import { moneyWorld, rows } from './money-world.ts'
 
 const dbs = useTestDatabases()
 
@@ -29,7 +30,7 @@ describe('the payer’s receipt', () => {
     const { w, compoundId, hh, id } = await moneyWorld(dbs)
     await w.says('col', '缴费 3-2-202 60').then((r) => expect(privateUsers(r)).toEqual(['col']))
     await w.says('col', '缴费 5-101 20').then((r) => expect(privateUsers(r)).toEqual(['col']))
-    await w.db.db.insert(householdBindings).values({ compoundId, memberId: await id('cc'), householdId: hh['5-101']!, relation: 'owner', status: 'verified' })
+    await bindRoom(w.db, { compoundId, memberId: await id('cc'), householdId: hh['5-101']! })
     const r = await w.says('cc', '缴费 5-101 30')
     expect(privateUsers(r)).toEqual(['cc'])
     expect(privateTo(r, 'cc')[0]).toContain('已登记 5-101 缴费 ¥30.00')

@@ -2,12 +2,12 @@
 // numbering under concurrent reports, photos, reply-to tickets, overdue, and the ledger seam.
 import { asc, eq, inArray, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { compounds, ledgerEntries, members, outbox, ticketEvents, ticketPhotos, tickets } from '../../db/schema.ts'
+import { compounds, ledgerEntries, outbox, ticketEvents, ticketPhotos, tickets } from '../../db/schema.ts'
 import { ticketsInPeriod, openTicketsSummary } from '../../db/tickets.ts'
 import { nextStatus, TICKET_ACTIONS, TICKET_STATUSES, type TicketAction, type TicketStatus } from '../../src/domain/repair-status.ts'
 import { t } from '../../src/i18n/index.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
 import { useTestDatabases } from '../helpers/db.ts'
+import { memberId, townWorld } from '../helpers/fixtures.ts'
 import { world, type World } from '../helpers/world.ts'
 
 const dbs = useTestDatabases()
@@ -24,10 +24,7 @@ const ROSTER = `building,unit,room,area_m2,occupancy,owner_name
  * 李四 (u2), and 李师傅 (w1), a member who has spoken in the group.
  */
 async function setUp(): Promise<{ w: World; compoundId: number }> {
-  const w = await world(dbs)
-  await w.says('boss', '开通 幸福里', { admin: true, name: '老王' }).then((r) => r.expectReply('已开通「幸福里」'))
-  const [c] = await w.db.db.select().from(compounds)
-  await importRoster(w.db.db, c!.id, parseRoster(ROSTER))
+  const { w, compoundId } = await townWorld(dbs, { roster: ROSTER })
   await w.says('c1', '帮助', { name: '陈委员' })
   await w.says('boss', '任命 @陈委员 委员').then((r) => r.expectReply('已任命 陈* 为委员'))
   await w.says('u1', '绑定 3-2-201', { name: '张三' }).then((r) => r.expectReply('已申请绑定'))
@@ -35,7 +32,7 @@ async function setUp(): Promise<{ w: World; compoundId: number }> {
   await w.says('boss', `认证 ${/序号 (\d+)/.exec(list.text)![1]}`).then((r) => r.expectReply('已认证'))
   await w.says('u2', '帮助', { name: '李四' })
   await w.says('w1', '帮助', { name: '李师傅' })
-  return { w, compoundId: c!.id }
+  return { w, compoundId }
 }
 
 const rows = {
@@ -48,11 +45,6 @@ const rows = {
 async function ticketNo(w: World, no: number, compoundId?: number) {
   const all = await rows.tickets(w)
   return all.find((x) => x.no === no && (compoundId === undefined || x.compoundId === compoundId))!
-}
-
-async function memberId(w: World, platformUserId: string): Promise<number> {
-  const [m] = await w.db.db.select().from(members).where(eq(members.platformUserId, platformUserId))
-  return m!.id
 }
 
 /** Everything that a refused command must not have changed. */
@@ -358,7 +350,7 @@ describe('派单', () => {
     await w.says('boss', '派单 #2 李师傅').then((x) => x.expectReply('已派给 李*'))
     expect((await ticketNo(w, 2)).assigneeMemberId).toBe(await memberId(w, 'w1'))
     // re-assign to a free-text repairer
-    // the group never sees a phone number (PRODUCT.md, Privacy); the ticket keeps what was typed
+    // the group never sees a phone number (docs/DEVELOPING.md, privacy); the ticket keeps what was typed
     await w.says('boss', '派单 #2 王师傅 13800000000').then((x) => x.expectReply('报修 #2 已派给 王*'))
     expect(await ticketNo(w, 2)).toMatchObject({ assigneeMemberId: null, assigneeName: '王师傅 13800000000' })
 

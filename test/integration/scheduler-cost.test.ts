@@ -10,7 +10,7 @@ import { PgTable } from 'drizzle-orm/pg-core'
 import * as schema from '../../db/schema.ts'
 import type { DisclosureData } from '../../src/disclosure/build.ts'
 import { renderSummary } from '../../src/domain/summary.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
+import { importRoster, parseRoster } from '../../src/cli/roster.ts'
 import { runDue } from '../../src/scheduler/tick.ts'
 import { useTestDatabases } from '../helpers/db.ts'
 
@@ -37,7 +37,7 @@ async function compounds(n: number) {
   await db.db.execute(sql`INSERT INTO chats (compound_id, platform, platform_chat_id) SELECT id, 'console', 'g' || id FROM compounds`)
   await db.db.execute(sql`INSERT INTO chats (compound_id, platform, platform_chat_id) SELECT min(id), 'console', 'extra' FROM compounds`)
   const first = (await db.db.select().from(schema.compounds).orderBy(schema.compounds.id))[0]!
-  await importRoster(db.db, first.id, parseRoster(ROSTER))
+  await importRoster(db.db, first.id, parseRoster(ROSTER), new Date())
   const record = async <T>(fn: () => Promise<T>) => {
     seen.length = 0
     recording = true

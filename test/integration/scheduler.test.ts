@@ -6,22 +6,20 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../db/client.ts'
-import { linkChat, setRole } from '../../db/compounds.ts'
 import { claimJobRun, disclosuresOf, jobRunsOf } from '../../db/disclosure.ts'
 import { createFeeSchedule } from '../../db/fees.ts'
-import { upsertMember } from '../../db/members.ts'
-import { compounds, disclosures, ledgerEntries, outbox, polls } from '../../db/schema.ts'
+import { disclosures, ledgerEntries, outbox, polls } from '../../db/schema.ts'
 import { App } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'
 import type { DisclosureData } from '../../src/disclosure/build.ts'
 import { chartCaption, renderSummary } from '../../src/domain/summary.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
 import { JobRunsCoordinator } from '../../src/scheduler/coordinator.ts'
 import { SchedulerService } from '../../src/scheduler/service.ts'
 import { runDue } from '../../src/scheduler/tick.ts'
 import { useTestDatabases } from '../helpers/db.ts'
+import { townWorld } from '../helpers/fixtures.ts'
 import { RecordingAdapter } from '../helpers/recording-adapter.ts'
-import { TestClock, type World, world } from '../helpers/world.ts'
+import { TestClock, type World } from '../helpers/world.ts'
 
 const dbs = useTestDatabases()
 
@@ -52,24 +50,18 @@ interface Setup {
 async function setUp(
   opts: { db?: Database; clock?: TestClock; timeZone?: string; language?: string; createdAt?: string; settings?: Record<string, unknown> } = {},
 ): Promise<Setup> {
-  const w = await world(dbs, { db: opts.db, clock: opts.clock ?? new TestClock(new Date('2026-11-12T02:00:00Z')) })
-  await w.says('boss', '开通 幸福里', { admin: true, name: '王主任' }).then((r) => r.expectReply('已开通'))
-  const [c] = await w.db.db.select().from(compounds)
-  await w.db.db
-    .update(compounds)
-    .set({
-      createdAt: new Date(opts.createdAt ?? '2026-11-10T00:00:00Z'),
-      timeZone: opts.timeZone ?? 'Asia/Shanghai',
-      language: opts.language ?? 'zh-CN',
-      settings: opts.settings ?? { disclosure: { monthly: false, yearly: false } },
-    })
-    .where(eq(compounds.id, c!.id))
-  await linkChat(w.db.db, { compoundId: c!.id, platform: 'console', platformChatId: 'g2', title: '二号楼群' })
-  await importRoster(w.db.db, c!.id, parseRoster(ROSTER))
-  const cc = await upsertMember(w.db.db, 'console', 'cc', '老李')
-  await setRole(w.db.db, { compoundId: c!.id, memberId: cc.id, role: 'committee' })
-  w.message('cc', '', { name: '老李' })
-  return { w, compoundId: c!.id }
+  return townWorld(dbs, {
+    db: opts.db,
+    clock: opts.clock ?? new TestClock(new Date('2026-11-12T02:00:00Z')),
+    head: { id: 'boss', name: '王主任' },
+    createdAt: opts.createdAt ?? '2026-11-10T00:00:00Z',
+    timeZone: opts.timeZone ?? 'Asia/Shanghai',
+    language: opts.language ?? 'zh-CN',
+    settings: opts.settings ?? { disclosure: { monthly: false, yearly: false } },
+    chats: [{ id: 'g2', title: '二号楼群' }],
+    roster: ROSTER,
+    people: [{ id: 'cc', name: '老李', role: 'committee' }],
+  })
 }
 
 const count = async (db: Database, table: typeof outbox | typeof disclosures) => (await db.db.select({ n: sql<number>`count(*)::int` }).from(table))[0]!.n

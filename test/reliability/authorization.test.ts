@@ -7,9 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { commands } from '../../commands/index.ts'
 import { outbox } from '../../db/schema.ts'
 import { ROLE_RANK } from '../../src/pipeline/command.ts'
+import { entryRole } from '../../src/pipeline/permissions.ts'
 import type { TestDatabases } from '../helpers/db.ts'
 import { type World, world } from '../helpers/world.ts'
-import { figures, maxId, rosterCsv, type ServerDb, serverDb, setUpTown, snapshot } from './helpers.ts'
+import { rosterCsv, setUpTown } from '../helpers/fixtures.ts'
+import { figures, maxId, type ServerDb, serverDb, snapshot } from './helpers.ts'
 
 let server: ServerDb
 let w: World
@@ -63,6 +65,7 @@ const NOT_ADMIN = /^(只有群主或群管理员可以开通。|Only the group o
 const NOT_ASSIGNEE = /^只有委员或被派单的人可以.+报修 #1。$/
 const NOT_REPORTER = /^只有报修人或委员可以.+报修 #2。$/
 const NOT_VOTER = /本投票只有经认证的业主可以参加|认证后才能投票/
+const NOT_OWN_ROOM = /^(只能查询自己家的费用：1-1-102 不是你已认证绑定的房屋。|你的房屋绑定还在等待委员会认证，认证后才能查费。)$/
 const NO_COMPOUND = /^我还不知道你属于哪个小区/
 
 interface Attempt {
@@ -73,7 +76,7 @@ interface Attempt {
   chat?: string
 }
 
-/** Every command above resident (by its declared role) must be listed here. */
+/** Every command whose declaration lets in no resident (its role, or its `or` rule's least role) must be listed here. */
 const PRIVILEGED: Record<string, Omit<Attempt, 'by' | 'refusal'>> = {
   setup: { texts: ['开通 新小区', '/setup New Compound'], chat: 'g9' },
   appoint: { texts: ['任命 @小赵 委员', '/appoint @小赵 committee'] },
@@ -100,24 +103,27 @@ const PRIVILEGED: Record<string, Omit<Attempt, 'by' | 'refusal'>> = {
 function attempts(): [string, Attempt][] {
   const out: [string, Attempt][] = []
   for (const cmd of commands) {
-    if (cmd.role === 'anyone' || cmd.role === 'resident') continue
+    // those below the least role a declaration admits are refused before the arguments are read
+    const least = entryRole(cmd)
+    if (least === 'anyone' || least === 'resident') continue
     const spec = PRIVILEGED[cmd.name]
-    if (!spec) throw new Error(`authorization test: no attempt for privileged command ${cmd.name} (${cmd.role})`)
-    if (cmd.role === 'chatAdmin') {
+    if (!spec) throw new Error(`authorization test: no attempt for privileged command ${cmd.name} (${least})`)
+    if (least === 'chatAdmin') {
       // nobody is an admin of g9 (and 开通 in a bound chat is refused for non-admins too)
       out.push([cmd.name, { ...spec, by: ['boss', 'cc', 'col', ...RESIDENTS], refusal: NOT_ADMIN }])
     } else {
-      expect(ROLE_RANK[cmd.role]).toBeGreaterThan(ROLE_RANK.resident)
-      out.push([cmd.name, { ...spec, by: BELOW[cmd.role], refusal: FORBIDDEN }])
+      expect(ROLE_RANK[least]).toBeGreaterThan(ROLE_RANK.resident)
+      out.push([cmd.name, { ...spec, by: BELOW[least], refusal: FORBIDDEN }])
     }
   }
-  // resident commands that check the person, or the role for one of their actions (收费标准 lists for all, sets for the head)
+  // commands open to residents by an `or` rule: the person (assignee, reporter), or one of the actions (收费标准 lists for all, sets for the head)
   out.push(['feerule', { ...PRIVILEGED.feerule!, by: BELOW.head, refusal: FORBIDDEN }])
   const notStaff: Who[] = ['col', 'o2', 't1', 'u1']
   out.push(['progress', { texts: ['进度 #1 已联系师傅', '/progress 1 called the plumber'], by: notStaff, refusal: NOT_ASSIGNEE }])
   out.push(['done', { texts: ['完工 #1 费用 50', '/done 1 cost 50'], by: notStaff, refusal: NOT_ASSIGNEE }])
   out.push(['confirm', { texts: ['确认 #2', '/confirm 2'], by: notStaff, refusal: NOT_REPORTER }])
   out.push(['reopen', { texts: ['驳回 #2 还是不亮', '/reopen 2 still broken'], by: notStaff, refusal: NOT_REPORTER }])
+  out.push(['fee', { texts: ['查费 1-1-102', '/fee 1-1-102'], by: ['o1', 't1', 'u1'], refusal: NOT_OWN_ROOM }])
   out.push(['vote', { texts: ['投票 #1 1', '/vote 1 1'], by: ['boss', 'cc', 'col', 't1', 'u1'], refusal: NOT_VOTER }])
   return out
 }

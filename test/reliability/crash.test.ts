@@ -6,12 +6,12 @@
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { IncomingMessage } from '../../adapters/types.ts'
-import { ballots, compounds, disclosures, inbox, ledgerEntries, outbox, tickets } from '../../db/schema.ts'
-import { linkChat } from '../../db/compounds.ts'
+import { ballots, disclosures, inbox, ledgerEntries, outbox, tickets } from '../../db/schema.ts'
 import { verifyCompoundLedger } from '../../db/ledger.ts'
 import type { TestDatabases } from '../helpers/db.ts'
 import { type World, world } from '../helpers/world.ts'
-import { Child, FIXTURES, figures, fixtureEnv, maxId, query, rosterCsv, rosterRooms, type ServerDb, serverDb, setUpTown, type Town } from './helpers.ts'
+import { query, rosterCsv, rosterRooms, setUpTown, type Town } from '../helpers/fixtures.ts'
+import { Child, FIXTURES, figures, fixtureEnv, maxId, type ServerDb, serverDb } from './helpers.ts'
 
 const BOT = `${FIXTURES}/bot.ts`
 const NOW = '2026-11-23T02:00:00.000Z' // the world's clock: Monday 10:00 in Shanghai
@@ -33,9 +33,9 @@ beforeAll(async () => {
       ...ROOMS.map((room, i) => ({ id: `o${i}`, name: `业主${i}`, rooms: [room] })),
     ],
     settings: { disclosure: { monthly: false, yearly: false } },
+    chats: [{ id: 'g2', title: '二号楼群' }],
+    createdAt: '2026-11-01T00:00:00Z',
   })
-  await linkChat(w.db.db, { compoundId: town.compoundId, platform: 'console', platformChatId: 'g2', title: '二号楼群' })
-  await w.db.db.update(compounds).set({ createdAt: new Date('2026-11-01T00:00:00Z') }).where(eq(compounds.id, town.compoundId))
   await w.says('cc', '发起投票 更换楼道灯 选项 同意/反对').then((r) => r.expectReply('【投票 #1】'))
   w.adapter.sent.length = 0
 })

@@ -1,18 +1,13 @@
-// Shared by the reliability suite: databases on the PostgreSQL server, a compound with a roster and
-// every role, whole-database snapshots, and child processes that print what they send as JSON lines.
+// Shared by the reliability suite: databases on the PostgreSQL server, whole-database snapshots, and child
+// processes that print what they send as JSON lines (the compound they start from: test/helpers/fixtures.ts).
 import { type ChildProcess, spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { eq, type SQL, sql } from 'drizzle-orm'
 import { type Database, openDatabase } from '../../db/client.ts'
-import { setRole } from '../../db/compounds.ts'
 import { migrate } from '../../db/migrate.ts'
-import { upsertMember } from '../../db/members.ts'
-import { compounds, householdBindings, households } from '../../db/schema.ts'
-import { importRoster, parseRoster } from '../../src/ops/roster.ts'
 import { ROOT } from '../helpers/cli.ts'
+import { query } from '../helpers/fixtures.ts'
 import { serverDatabase } from '../helpers/server-db.ts'
-import type { World } from '../helpers/world.ts'
 
 export const FIXTURES = join(ROOT, 'test/reliability/fixtures')
 
@@ -55,87 +50,7 @@ export async function serverDb(poolSize = 8): Promise<ServerDb> {
   }
 }
 
-// ---- a compound with a roster and every role ----------------------------------------------------
-
-export interface Person {
-  id: string
-  name: string
-  role?: 'committee' | 'collector'
-  /** bound to these rooms */
-  rooms?: string[]
-  relation?: 'owner' | 'tenant' | 'family'
-  status?: 'verified' | 'pending'
-}
-
-export interface Town {
-  compoundId: number
-  /** household id by room code */
-  hh: Map<string, number>
-  /** member id by platform user id */
-  members: Map<string, number>
-}
-
-/**
- * 开通 by `head` (a chat admin) in chat `chat`, then the roster, roles and bindings as the committee would
- * have set them up. Returns the compound's ids.
- */
-export async function setUpTown(
-  w: World,
-  opts: { name: string; chat?: string; head: { id: string; name: string }; roster: string; people: Person[]; settings?: Record<string, unknown> },
-): Promise<Town> {
-  const chat = opts.chat ?? 'g1'
-  const r = await w.says(opts.head.id, `开通 ${opts.name}`, { admin: true, name: opts.head.name, chat })
-  if (!/开通/.test(r.text)) throw new Error(`开通 failed: ${r.text}`)
-  const [c] = await w.db.db.select().from(compounds).where(eq(compounds.name, opts.name))
-  const compoundId = c!.id
-  if (opts.settings) await w.db.db.update(compounds).set({ settings: opts.settings }).where(eq(compounds.id, compoundId))
-  await importRoster(w.db.db, compoundId, parseRoster(opts.roster))
-  const rows = await w.db.db.select().from(households).where(eq(households.compoundId, compoundId))
-  const hh = new Map(rows.map((h) => [h.code, h.id]))
-  const members = new Map<string, number>()
-  const head = await upsertMember(w.db.db, 'console', opts.head.id, opts.head.name)
-  members.set(opts.head.id, head.id)
-  for (const p of opts.people) {
-    const m = await upsertMember(w.db.db, 'console', p.id, p.name)
-    members.set(p.id, m.id)
-    w.message(p.id, '', { name: p.name }) // the world remembers the display name
-    if (p.role) await setRole(w.db.db, { compoundId, memberId: m.id, role: p.role })
-    for (const room of p.rooms ?? []) {
-      const householdId = hh.get(room)
-      if (householdId === undefined) throw new Error(`no room ${room} in the roster`)
-      await w.db.db
-        .insert(householdBindings)
-        .values({ compoundId, memberId: m.id, householdId, relation: p.relation ?? 'owner', status: p.status ?? 'verified' })
-    }
-  }
-  return { compoundId, hh, members }
-}
-
-/** A roster CSV: `count` households in buildings 1…, units 1–2, rooms 101…, areas 60–140 m². */
-export function rosterCsv(count: number, ownerName?: (i: number) => string): string {
-  const lines = ['building,unit,room,area_m2,occupancy,owner_name']
-  for (let i = 0; i < count; i++) {
-    const building = 1 + Math.floor(i / 8)
-    const unit = 1 + (Math.floor(i / 4) % 2)
-    const room = 101 + (i % 4)
-    const area = (60 + ((i * 37) % 81) + (i % 3) * 0.25).toFixed(2)
-    lines.push(`${building},${unit},${room},${area},owner_occupied,${ownerName?.(i) ?? ''}`)
-  }
-  return `${lines.join('\n')}\n`
-}
-
-/** Room codes of `rosterCsv(count)`, in order. */
-export function rosterRooms(count: number): string[] {
-  return Array.from({ length: count }, (_, i) => `${1 + Math.floor(i / 8)}-${1 + (Math.floor(i / 4) % 2)}-${101 + (i % 4)}`)
-}
-
 // ---- snapshots ---------------------------------------------------------------------------------
-
-/** Rows of a raw query (postgres.js gives an array, PGlite `{ rows }`). */
-export async function query<T>(db: Database, q: SQL | string): Promise<T[]> {
-  const res: unknown = await db.db.execute(typeof q === 'string' ? sql.raw(q) : q)
-  return ((res as { rows?: T[] }).rows ?? [...(res as T[])]) as T[]
-}
 
 export async function tableNames(db: Database): Promise<string[]> {
   const rows = await query<{ tablename: string }>(db, `SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`)

@@ -18,7 +18,8 @@ import type { App } from '../../src/app.ts'
 import { LANGS, messageSets } from '../../src/i18n/index.ts'
 import type { TestDatabases } from '../helpers/db.ts'
 import { type World, world } from '../helpers/world.ts'
-import { figures, query, rosterCsv, rosterRooms, type ServerDb, serverDb, setUpTown } from './helpers.ts'
+import { query, rosterCsv, rosterRooms, setUpTown } from '../helpers/fixtures.ts'
+import { figures, type ServerDb, serverDb } from './helpers.ts'
 
 const MESSAGES = Number(process.env.LINLI_HOSTILE_MESSAGES ?? 10_000)
 const CONCURRENCY = 8

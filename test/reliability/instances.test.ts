@@ -7,12 +7,12 @@
 // once with its result posted once per chat, and every outbox row delivered exactly once.
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { linkChat } from '../../db/compounds.ts'
 import { verifyCompoundLedger } from '../../db/ledger.ts'
 import { compounds, disclosures, ledgerEntries, outbox, polls } from '../../db/schema.ts'
 import type { TestDatabases } from '../helpers/db.ts'
 import { TestClock, type World, world } from '../helpers/world.ts'
-import { Child, FIXTURES, figures, fixtureEnv, maxId, query, rosterCsv, type ServerDb, serverDb, setUpTown, type Town } from './helpers.ts'
+import { query, rosterCsv, setUpTown, type Town } from '../helpers/fixtures.ts'
+import { Child, FIXTURES, figures, fixtureEnv, maxId, type ServerDb, serverDb } from './helpers.ts'
 
 const INSTANCE = `${FIXTURES}/instance.ts`
 const FIRES = 100
@@ -68,8 +68,8 @@ beforeAll(async () => {
     head: { id: 'boss', name: '王主任' },
     roster: rosterCsv(12),
     people: [{ id: 'cc', name: '老李', role: 'committee' }],
+    chats: [{ id: 'g2', title: '二号楼群' }],
   })
-  await linkChat(w.db.db, { compoundId: xf.compoundId, platform: 'console', platformChatId: 'g2', title: '二号楼群' })
   hp = await setUpTown(w, {
     name: '和平里',
     chat: 'g3',

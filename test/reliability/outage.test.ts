@@ -16,7 +16,8 @@ import { t } from '../../src/i18n/index.ts'
 import { ROOT, tempDir } from '../helpers/cli.ts'
 import type { TestDatabases } from '../helpers/db.ts'
 import { type World, world } from '../helpers/world.ts'
-import { Child, figures, fixtureEnv, rosterCsv, rosterRooms, type ServerDb, serverDb, setUpTown, type Town } from './helpers.ts'
+import { rosterCsv, rosterRooms, setUpTown, type Town } from '../helpers/fixtures.ts'
+import { Child, figures, fixtureEnv, type ServerDb, serverDb } from './helpers.ts'
 
 const OUTAGE_MS = Number(process.env.LINLI_OUTAGE_MS ?? 30_000)
 const TRY_LATER = t('zh-CN', 'common.tryLater')
@@ -210,7 +211,7 @@ describe('database outage', () => {
       } else if (m.kind === 'pay') {
         effects = (await db.select().from(ledgerEntries).where(sql`${ledgerEntries.note} = ${m.marker}`)).length
       } else if (m.kind === 'vote') {
-        effects = (await db.select().from(ballots).where(eq(ballots.memberId, town.members.get(m.voter!)!))).length
+        effects = (await db.select().from(ballots).where(eq(ballots.memberId, town.members[m.voter!]!))).length
       }
       const replies = row ? (await db.select().from(outbox).where(eq(outbox.inboxId, row.id))).length : 0
       return { inbox: row ? 1 : 0, effects, replies }

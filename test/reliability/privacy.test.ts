@@ -8,12 +8,12 @@
 import fc from 'fast-check'
 import { eq } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { linkChat } from '../../db/compounds.ts'
-import { compounds, outbox } from '../../db/schema.ts'
+import { outbox } from '../../db/schema.ts'
 import { runDue } from '../../src/scheduler/tick.ts'
 import type { TestDatabases } from '../helpers/db.ts'
 import { TestClock, world } from '../helpers/world.ts'
-import { figures, type ServerDb, serverDb, setUpTown } from './helpers.ts'
+import { setUpTown } from '../helpers/fixtures.ts'
+import { figures, type ServerDb, serverDb } from './helpers.ts'
 
 const SURNAMES = [...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤']
 const GIVEN = [...'伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华建国淑珍玉梅志红晓东春燕海波文博']
@@ -110,9 +110,9 @@ async function runCompound(run: number, g: Generated): Promise<{ groupTexts: str
       { id: u(5), name: display(m5!) },
     ],
     settings: { disclosure: { monthly: false, yearly: false } },
+    chats: [{ id: chat2, title: '二群' }],
+    createdAt: '2026-11-01T00:00:00Z',
   })
-  await linkChat(w.db.db, { compoundId: town.compoundId, platform: 'console', platformChatId: chat2, title: '二群' })
-  await w.db.db.update(compounds).set({ createdAt: new Date('2026-11-01T00:00:00Z') }).where(eq(compounds.id, town.compoundId))
   const o = g.owners
   const phoneOf = (i: number) => o[i]!.style(o[i]!.phone)
   const cc = u(0)

@@ -12,7 +12,8 @@ import { childEnv, jsonLines, runCli, script, tempDir } from '../helpers/cli.ts'
 import type { TestDatabases } from '../helpers/db.ts'
 import { RecordingAdapter } from '../helpers/recording-adapter.ts'
 import { type World, world } from '../helpers/world.ts'
-import { figures, rosterCsv, rosterRooms, type ServerDb, serverDb, setUpTown } from './helpers.ts'
+import { rosterCsv, rosterRooms, setUpTown } from '../helpers/fixtures.ts'
+import { figures, type ServerDb, serverDb } from './helpers.ts'
 
 const N = 50
 const ROOMS = rosterRooms(12)

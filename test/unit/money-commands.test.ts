@@ -4,7 +4,7 @@ import { buildingOf } from '../../commands/arrears.ts'
 import { splitExpenseText } from '../../commands/expense.ts'
 import { parseDueDay, parseFeeRule } from '../../commands/feerule.ts'
 import { periodFromInput } from '../../commands/ledger.ts'
-import { splitAmount } from '../../commands/pay.ts'
+import { splitAmount } from '../../src/services/ledger.ts'
 import pay from '../../commands/pay.ts'
 import reverse from '../../commands/reverse.ts'
 

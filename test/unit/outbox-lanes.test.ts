@@ -1,7 +1,8 @@
 // The outbox delivers a claimed batch in lanes: rows that touch a common chat go one after another in id order,
 // other chats in parallel; an adapter that sends one message at a time gets all its rows in one lane.
 import { describe, expect, it } from 'vitest'
-import { lanesOf, type OutboxRow } from '../../src/outbox/dispatcher.ts'
+import type { OutboxRow } from '../../db/outbox.ts'
+import { lanesOf } from '../../src/outbox/dispatcher.ts'
 
 let nextId = 0
 const row = (platform: string, kind: 'chat' | 'user', target: string, groupChatId: string | null = null): OutboxRow => ({

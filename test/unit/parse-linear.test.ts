@@ -18,8 +18,8 @@ vi.mock('../../src/domain/money.ts', async (importOriginal) => {
 })
 
 const { splitCost } = await import('../../commands/done.ts')
-const { splitAmount } = await import('../../commands/pay.ts')
-const { tokens } = await import('../../src/pipeline/parser.ts')
+const { splitAmount } = await import('../../src/services/ledger.ts')
+const { tokens } = await import('../../src/domain/text.ts')
 
 function counted<T>(f: () => T): { value: T; calls: number } {
   money.calls = 0

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { commands } from '../../commands/index.ts'
-import { CommandParser, normalizeText } from '../../src/pipeline/parser.ts'
+import { normalizeText } from '../../src/domain/text.ts'
+import { CommandParser } from '../../src/pipeline/parser.ts'
 
 const parser = new CommandParser(commands, ['邻里', 'linli_bot'])
 

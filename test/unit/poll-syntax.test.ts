@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { type LaunchContext, parseDeadline, parseLaunch, parseVote, resolveChoice, splitOptions } from '../../src/domain/poll-syntax.ts'
 import { formatLocal, fromLocal } from '../../src/domain/poll-time.ts'
-import { normalizeText } from '../../src/pipeline/parser.ts'
+import { normalizeText } from '../../src/domain/text.ts'
 
 const NOW = new Date('2026-11-23T02:00:00Z') // 2026-11-23 10:00 in Shanghai
 const TZ = 'Asia/Shanghai'

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { commands } from '../../commands/index.ts'
-import { commandTable, replaceTable } from '../../src/ops/docs.ts'
+import { commandTable, replaceTable } from '../../src/tools/docs.ts'
 
 const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8')
 

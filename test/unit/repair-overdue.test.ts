@@ -1,11 +1,11 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { localDateString } from '../../src/domain/calendar.ts'
 import {
   daysOverdue,
   formatLocalTime,
   isOverdue,
   isTicketOverdue,
-  localDate,
   localDaysBetween,
   overdueDaysOf,
 } from '../../src/domain/repair-overdue.ts'
@@ -16,7 +16,7 @@ describe('overdue in the compound time zone', () => {
   it('counts calendar days of the compound, not UTC', () => {
     // 2026-11-23 23:30 in Shanghai is 15:30 UTC the same day
     const created = at('2026-11-23T15:30:00Z')
-    expect(localDate(created, 'Asia/Shanghai')).toBe('2026-11-23')
+    expect(localDateString(created, 'Asia/Shanghai')).toBe('2026-11-23')
     expect(localDaysBetween(created, at('2026-11-23T16:00:00Z'), 'Asia/Shanghai')).toBe(1) // 00:00 the 24th
     expect(localDaysBetween(created, at('2026-11-23T16:00:00Z'), 'UTC')).toBe(0)
   })

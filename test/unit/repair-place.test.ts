@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { isFullRoom, type RepairText, splitRepairText } from '../../src/domain/repair-place.ts'
 import { parseCorrection } from '../../commands/repair-category.ts'
 import { splitCost } from '../../commands/done.ts'
-import { splitTicketNo } from '../../commands/repair-shared.ts'
+import { splitTicketNo } from '../../src/services/repairs.ts'
 
 describe('splitRepairText', () => {
   it.each<[string, RepairText]>([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { readFileSync } from 'node:fs'
-import { parseArea, parseRoster, RosterError } from '../../src/ops/roster.ts'
-import { sampleRosterPath } from '../../src/ops/demo.ts'
+import { parseArea, parseRoster, RosterError } from '../../src/cli/roster.ts'
+import { sampleRosterPath } from '../../src/cli/demo.ts'
 
 describe('roster parsing', () => {
   it('reads the committed sample roster of about 40 households', () => {

@@ -1,17 +1,11 @@
-import { and, eq } from 'drizzle-orm'
+// 认证 [@成员|序号]: the committee verifies a member's pending household binding (no argument lists them).
+// Not 核验, which verifies the ledger (verify-ledger.ts).
 import { z } from 'zod'
-import { householdBindings, households, members } from '../db/schema.ts'
 import { type CompoundContext, defineCommand, reply, UserError } from '../src/pipeline/command.ts'
-import { memberLabels, repliedAuthor, resolveMember } from '../src/pipeline/members.ts'
+import { memberLabels, pendingBindingsOf, repliedAuthor, resolveMember, verifyBinding } from '../src/services/members.ts'
 
 async function pending(ctx: CompoundContext) {
-  return ctx.tx
-    .select({ binding: householdBindings, household: households, member: members })
-    .from(householdBindings)
-    .innerJoin(households, eq(householdBindings.householdId, households.id))
-    .innerJoin(members, eq(householdBindings.memberId, members.id))
-    .where(and(eq(householdBindings.compoundId, ctx.compound.id), eq(householdBindings.status, 'pending')))
-    .orderBy(householdBindings.id)
+  return pendingBindingsOf(ctx.tx, ctx.compound.id)
 }
 
 export default defineCommand({
@@ -48,10 +42,7 @@ export default defineCommand({
     if (targets.some((r) => r.member.id === ctx.member.id) && ctx.role !== 'head') throw new UserError('verify.self')
     const out = []
     for (const r of targets) {
-      await tx
-        .update(householdBindings)
-        .set({ status: 'verified', verifiedBy: ctx.member.id, verifiedAt: ctx.now })
-        .where(and(eq(householdBindings.compoundId, ctx.compound.id), eq(householdBindings.id, r.binding.id)))
+      await verifyBinding(tx, ctx.compound.id, r.binding.id, ctx.member.id, ctx.now)
       out.push(t('verify.done', { name: label(r), room: r.household.code, relation: t(`relation.${r.binding.relation}`) }))
     }
     return [reply.chat(out.join('\n'))]

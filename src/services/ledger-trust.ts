@@ -9,10 +9,13 @@ import { type Period, periodFromKey } from '../domain/calendar.ts'
 import { formatLocal } from '../domain/poll-time.ts'
 import { periodLabel } from '../domain/summary.ts'
 import { isLang, type Translator, translator } from '../i18n/index.ts'
+import { log } from '../log.ts'
 import { enqueueReplies } from '../outbox/enqueue.ts'
 
+export { verifyCompoundLedger } from '../../db/ledger.ts'
+
 /** Hex digits of a hash shown in chats (as the summaries and 核验 show the head). */
-const HEAD_DIGITS = 12
+export const HEAD_DIGITS = 12
 
 interface CompoundRef {
   id: number
@@ -73,4 +76,10 @@ export async function checkLedgerOrAlert(q: Queryable, compound: CompoundRef, no
   const v = await checkLedger(q, compound.id)
   if (!v.ok) await alertCommittee(q, compound, v, now)
   return v
+}
+
+/** 核验 found the ledger failing: a warning for the operator, and the committee told (once per broken state). */
+export async function reportFailedLedger(q: Queryable, compound: CompoundRef, f: LedgerFailure, now: Date): Promise<void> {
+  log.warn({ compound: compound.id, serial: f.firstBadSerial, reason: f.reason }, 'ledger chain does not verify')
+  await alertCommittee(q, compound, f, now)
 }

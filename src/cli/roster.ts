@@ -1,11 +1,10 @@
-// Roster import: households of a compound from CSV (building, unit, room, area_m2[, occupancy][, owner_name]).
-// All or nothing: a bad row is reported with its line number and nothing is imported. A re-import updates
-// areas, occupancy and owner names for polls launched later; an open poll keeps the electorate it froze at
-// launch (poll_electorate). Roster removal: removeHousehold below (CLI `roster remove`, 删除房屋).
+// Roster import (`linli roster import`, the demo): households of a compound from CSV (building, unit, room,
+// area_m2[, occupancy][, owner_name]). All or nothing: a bad row is reported with its line number and nothing
+// is imported. A re-import updates areas, occupancy and owner names for polls launched later; an open poll
+// keeps the electorate it froze at launch (poll_electorate). Roster removal: src/services/roster.ts.
 import { parse } from 'csv-parse/sync'
 import { sql } from 'drizzle-orm'
-import type { Db, Tx } from '../../db/client.ts'
-import { deleteHousehold, type HouseholdReferences, type HouseholdRow, householdReferences, lockHouseholdByCode } from '../../db/households.ts'
+import type { Db } from '../../db/client.ts'
 import { households } from '../../db/schema.ts'
 import { canonicalCode, parseRoom } from '../domain/rooms.ts'
 
@@ -78,8 +77,8 @@ export function parseRoster(csv: string): RosterRow[] {
   return rows
 }
 
-/** Insert new households and update areas of known ones, in one transaction. */
-export async function importRoster(db: Db, compoundId: number, rows: RosterRow[]): Promise<{ inserted: number; updated: number }> {
+/** Insert new households and update areas of known ones, in one transaction; `now` stamps the updated rows. */
+export async function importRoster(db: Db, compoundId: number, rows: RosterRow[], now: Date): Promise<{ inserted: number; updated: number }> {
   return db.transaction(async (tx) => {
     let inserted = 0
     let updated = 0
@@ -103,7 +102,7 @@ export async function importRoster(db: Db, compoundId: number, rows: RosterRow[]
             areaCentiM2: r.areaCentiM2,
             ...(r.occupancy !== undefined ? { occupancy: r.occupancy } : {}),
             ...(r.ownerName !== undefined ? { ownerName: r.ownerName } : {}),
-            updatedAt: new Date(),
+            updatedAt: now,
           },
         })
         .returning({ inserted: sql<boolean>`(xmax = 0)` })
@@ -112,26 +111,4 @@ export async function importRoster(db: Db, compoundId: number, rows: RosterRow[]
     }
     return { inserted, updated }
   })
-}
-
-export type RemoveOutcome =
-  | { ok: true; household: HouseholdRow; bindings: number }
-  | { ok: false; reason: 'unknown'; code: string }
-  | { ok: false; reason: 'referenced'; household: HouseholdRow; refs: HouseholdReferences }
-
-/**
- * Remove one household from the roster, with its bindings (pending or verified), inside `tx`. Refused while a
- * ballot, a ledger entry or a repair ticket refers to it: history keeps the room it was about. Polls already
- * launched keep it in their frozen electorate (no foreign key), so their denominators do not move.
- * `code` is the canonical room code: a removal names the room exactly, never a guess.
- */
-export async function removeHousehold(tx: Tx, compoundId: number, code: string): Promise<RemoveOutcome> {
-  // FOR UPDATE: a vote, payment or ticket being written for it finishes first (and is then seen as a reference),
-  // or waits and then fails on the foreign key
-  const household = await lockHouseholdByCode(tx, compoundId, code)
-  if (!household) return { ok: false, reason: 'unknown', code }
-  const refs = await householdReferences(tx, compoundId, household.id)
-  if (refs.ballots + refs.ledger + refs.tickets > 0) return { ok: false, reason: 'referenced', household, refs }
-  const bindings = await deleteHousehold(tx, compoundId, household.id)
-  return { ok: true, household, bindings }
 }

@@ -1,16 +1,44 @@
-// What the repair commands share: the `#<n>` argument, loading a ticket of this compound, the status
-// machine and permission checks with their refusals, and how a ticket is shown. Not a command itself.
+// Repairs as the repair commands share them: the `#<n>` argument, loading a ticket of this compound, the
+// status machine, who besides the committee may act on a ticket (assignee, reporter), how a ticket is
+// shown, and the ticket queries the commands use (re-exported from db/tickets.ts). Costs and claims: src/services/repair-costs.ts.
 import { z } from 'zod'
-import { pendingClaimTotals } from '../db/claims.ts'
-import type { Queryable } from '../db/client.ts'
-import { bookedCosts, findTicket, type TicketRow, type TicketView } from '../db/tickets.ts'
-import { formatMoney } from '../src/domain/money.ts'
-import { isRepairCategory } from '../src/domain/repair-category.ts'
-import { daysOverdue, overdueDaysOf } from '../src/domain/repair-overdue.ts'
-import { isActive, nextStatus, type TicketAction, type TicketStatus } from '../src/domain/repair-status.ts'
-import type { Translator } from '../src/i18n/index.ts'
-import { type CompoundContext, hasRole, UserError } from '../src/pipeline/command.ts'
-import { person } from '../src/domain/group-privacy.ts'
+import { pendingClaimTotals } from '../../db/claims.ts'
+import type { Queryable } from '../../db/client.ts'
+import { bookedCosts, findTicket, hasTicketOf, type TicketRow, type TicketView } from '../../db/tickets.ts'
+import { formatMoney } from '../domain/money.ts'
+import { isRepairCategory } from '../domain/repair-category.ts'
+import { daysOverdue, overdueDaysOf } from '../domain/repair-overdue.ts'
+import { allowedFrom, isActive, nextStatus, type TicketAction, type TicketStatus } from '../domain/repair-status.ts'
+import type { Translator } from '../i18n/index.ts'
+import { type CompoundContext, hasRole, type RoleAlternative, UserError } from '../pipeline/command.ts'
+import { person } from '../domain/group-privacy.ts'
+
+export {
+  activeTickets,
+  addTicketPhotos,
+  appendTicketEvent,
+  committeeMemberIds,
+  countAwaitingConfirmation,
+  countClosedTicketsOf,
+  createTicket,
+  findTicket,
+  recentTicketCreatedBy,
+  ticketHistory,
+  ticketPhotosOf,
+  ticketView,
+  transitionTicket,
+  unclosedTicketsOf,
+  updateTicket,
+  type TicketEventRow,
+  type TicketRow,
+  type TicketView,
+} from '../../db/tickets.ts'
+
+/** The longest note a ticket change takes (进度, 完工, 驳回, 关闭, 拒绝). */
+export const MAX_NOTE = 200
+
+/** The most tickets one list (报修列表, 我的报修) shows: keeps the reply within one chat message. */
+export const LIST_LIMIT = 30
 
 /** `#12 rest`, `＃12 rest` (normalized before), `12 rest`: the ticket number and what follows. */
 export function splitTicketNo(raw: string): { no?: number; rest: string } {
@@ -66,16 +94,35 @@ export function requireTransition(ctx: CompoundContext, ticket: TicketRow, actio
   })
 }
 
-/** 进度 and 完工: the committee or the member the ticket is assigned to. */
-export function requireCommitteeOrAssignee(ctx: CompoundContext, ticket: TicketRow, action: TicketAction): void {
-  if (isCommittee(ctx) || (ticket.assigneeMemberId !== null && ticket.assigneeMemberId === ctx.member.id)) return
-  throw new UserError('repairs.notAssignee', { no: ticket.no, action: ctx.t(`repairs.action.${action}`) })
+/**
+ * 进度 and 完工 (`role: 'committee', or: ticketAssignee(action)`): also the member the ticket is assigned to.
+ * The ticket is loaded (and locked) here as the command will load it, so an unknown number is refused the same.
+ */
+export function ticketAssignee(action: 'progress' | 'done'): RoleAlternative<{ no: number }> {
+  return {
+    name: 'assignee',
+    from: 'resident',
+    async check(ctx, { no }) {
+      const ticket = await loadTicket(ctx, no)
+      if (ticket.assigneeMemberId !== null && ticket.assigneeMemberId === ctx.member.id) return
+      throw new UserError('repairs.notAssignee', { no: ticket.no, action: ctx.t(`repairs.action.${action}`) })
+    },
+    applies: (ctx) => hasTicketOf(ctx.tx, ctx.compound.id, { assignee: ctx.member.id }, allowedFrom(action)),
+  }
 }
 
-/** 确认 and 驳回: the reporter or the committee. */
-export function requireReporterOrCommittee(ctx: CompoundContext, ticket: TicketRow, action: TicketAction): void {
-  if (isCommittee(ctx) || ticket.reporterMemberId === ctx.member.id) return
-  throw new UserError('repairs.notReporter', { no: ticket.no, action: ctx.t(`repairs.action.${action}`) })
+/** 确认 and 驳回 (`role: 'committee', or: ticketReporter(action)`): also the member who reported the ticket. */
+export function ticketReporter(action: 'confirm' | 'reopen'): RoleAlternative<{ no: number }> {
+  return {
+    name: 'reporter',
+    from: 'resident',
+    async check(ctx, { no }) {
+      const ticket = await loadTicket(ctx, no)
+      if (ticket.reporterMemberId === ctx.member.id) return
+      throw new UserError('repairs.notReporter', { no: ticket.no, action: ctx.t(`repairs.action.${action}`) })
+    },
+    applies: (ctx) => hasTicketOf(ctx.tx, ctx.compound.id, { reporter: ctx.member.id }, allowedFrom(action)),
+  }
 }
 
 export function statusLabel(t: Translator, status: string): string {

@@ -1,18 +1,20 @@
-// Monthly billing: the fee schedules' charges for one month, per household, written to the ledger.
+// Fees: the fee schedules (set and listed by 收费标准) and monthly billing — the schedules' charges for one
+// month, per household, written to the ledger.
 // Idempotent: every charge carries billing key `fee:<schedule>:<household>:<YYYY-MM>` (a one-off:
 // `fee:<schedule>:<household>:once`), unique per compound, so running a month twice bills it once.
 // Every charge carries its due date (due_at: the end of the schedule's due day in the compound's time zone,
 // src/domain/billing.ts scheduleDueAt), hashed into the chain, so arrears never depend on when billing ran.
 // One transaction per compound. Vacant households are billed too: the management fee follows the
 // property, not the occupant (a committee that waives it for vacant homes reverses those charges).
-// Called by `linli bill` and, once the scheduler exists, on the 1st of each month in the compound's zone.
+// Called by the scheduler (src/scheduler/tick.ts, daily for the current month) and by `linli bill`.
 import type { Db, Tx } from '../../db/client.ts'
 import { findCompoundById } from '../../db/compounds.ts'
 import { feeSchedulesOf } from '../../db/fees.ts'
 import { householdsOf } from '../../db/households.ts'
 import { appendLedgerEntries } from '../../db/ledger.ts'
 import { dueDayString, isMonthKey, planCharges, scheduleIsEmpty } from '../domain/billing.ts'
-import { monthKeyOf } from '../domain/calendar.ts'
+
+export { billedMonthsOf, createFeeSchedule, endFeeSchedule, type FeeScheduleRow, feeSchedulesOf } from '../../db/fees.ts'
 
 export interface BillResult {
   compoundId: number
@@ -28,13 +30,6 @@ export interface BillResult {
   schedules: number
   /** the local days the charges written by this run fall due on (YYYY-MM-DD), earliest first */
   dueDays: string[]
-}
-
-/** The compound's current month ('YYYY-MM') in its time zone. */
-export async function currentMonthOf(db: Db, compoundId: number, now: Date): Promise<string> {
-  const c = await findCompoundById(db, compoundId)
-  if (!c) throw new Error(`no compound #${compoundId}`)
-  return monthKeyOf(now, c.timeZone)
 }
 
 /** Bill `month` for one compound inside an existing transaction. */

@@ -1,20 +1,21 @@
-// What the money commands share to keep the ledger believable (docs/LEDGER.md): the repair cost approval
-// limit, cost claims (filed by 完工, decided by 批准 / 拒绝), holding a suspected duplicate until the same
-// person sends 确认重复, and the payer's receipt. Not a command itself.
-import { and, eq } from 'drizzle-orm'
-import type { Button } from '../adapters/types.ts'
-import { createClaim, decideClaim, headMemberIds, pendingClaimsOf, type CostClaimRow } from '../db/claims.ts'
-import { CONFIRM_WINDOW_MS, holdConfirmation } from '../db/confirmations.ts'
-import type { LedgerEntryRow } from '../db/ledger.ts'
-import { findMemberById } from '../db/members.ts'
-import { type CompoundSettings, householdBindings } from '../db/schema.ts'
-import { appendTicketEvent, bookRepairCost, committeeMemberIds, type TicketRow, type TicketView } from '../db/tickets.ts'
-import { formatMoney } from '../src/domain/money.ts'
-import { formatLocalTime } from '../src/domain/repair-overdue.ts'
-import { type CompoundContext, reply, type Reply, UserError } from '../src/pipeline/command.ts'
-import { assigneeName, short } from './repair-shared.ts'
-import { HEAD_DIGITS } from './verifyledger.ts'
-import { person } from '../src/domain/group-privacy.ts'
+// What repair costs take to be believable (docs/LEDGER.md "Repair costs: claims and approvals"): the cost
+// approval limit, booking a ticket's cost in the ledger, cost claims (filed by 完工, decided by 批准 / 拒绝),
+// and the reply for a cost held as a suspected duplicate. The claim and booked-cost queries the commands need
+// are re-exported.
+import { createClaim, decideClaim, headMemberIds, pendingClaimsOf, type CostClaimRow } from '../../db/claims.ts'
+import type { Tx } from '../../db/client.ts'
+import { appendLedgerEntry, type LedgerEntryRow } from '../../db/ledger.ts'
+import { findMemberById } from '../../db/members.ts'
+import type { CompoundSettings } from '../../db/schema.ts'
+import { appendTicketEvent, committeeMemberIds, type TicketRow, type TicketView } from '../../db/tickets.ts'
+import { person } from '../domain/group-privacy.ts'
+import { formatMoney } from '../domain/money.ts'
+import { type CompoundContext, reply, type Reply, UserError } from '../pipeline/command.ts'
+import { describeEntry } from './ledger.ts'
+import { assigneeName, short } from './repairs.ts'
+
+export { claimById, type CostClaimRow, decideClaim, pendingClaimsOf } from '../../db/claims.ts'
+export { latestBookedCost } from '../../db/tickets.ts'
 
 // ---- the approval limit --------------------------------------------------------------------
 
@@ -39,63 +40,33 @@ export function limitText(ctx: CompoundContext): string {
   return formatMoney(costApprovalLimitFen(ctx.compound.settings))
 }
 
-// ---- suspected duplicates --------------------------------------------------------------------
-
-export const CONFIRM_MINUTES = CONFIRM_WINDOW_MS / 60_000
-
-/** What a held write does once confirmed; stored as the confirmation's payload (amounts as strings). */
-export type HeldWrite =
-  | { kind: 'payment'; householdId: number; amountFen: string; note: string | null }
-  | {
-      kind: 'expense'
-      amountFen: string
-      reason: string
-      category: string
-      payee: string | null
-      ticketNo: number
-      images: string[]
-    }
-  | { kind: 'repairCost'; ticketNo: number; amountFen: string; payee: string | null }
-  | { kind: 'claim'; ticketNo: number; claimId: number; note: string }
-
-/** How the earlier entry is named: amount, local time, who recorded it. */
-export async function describeEntry(ctx: CompoundContext, entry: LedgerEntryRow) {
-  const by = person(entry.recordedBy !== null ? ((await findMemberById(ctx.tx, entry.recordedBy))?.displayName ?? '?') : '?')
-  return {
-    serial: entry.serial,
-    earlier: formatMoney(entry.amountFen),
-    when: formatLocalTime(entry.recordedAt, ctx.compound.timeZone, ctx.now),
-    by,
-  }
-}
+// ---- booking a cost -------------------------------------------------------------------------
 
 /**
- * Keep `write` for the sender to confirm (`确认重复 <earlier serial>`, or the button on Telegram) and
- * return the how-to line and the button. Nothing is booked.
+ * Book a repair's cost as a ledger expense linked to the ticket (category repair), in the caller's
+ * transaction. The one place where repairs write to the ledger (db/tickets.ts only reads it).
  */
-export async function holdDuplicate(
-  ctx: CompoundContext,
-  earlier: LedgerEntryRow,
-  write: HeldWrite,
-): Promise<{ howTo: string; buttons: Button[][] }> {
-  const { kind, ...payload } = write
-  await holdConfirmation(ctx.tx, {
-    compoundId: ctx.compound.id,
-    memberId: ctx.member.id,
-    kind,
-    ref: String(earlier.serial),
-    payload,
-    at: ctx.now,
+export async function bookRepairCost(
+  tx: Tx,
+  ticket: TicketRow,
+  cost: { fen: bigint; payee: string | null; recordedBy: number; at: Date; note?: string | null },
+): Promise<{ ticket: TicketRow; entry: LedgerEntryRow }> {
+  const entry = await appendLedgerEntry(tx, {
+    compoundId: ticket.compoundId,
+    kind: 'expense',
+    amountFen: cost.fen,
+    category: 'repair',
+    counterparty: cost.payee,
+    note: cost.note ?? `#${ticket.no} ${ticket.description}`.slice(0, 200),
+    receiptRef: null,
+    ticketId: ticket.id,
+    householdId: null,
+    recordedBy: cost.recordedBy,
+    recordedAt: cost.at,
+    reversesSerial: null,
+    billingKey: null,
   })
-  return {
-    howTo: ctx.t('dup.howTo', { minutes: CONFIRM_MINUTES, serial: earlier.serial }),
-    buttons: [[{ text: ctx.t('dup.button', { serial: earlier.serial }), data: `/confirmdup ${earlier.serial}` }]],
-  }
-}
-
-/** A held write read back from its confirmation row. */
-export function heldWriteOf(kind: string, payload: Record<string, unknown>): HeldWrite {
-  return { kind, ...payload } as HeldWrite
+  return { ticket, entry }
 }
 
 /** The reply text for a repair cost held because the ticket already has a booked one. */
@@ -187,39 +158,4 @@ export async function approveClaim(
     out.push(reply.member(claim.claimedBy, t('claims.approvedNotice', { no: ticket.no, amount, actor: ctx.member.displayName, serial: entry.serial })))
   }
   return out
-}
-
-// ---- the payer's receipt --------------------------------------------------------------------
-
-/**
- * A private receipt for every member with a verified binding to the household, except the recorder (who
- * has the recorder's copy): room, amount, serial, the chain head right after the entry (the entry's own
- * hash, as 核验 <serial> prints it) and the new balance.
- */
-export async function payerReceipts(
-  ctx: CompoundContext,
-  household: { id: number; code: string },
-  entry: LedgerEntryRow,
-  balanceText: string,
-): Promise<Reply[]> {
-  const rows = await ctx.tx
-    .select({ memberId: householdBindings.memberId })
-    .from(householdBindings)
-    .where(
-      and(eq(householdBindings.compoundId, ctx.compound.id), eq(householdBindings.householdId, household.id), eq(householdBindings.status, 'verified')),
-    )
-  const ids = [...new Set(rows.map((r) => r.memberId))].filter((id) => id !== ctx.member.id).sort((a, b) => a - b)
-  if (ids.length === 0) return []
-  const text = [
-    ctx.t('pay.receipt', {
-      room: household.code,
-      amount: formatMoney(entry.amountFen),
-      serial: entry.serial,
-      by: ctx.member.displayName,
-      when: formatLocalTime(entry.recordedAt, ctx.compound.timeZone, ctx.now),
-      head: entry.hash.slice(0, HEAD_DIGITS),
-    }),
-    balanceText,
-  ].join('\n')
-  return ids.map((id) => reply.member(id, text))
 }

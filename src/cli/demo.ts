@@ -18,7 +18,7 @@ import { addMonths, compareMonths } from '../domain/billing.ts'
 import { addDays, localDate, localDateString, monthKeyOf, startOfLocalDay } from '../domain/calendar.ts'
 import { botNames, type Config } from '../config.ts'
 import { Pipeline } from '../pipeline/pipeline.ts'
-import { billMonth } from './billing.ts'
+import { billMonth } from '../services/fees.ts'
 import { importRoster, parseRoster } from './roster.ts'
 
 export const DEMO_COMPOUND = '幸福里小区'
@@ -41,7 +41,7 @@ export async function seedDemoIfEmpty(database: Database, config: Config, now: D
   const timeZone = config.LINLI_DEFAULT_TZ
   const db = database.db
   const compound = await createCompound(db, { name: DEMO_COMPOUND, timeZone, language: 'zh-CN' })
-  await importRoster(db, compound.id, parseRoster(readFileSync(sampleRosterPath, 'utf8')))
+  await importRoster(db, compound.id, parseRoster(readFileSync(sampleRosterPath, 'utf8')), now)
   await linkChat(db, { compoundId: compound.id, platform: 'console', platformChatId: SANDBOX_GROUP, title: '幸福里业主群' })
   const head = await upsertMember(db, 'console', DEMO_HEAD, DEMO_HEAD)
   await setRole(db, { compoundId: compound.id, memberId: head.id, role: 'head' })

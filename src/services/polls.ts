@@ -1,4 +1,4 @@
-// Poll operations shared by the commands, the CLI and (later) the scheduler: counting a poll from the
+// Poll operations shared by the commands, the CLI and the scheduler: counting a poll from the
 // database, closing it with a stored result snapshot and an announcement, closing every due poll, and
 // reminders.
 //
@@ -49,6 +49,10 @@ import { isLang, type Translator, translator } from '../i18n/index.ts'
 import { type DetachedReply, enqueueReplies } from '../outbox/enqueue.ts'
 
 type Queryable = Db | Tx
+
+// the plain queries the poll commands need, so that a command reads polls through this module only
+export { castBallot, createPoll, electorateMembership, findPoll, latestPoll, openPollsOf } from '../../db/polls.ts'
+export { holdHouseholds } from '../../db/households.ts'
 
 export function pollView(p: PollRow): PollView {
   return {
@@ -211,7 +215,7 @@ export interface CloseDueReport {
 /**
  * Close every open poll whose deadline is at or before `now`, store its snapshot and post the result to
  * every chat of its compound (outbox). Idempotent: a closed poll is skipped, the post has a dedupe key.
- * The scheduler calls this; until then `linli polls close-due` does.
+ * The scheduler calls this; `linli polls close-due` does the same by hand.
  */
 export async function closeDuePolls(database: Database | Db, now: Date): Promise<CloseDueReport[]> {
   const db = dbOf(database)

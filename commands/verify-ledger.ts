@@ -4,13 +4,9 @@
 // 公示 that published it) and tells the committee privately. With a serial it also shows that entry's hash, so
 // an owner can check that an entry they were shown earlier is still in the chain.
 import { z } from 'zod'
-import { ledgerEntryBySerial, verifyCompoundLedger } from '../db/ledger.ts'
-import { log } from '../src/log.ts'
-import { alertCommittee, ledgerProblemText } from '../src/ops/ledger-trust.ts'
 import { defineCommand, reply, UserError } from '../src/pipeline/command.ts'
-import { kindName, localDay } from './pay.ts'
-
-export const HEAD_DIGITS = 12
+import { kindName, ledgerEntryBySerial, localDay } from '../src/services/ledger.ts'
+import { HEAD_DIGITS, ledgerProblemText, reportFailedLedger, verifyCompoundLedger } from '../src/services/ledger-trust.ts'
 
 export default defineCommand({
   name: 'verifyledger',
@@ -27,8 +23,7 @@ export default defineCommand({
     const { t } = ctx
     const v = await verifyCompoundLedger(ctx.tx, ctx.compound.id)
     if (!v.ok) {
-      log.warn({ compound: ctx.compound.id, serial: v.firstBadSerial, reason: v.reason }, 'ledger chain does not verify')
-      await alertCommittee(ctx.tx, ctx.compound, v, ctx.now)
+      await reportFailedLedger(ctx.tx, ctx.compound, v, ctx.now)
       const text =
         v.reason === 'publishedMissing' || v.reason === 'publishedChanged'
           ? t('verifyledger.badPublished', { problem: ledgerProblemText(t, v, ctx.compound.timeZone) })

@@ -1,8 +1,7 @@
-// 关闭 #<n> <原因>: the committee closes a ticket that is not a repair, or a duplicate.
-import { transitionTicket } from '../db/tickets.ts'
+// 关闭 #<n> <原因>: the committee closes a ticket that is not a repair, or a duplicate (status `rejected`).
+// Its id stays `reject`: it is what users type (/reject) and the action stored in ticket events.
 import { defineCommand, reply } from '../src/pipeline/command.ts'
-import { MAX_NOTE } from './progress.ts'
-import { loadTicket, requireTransition, ticketWithReason } from './repair-shared.ts'
+import { loadTicket, MAX_NOTE, requireTransition, ticketWithReason, transitionTicket } from '../src/services/repairs.ts'
 
 export default defineCommand({
   name: 'reject',

@@ -1,4 +1,5 @@
-// Who a command means by "@张三": resolved by platform identity first, by display name last.
+// Members as commands see them: roles (任命, 免职), household bindings (绑定, 认证), and who a command means by
+// "@张三": resolved by platform identity first, by display name last.
 //
 // A display name is whatever the person typed into their profile; anyone can copy anyone's. So a member is
 // found, in this order, by (1) a mention the platform reported (Telegram `mention` → @username, `text_mention`
@@ -19,10 +20,23 @@ import {
 import { maskId } from '../domain/display-name.ts'
 import { person } from '../domain/group-privacy.ts'
 import type { Translator } from '../i18n/index.ts'
-import { type CompoundContext, UserError } from './command.ts'
-import { normalizeText } from './parser.ts'
+import { type CompoundContext, UserError } from '../pipeline/command.ts'
+import { normalizeText } from '../domain/text.ts'
 
 export type { CompoundMember }
+
+// the plain member, role and binding queries the commands need
+export {
+  type BindingRelation,
+  bindingOf,
+  bindingsOf,
+  ensureMember,
+  findMemberById,
+  pendingBindingsOf,
+  requestBinding,
+  verifyBinding,
+} from '../../db/members.ts'
+export { countHeads, removeRole, roleOf, setRole } from '../../db/compounds.ts'
 
 export interface ResolveOptions {
   /** a bare number or `#n` is a number of the 认证 list (a binding of this compound) */
