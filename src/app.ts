@@ -1,5 +1,6 @@
 // Wires database, pipeline, outbox and adapters; the same wiring serves `linli start`, the sandbox and tests.
-import type { ChatAdapter, IncomingMessage, Outgoing } from '../adapters/types.ts'
+import type { ChatAdapter } from './core/adapter.ts'
+import type { IncomingMessage, Outgoing } from './core/messages.ts'
 import type { Database } from '../db/client.ts'
 import { commands as allCommands, passiveHandlers } from '../commands/index.ts'
 import { botNames, type Config } from './config.ts'

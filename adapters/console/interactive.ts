@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { createInterface } from 'node:readline'
-import type { IncomingMessage, MessageHandler } from '../types.ts'
+import type { IncomingMessage } from '../../src/core/messages.ts'
+import type { MessageHandler } from '../../src/core/adapter.ts'
 import type { ConsoleAdapter, ConsoleOptions } from './index.ts'
 import { SANDBOX_GROUP } from './index.ts'
 

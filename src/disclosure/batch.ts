@@ -22,7 +22,7 @@
 // call tries it again), the rest of its chunk is posted; a chunk whose queries or transaction fail is
 // reported for each of its items, and the next chunk runs. Nothing is thrown.
 import { asc, inArray } from 'drizzle-orm'
-import type { Platform } from '../../adapters/types.ts'
+import type { Platform } from '../core/messages.ts'
 import type { Db } from '../../db/client.ts'
 import { type ChainHead, type DisclosurePeriod, disclosurePeriodKey, recordDisclosures, undisclosedPeriods } from '../../db/disclosure.ts'
 import { checkLedgers, type LedgerFailure } from '../../db/ledger.ts'

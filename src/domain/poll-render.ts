@@ -7,7 +7,7 @@
 // who voted how. Only participation is shown until it closes; then the per-option totals.
 // Open (non-secret) polls list who voted (room codes; masked names for person electorates), never
 // per-voter choices.
-import type { Button } from '../../adapters/types.ts'
+import type { Button } from '../core/messages.ts'
 import type { Translator } from '../i18n/index.ts'
 import { showPerson } from './group-privacy.ts'
 import { formatLocal } from './poll-time.ts'

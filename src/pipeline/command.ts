@@ -1,6 +1,6 @@
 // How a command declares itself: name, keywords per language, role, argument syntax and schema, and run().
 import type { z } from 'zod'
-import type { IncomingMessage } from '../../adapters/types.ts'
+import type { IncomingMessage } from '../core/messages.ts'
 import type { Tx } from '../../db/client.ts'
 import type { compounds, households, members } from '../../db/schema.ts'
 import type { Lang, Params, Translator } from '../i18n/index.ts'
