@@ -25,6 +25,12 @@ export interface AppHooks extends PipelineHooks {
   afterCommit?(msg: IncomingMessage): Promise<void>
 }
 
+/** Background parts of the running bot (the scheduler): started after the adapters, stopped first (src/main.ts). */
+export interface Service {
+  start(app: App): Promise<void>
+  stop(): Promise<void>
+}
+
 export const systemClock: Clock = { now: () => new Date() }
 
 /** A clock that starts at `start` and then runs with real time (LINLI_NOW). */

@@ -4,7 +4,7 @@ import { ConsoleAdapter } from '../adapters/console/index.ts'
 import { platformAdapters } from '../adapters/index.ts'
 import type { ChatAdapter } from './core/adapter.ts'
 import type { IncomingMessage } from './core/messages.ts'
-import { App } from './app.ts'
+import { App, type Service } from './app.ts'
 import { openConfigured } from './cli/common.ts'
 import type { Config } from './config.ts'
 import { HealthServer, healthState } from './health.ts'
@@ -17,11 +17,6 @@ export interface RunOptions {
   sandbox?: { jsonl: boolean; demo: boolean; dataDir?: string }
 }
 
-/** Background parts of the running bot (the scheduler): started after the adapters, stopped first. */
-export interface Service {
-  start(app: App): Promise<void>
-  stop(): Promise<void>
-}
 export const services: Array<(config: Config) => Service | null> = [schedulerService]
 
 export async function runBot(config: Config, opts: RunOptions = {}): Promise<number> {
