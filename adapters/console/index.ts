@@ -57,7 +57,7 @@ export class ConsoleAdapter implements ChatAdapter {
   async start(handle: MessageHandler): Promise<void> {
     const input = this.opts.input ?? process.stdin
     if (this.opts.mode === 'interactive') {
-      this.done = runInteractive(this, input, this.out, handle, this.opts)
+      this.done = runInteractive(this, input, this.out, handle, { ...this.opts, group: SANDBOX_GROUP })
       return
     }
     const rl = createInterface({ input, crlfDelay: Infinity })
