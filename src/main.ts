@@ -2,7 +2,9 @@
 import { resolve } from 'node:path'
 import { ConsoleAdapter } from '../adapters/console/index.ts'
 import { platformAdapters } from '../adapters/index.ts'
+import { commands } from '../commands/index.ts'
 import type { ChatAdapter } from './core/adapter.ts'
+import { commandEntries } from './pipeline/command.ts'
 import type { IncomingMessage } from './core/messages.ts'
 import { App, type Service } from './app.ts'
 import { openConfigured } from './cli/common.ts'
@@ -64,7 +66,7 @@ async function run(config: Config, opts: RunOptions, signalled: Promise<void>): 
   }
   const database = await openConfigured(config, dataDir, 'bot', { onOwned: prompt })
   prompt()
-  const platforms = opts.sandbox ? [] : await platformAdapters(config, { database, dataDir })
+  const platforms = opts.sandbox ? [] : await platformAdapters(config, { database, dataDir, commands: commandEntries(commands) })
   if (platforms.length === 0) {
     // `npm start` seeds the demo (with a month of history) on a new database; `linli sandbox` only with --demo, bare
     const demo = opts.sandbox ? opts.sandbox.demo : true

@@ -4,13 +4,11 @@
 import { type AutoRetryOptions, autoRetry } from '@grammyjs/auto-retry'
 import { Bot, type Context, InputFile, type Transformer } from 'grammy'
 import type { CallbackQuery, Message, Update, UserFromGetMe } from 'grammy/types'
-import { commands as allCommands } from '../../commands/index.ts'
 import type { Database } from '../../db/client.ts'
 import type { Config } from '../../src/config.ts'
 import { t } from '../../src/i18n/index.ts'
 import { log } from '../../src/log.ts'
-import type { AnyCommand } from '../../src/pipeline/command.ts'
-import type { ChatAdapter, MessageHandler, PrivateSendResult } from '../../src/core/adapter.ts'
+import type { ChatAdapter, CommandEntry, MessageHandler, PrivateSendResult } from '../../src/core/adapter.ts'
 import type { IncomingMessage, Outgoing } from '../../src/core/messages.ts'
 import { MessageEditor, type MessageEditorOptions } from './edits.ts'
 import { migratedTo, toAdapterError, topicGone } from './errors.ts'
@@ -31,8 +29,8 @@ export interface TelegramAdapterOptions {
   apiRoot?: string
   /** a ready Bot (tests: with botInfo and a recording transformer installed first) */
   bot?: Bot
-  /** the command definitions, for the "/" menu */
-  commands?: readonly AnyCommand[]
+  /** the commands, for the "/" menu */
+  commands?: readonly CommandEntry[]
   /** a group became a supergroup: move its binding to the new id */
   onChatMigrated?: (oldId: string, newId: string) => Promise<void>
   limits?: Partial<LimiterOptions>
@@ -419,6 +417,8 @@ function waitAtMost(p: Promise<void>, ms: number): Promise<void> {
 export interface TelegramDeps {
   /** the bot's database, for re-keying a group that became a supergroup */
   database?: Database
+  /** the commands, for the "/" menu */
+  commands?: readonly CommandEntry[]
 }
 
 /** `linli start` runs the adapter when TELEGRAM_BOT_TOKEN is set. */
@@ -428,7 +428,7 @@ export async function createTelegramAdapter(config: Config, deps: TelegramDeps =
     token: config.TELEGRAM_BOT_TOKEN,
     mode: telegramMode(config),
     apiRoot: config.TELEGRAM_API_ROOT,
-    commands: allCommands,
+    commands: deps.commands,
     onChatMigrated: deps.database ? chatMigrationHandler(deps.database, log) : undefined,
   })
 }

@@ -48,3 +48,17 @@ export interface ChatAdapter {
    */
   readonly sendsOneAtATime?: boolean
 }
+
+/**
+ * What a platform may show of a command (Telegram's "/" menu). The entry builds the list from the command
+ * definitions (`commandEntries`, src/pipeline/command.ts) and hands it to the adapter's factory.
+ */
+export interface CommandEntry {
+  /** the English id */
+  name: string
+  /** the English keywords: what the parser accepts after "/" */
+  keywords: { en: readonly string[] }
+  hidden?: boolean
+  /** i18n key of the command's one-line summary */
+  summaryKey: string
+}
