@@ -21,7 +21,7 @@ import { GENESIS_HASH } from '../domain/ledger-chain.ts'
 import { chargeDueAt, compareArrears, duesOf } from '../domain/billing.ts'
 import { isOverdue, overdueDaysOf } from '../domain/repair-overdue.ts'
 import { isActive } from '../domain/repair-status.ts'
-import type { SummaryItem } from '../domain/summary.ts'
+import type { SummaryItem } from '../render/summary.ts'
 
 /** How many periods the balance trend shows. */
 export const TREND_PERIODS = 12

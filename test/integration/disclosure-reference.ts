@@ -8,7 +8,7 @@ import { arrearsOf, balanceAt, ledgerEntryBySerial, ledgerHead, ledgerInPeriod, 
 import { pollsInPeriod } from '../../db/polls.ts'
 import { ticketsInPeriod } from '../../db/tickets.ts'
 import { type Period, previousPeriod } from '../../src/domain/calendar.ts'
-import type { SummaryItem } from '../../src/domain/summary.ts'
+import type { SummaryItem } from '../../src/render/summary.ts'
 import { type DisclosureItem, disclosureAsOf, type PeriodFacts, TREND_PERIODS } from '../../src/disclosure/facts.ts'
 
 /**
