@@ -1,4 +1,4 @@
-// The disclosure (公示) of a period: the pure summary input (src/domain/summary.ts) and the chart model
+// The disclosure (公示) of a period: the pure summary input (src/render/summary.ts) and the chart model
 // (./chart.ts), built from the facts ./facts.ts reads. The one place that decides what a summary and a chart
 // show: the scheduler's batch (./batch.ts), postDisclosure (./post.ts) and the on-demand 公示
 // (commands/disclose.ts) all come through `disclosureData`.
