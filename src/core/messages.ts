@@ -1,4 +1,4 @@
-// What a message is, whatever the platform: adapters normalize to IncomingMessage, commands answer with Outgoing.
+// What a message is, whatever the platform: adapters normalize what arrives to IncomingMessage and deliver Outgoing.
 export type Platform = 'wechat' | 'telegram' | 'console'
 
 /** A photo as the platform knows it: a file id (Telegram), a saved path (WeChat, console). */
