@@ -13,7 +13,7 @@ import { person } from '../src/domain/group-privacy.ts'
 
 /**
  * 已出账 / 已缴, then 逾期 (or 逾期：无) and 待缴（未到期） when anything is owed, else 已结清 / 预缴: a household's
- * dues (db/ledger.ts householdDues) for people. Also for anyone else who shows a balance (a payment receipt).
+ * dues (db/ledger-sums.ts householdDues) for people. Also for anyone else who shows a balance (a payment receipt).
  */
 export function duesLines(t: Translator, d: HouseholdDues, timeZone: string): string[] {
   const lines = [t('fee.billed', { amount: formatMoney(d.billedFen) }), t('fee.paid', { amount: formatMoney(d.paidFen) })]

@@ -4,54 +4,37 @@
 // 公示); the scheduler passes every compound that is due (src/disclosure/batch.ts). ./build.ts turns the facts
 // into the summary input and the chart model.
 //
-// The figures are those of the per-aggregate queries other commands print (db/ledger.ts periodTotals,
-// balanceAt, arrearsOf and ledgerHead for 账目 / 欠费 / 核验, db/tickets.ts ticketsInPeriod, db/polls.ts
-// pollsInPeriod, db/disclosure.ts privateNamesOf); test/integration/disclosure-batch.test.ts checks them
-// against those queries, item by item.
+// The figures are those of the per-aggregate queries other commands print (db/ledger-sums.ts periodTotals,
+// balanceAt and arrearsOf, db/ledger.ts ledgerHead for 账目 / 欠费 / 核验, db/ticket-queries.ts
+// ticketsInPeriod, db/polls.ts pollsInPeriod, db/disclosure.ts privateNamesOf);
+// test/integration/disclosure-batch.test.ts checks them against those queries, item by item.
 //
 // Every statement filters by compound_id (the compounds of the list), so it routes by the distribution
 // column on a partitioned PostgreSQL (docs/DEPLOY.md). Items are keyed by their index in the list (`ix`):
 // one compound may have several periods due at once (the week and the month on the 1st).
-import { and, asc, gte, inArray, or, sql, type SQL } from 'drizzle-orm'
+//
+// The shared SQL pieces are in ./facts-sql.ts, the ledger readers in ./facts-ledger.ts; the repairs, polls and
+// private names are read here.
+import { and, asc, gte, inArray, or, sql } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.ts'
-import type { CompoundRow } from '../../db/compounds.ts'
 import { polls } from '../../db/schema.ts'
 import { type Period, previousPeriod } from '../domain/calendar.ts'
 import { GENESIS_HASH } from '../domain/ledger-chain.ts'
-import { chargeDueAt, compareArrears, duesOf } from '../domain/billing.ts'
 import { isOverdue, overdueDaysOf } from '../domain/repair-overdue.ts'
 import { isActive } from '../domain/repair-status.ts'
 import type { SummaryItem } from '../render/summary.ts'
+import { arrearsOfAll, balancesAt, type DisclosedArrear, headsOf, itemsOf, type LedgerTotals, totalsOf } from './facts-ledger.ts'
+import { date, type DisclosureItem, disclosureAsOf as asOfOf, idList, ms, num, periodsTable, rows } from './facts-sql.ts'
+
+export { type DisclosureItem, disclosureAsOf } from './facts-sql.ts'
 
 /** How many periods the balance trend shows. */
 export const TREND_PERIODS = 12
 
-/** A compound and the period to disclose. */
-export interface DisclosureItem {
-  compound: CompoundRow
-  period: Period
-  /** posted after its scheduled time (补发) */
-  late?: boolean
-}
-
 export type PollRow = typeof polls.$inferSelect
 
-export interface CategoryFen {
-  category: string
-  fen: bigint
-}
-
 /** Everything one item's summary and chart are made of (./build.ts). */
-export interface PeriodFacts {
-  /** as periodTotals: entries recorded in the period, each net of its reversals */
-  paymentsFen: bigint
-  incomeFen: bigint
-  expensesFen: bigint
-  /** net per category ('' for none), largest first, zeros left out */
-  expensesByCategory: CategoryFen[]
-  incomeByCategory: CategoryFen[]
-  /** households with a payment in the period that was not reversed */
-  paidHouseholds: number
+export interface PeriodFacts extends LedgerTotals {
   /** cash balance (balanceAt) at the period's start and end */
   openingFen: bigint
   closingFen: bigint
@@ -70,189 +53,9 @@ export interface PeriodFacts {
    * as arrearsOf at the period's end (or now while it runs, disclosureAsOf): households with charges past due and
    * unpaid then, the longest overdue first. A 补发 shows the period's arrears, not today's.
    */
-  arrears: { code: string; owedFen: bigint; overdueSince: Date }[]
+  arrears: DisclosedArrear[]
   /** as privateNamesOf: roster owner names and the display names of bound members and role holders */
   privateNames: string[]
-}
-
-type Row = Record<string, unknown>
-
-export async function rows(q: Queryable, query: SQL): Promise<Row[]> {
-  const res = await q.execute(query)
-  return ((res as { rows?: Row[] }).rows ?? (res as unknown as Row[])) as Row[]
-}
-
-const big = (v: unknown): bigint => (v === null || v === undefined ? 0n : BigInt(String(v)))
-export const num = (v: unknown): number => Number(v ?? 0)
-const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v))
-/** epoch milliseconds as selected by `ms(...)` → Date */
-const date = (v: unknown): Date => new Date(Number(v))
-/** a timestamptz as epoch milliseconds, truncated like the drivers' Date mapping */
-const ms = (col: SQL) => sql`floor(extract(epoch from ${col}) * 1000)::float8`
-
-/** A list of integers as one text parameter (the drivers differ on array parameters; text is the same everywhere). */
-export const idList = (ids: readonly number[]) => sql`string_to_array(${ids.join(',')}, ',')::int[]`
-export const textList = (values: readonly string[]) => sql`string_to_array(${values.join(',')}, ',')`
-
-/** When open tickets and arrears are counted: `now` while the period runs (an on-demand 公示), else its end. */
-export const disclosureAsOf = (i: Pick<DisclosureItem, 'period'>, now: Date) => (now.getTime() < i.period.to.getTime() ? now : i.period.to)
-const asOfOf = disclosureAsOf
-
-/** `unnest(…) AS p(ix, compound_id, pfrom, pto, as_of)`: the items with their periods, one text parameter per column. */
-function periodsTable(items: readonly DisclosureItem[], now: Date): SQL {
-  const ix = items.map((_, k) => k)
-  const stamps = (f: (i: DisclosureItem) => Date) => sql`${textList(items.map((i) => f(i).toISOString()))}::timestamptz[]`
-  return sql`unnest(${idList(ix)}, ${idList(items.map((i) => i.compound.id))}, ${stamps((i) => i.period.from)}, ${stamps((i) => i.period.to)},
-    ${stamps((i) => asOfOf(i, now))}) AS p(ix, compound_id, pfrom, pto, as_of)`
-}
-
-// the effect of an entry, as in db/ledger.ts: a reversal has the reversed entry's kind, negated
-const EFF = sql`CASE WHEN e.kind = 'reversal' THEN o.kind ELSE e.kind END`
-const SIGN = sql`CASE WHEN e.kind = 'reversal' THEN -1 ELSE 1 END`
-const CASH = sql`CASE ${EFF} WHEN 'payment' THEN ${SIGN} * e.amount_fen WHEN 'income' THEN ${SIGN} * e.amount_fen
-  WHEN 'expense' THEN -${SIGN} * e.amount_fen ELSE 0 END`
-const JOIN_ORIG = sql`LEFT JOIN ledger_entries o ON o.compound_id = e.compound_id AND o.serial = e.reverses_serial`
-/**
- * JOIN_ORIG when `e` is every entry of a list of compounds: `o` is limited to them too, or the planner hashes the
- * whole table (EXPLAIN: a sequential scan of every compound's ledger for each chunk).
- */
-const joinOrigOf = (ids: readonly number[]) =>
-  sql`LEFT JOIN ledger_entries o ON o.compound_id = e.compound_id AND o.serial = e.reverses_serial AND o.compound_id = ANY(${idList(ids)})`
-
-type Totals = Pick<PeriodFacts, 'paymentsFen' | 'incomeFen' | 'expensesFen' | 'expensesByCategory' | 'incomeByCategory' | 'paidHouseholds'>
-
-const sortCats = (list: CategoryFen[]) =>
-  list.filter((r) => r.fen !== 0n).sort((a, b) => (b.fen > a.fen ? 1 : b.fen < a.fen ? -1 : a.category.localeCompare(b.category)))
-
-/** periodTotals (without opening and closing) of every item. */
-async function totalsOf(q: Queryable, items: readonly DisclosureItem[], now: Date): Promise<Totals[]> {
-  const out: Totals[] = items.map(() => ({ paymentsFen: 0n, incomeFen: 0n, expensesFen: 0n, expensesByCategory: [], incomeByCategory: [], paidHouseholds: 0 }))
-  const sums = await rows(
-    q,
-    sql`SELECT p.ix, ${EFF} AS kind, coalesce(e.category, o.category, '') AS category, sum(${SIGN} * e.amount_fen)::text AS fen
-      FROM ${periodsTable(items, now)}
-      JOIN ledger_entries e ON e.compound_id = p.compound_id AND e.recorded_at >= p.pfrom AND e.recorded_at < p.pto
-      ${JOIN_ORIG}
-      GROUP BY 1, 2, 3`,
-  )
-  for (const r of sums) {
-    const t = out[num(r.ix)]!
-    const fen = big(r.fen)
-    const category = String(r.category)
-    switch (r.kind) {
-      case 'payment':
-        t.paymentsFen += fen
-        break
-      case 'income':
-        t.incomeFen += fen
-        t.incomeByCategory.push({ category, fen })
-        break
-      case 'expense':
-        t.expensesFen += fen
-        t.expensesByCategory.push({ category, fen })
-        break
-    }
-  }
-  const paid = await rows(
-    q,
-    sql`SELECT p.ix, count(DISTINCT e.household_id)::int AS n
-      FROM ${periodsTable(items, now)}
-      JOIN ledger_entries e ON e.compound_id = p.compound_id AND e.recorded_at >= p.pfrom AND e.recorded_at < p.pto AND e.kind = 'payment'
-      LEFT JOIN ledger_entries rev ON rev.compound_id = e.compound_id AND rev.reverses_serial = e.serial
-      WHERE rev.id IS NULL
-      GROUP BY 1`,
-  )
-  for (const r of paid) out[num(r.ix)]!.paidHouseholds = num(r.n)
-  for (const t of out) {
-    t.expensesByCategory = sortCats(t.expensesByCategory)
-    t.incomeByCategory = sortCats(t.incomeByCategory)
-  }
-  return out
-}
-
-/**
- * Cash balance (balanceAt) of each compound at each of its instants: compound id → epoch ms → fen. One pass
- * over the compounds' entries per distinct list of instants (usually one: compounds in one time zone share
- * their period boundaries): each entry's cash effect is summed into the bucket of instants it precedes
- * (width_bucket), and the balance at an instant is the sum of the buckets before it.
- */
-async function balancesAt(q: Queryable, at: Map<number, number[]>): Promise<Map<number, Map<number, bigint>>> {
-  const groups = new Map<string, { instants: number[]; ids: number[] }>()
-  for (const [id, list] of at) {
-    const instants = [...new Set(list)].sort((a, b) => a - b)
-    const key = instants.join(',')
-    const g = groups.get(key) ?? { instants, ids: [] }
-    g.ids.push(id)
-    groups.set(key, g)
-  }
-  const out = new Map<number, Map<number, bigint>>()
-  for (const { instants, ids } of groups.values()) {
-    const thresholds = instants.map((t) => new Date(t).toISOString())
-    // bucket k: entries recorded in [instants[k-1], instants[k]) (k = 0: before the first instant). The
-    // thresholds are cast once (t): a text → timestamptz cast is not folded into a constant, and per row it
-    // would parse them all again.
-    const res = await rows(
-      q,
-      sql`WITH t AS MATERIALIZED (SELECT ${textList(thresholds)}::timestamptz[] AS th, ${thresholds.at(-1) ?? null}::timestamptz AS last)
-        SELECT e.compound_id, width_bucket(e.recorded_at, t.th) AS k, coalesce(sum(${CASH}), 0)::text AS cash
-        FROM t JOIN ledger_entries e ON e.compound_id = ANY(${idList(ids)}) AND e.recorded_at < t.last
-        ${joinOrigOf(ids)}
-        GROUP BY 1, 2`,
-    )
-    const buckets = new Map<number, bigint[]>()
-    for (const r of res) {
-      const id = num(r.compound_id)
-      let b = buckets.get(id)
-      if (!b) buckets.set(id, (b = instants.map(() => 0n)))
-      b[num(r.k)]! += big(r.cash)
-    }
-    for (const id of ids) {
-      const b = buckets.get(id)
-      const m = new Map<number, bigint>()
-      let sum = 0n
-      instants.forEach((t, j) => {
-        sum += b?.[j] ?? 0n // the balance at instants[j] counts the buckets 0…j
-        m.set(t, sum)
-      })
-      out.set(id, m)
-    }
-  }
-  return out
-}
-
-/** The expense and income entries of each item's period (reversals of them included), in chain order. */
-async function itemsOf(q: Queryable, items: readonly DisclosureItem[], now: Date) {
-  const out = items.map(() => ({ expenses: [] as SummaryItem[], income: [] as SummaryItem[] }))
-  const res = await rows(
-    q,
-    sql`SELECT p.ix, e.serial, e.kind, e.amount_fen::text AS amount, e.note, e.reverses_serial, ${ms(sql`e.recorded_at`)} AS at,
-        src.kind AS src_kind, src.category AS src_category, src.counterparty AS src_party, src.note AS src_note, t.no AS ticket_no
-      FROM ${periodsTable(items, now)}
-      JOIN ledger_entries e ON e.compound_id = p.compound_id AND e.recorded_at >= p.pfrom AND e.recorded_at < p.pto
-        AND e.kind IN ('expense', 'income', 'reversal')
-      JOIN ledger_entries src ON src.compound_id = e.compound_id
-        AND src.serial = CASE WHEN e.kind = 'reversal' THEN e.reverses_serial ELSE e.serial END
-      LEFT JOIN tickets t ON t.compound_id = src.compound_id AND t.id = src.ticket_id
-      WHERE src.kind IN ('expense', 'income')
-      ORDER BY p.ix, e.serial`,
-  )
-  for (const r of res) {
-    const m = out[num(r.ix)]!
-    const reversal = r.kind === 'reversal'
-    const amount = big(r.amount)
-    const item: SummaryItem = {
-      serial: num(r.serial),
-      at: date(r.at),
-      amountFen: reversal ? -amount : amount,
-      category: str(r.src_category),
-      note: reversal ? (str(r.note) ?? str(r.src_note)) : str(r.note),
-      party: str(r.src_party),
-      ticketNo: r.ticket_no === null || r.ticket_no === undefined ? null : num(r.ticket_no),
-      reversesSerial: reversal ? num(r.reverses_serial) : null,
-    }
-    ;(r.src_kind === 'expense' ? m.expenses : m.income).push(item)
-  }
-  return out
 }
 
 /** ticketsInPeriod of every item. */
@@ -290,95 +93,6 @@ async function repairsOf(q: Queryable, items: readonly DisclosureItem[], now: Da
     if (isOverdue(date(r.created_at), asOfOf(items[ix]!, now), overdueDaysOf(compound.settings), compound.timeZone)) c.overdue++
   }
   return out
-}
-
-/** ledgerHead of every compound. */
-async function headsOf(q: Queryable, ids: readonly number[]) {
-  const res = await rows(
-    q,
-    sql`SELECT c.compound_id, l.serial, l.hash FROM unnest(${idList(ids)}) AS c(compound_id)
-      JOIN LATERAL (SELECT e.serial, e.hash FROM ledger_entries e WHERE e.compound_id = c.compound_id ORDER BY e.serial DESC LIMIT 1) l ON true`,
-  )
-  return new Map(res.map((r) => [num(r.compound_id), { head: String(r.hash), count: num(r.serial) }]))
-}
-
-/**
- * arrearsOf (db/ledger.ts) of every item at its as-of instant (disclosureAsOf): households with charges past due
- * and unpaid then, the longest overdue first. Two statements for the whole list: the balances as of each
- * (compound, instant) of the households that owed anything then, and those households' charges recorded before
- * it (not reversed before it); the due rule and the FIFO settlement are src/domain/billing.ts chargeDueAt and duesOf.
- */
-async function arrearsOfAll(q: Queryable, items: readonly DisclosureItem[], now: Date): Promise<PeriodFacts['arrears'][]> {
-  // one compound may have several items with the same instant (a week and a month ending together): read each pair once
-  const keyOf = (i: DisclosureItem) => `${i.compound.id}|${asOfOf(i, now).getTime()}`
-  const pairs = new Map<string, { k: number; compound: DisclosureItem['compound']; at: Date }>()
-  for (const i of items) if (!pairs.has(keyOf(i))) pairs.set(keyOf(i), { k: pairs.size, compound: i.compound, at: asOfOf(i, now) })
-  const list = [...pairs.values()]
-  const ids = [...new Set(list.map((p) => p.compound.id))]
-  const asOfTable = sql`unnest(${idList(list.map((p) => p.k))}, ${idList(list.map((p) => p.compound.id))},
-    ${textList(list.map((p) => p.at.toISOString()))}::timestamptz[]) AS a(k, compound_id, as_of)`
-  const balances = await rows(
-    q,
-    sql`SELECT a.k, coalesce(o.household_id, e.household_id) AS household_id,
-        coalesce(sum(CASE WHEN ${EFF} = 'charge' THEN ${SIGN} * e.amount_fen ELSE 0 END), 0)::text AS billed,
-        coalesce(sum(CASE WHEN ${EFF} = 'payment' THEN ${SIGN} * e.amount_fen ELSE 0 END), 0)::text AS paid
-      FROM ${asOfTable}
-      JOIN ledger_entries e ON e.compound_id = a.compound_id AND e.recorded_at < a.as_of
-      ${joinOrigOf(ids)}
-      WHERE coalesce(o.household_id, e.household_id) IS NOT NULL
-      GROUP BY 1, 2`,
-  )
-  // (k, household) → paid, for the households that owed anything at that instant
-  const owing = new Map<number, Map<number, bigint>>()
-  for (const r of balances) {
-    const billed = big(r.billed)
-    const paid = big(r.paid)
-    if (billed - paid <= 0n) continue
-    const k = num(r.k)
-    let m = owing.get(k)
-    if (!m) owing.set(k, (m = new Map()))
-    m.set(num(r.household_id), paid)
-  }
-  const byPair: PeriodFacts['arrears'][] = list.map(() => [])
-  if (owing.size > 0) {
-    const charges = await rows(
-      q,
-      sql`SELECT a.k, e.household_id, e.amount_fen::text AS amount, ${ms(sql`e.due_at`)} AS due_at, e.billing_key,
-          ${ms(sql`e.recorded_at`)} AS at, h.code
-        FROM ${asOfTable}
-        JOIN ledger_entries e ON e.compound_id = a.compound_id AND e.recorded_at < a.as_of AND e.kind = 'charge'
-          AND e.household_id = ANY(${idList([...new Set([...owing.values()].flatMap((m) => [...m.keys()]))])})
-        JOIN households h ON h.compound_id = e.compound_id AND h.id = e.household_id
-        LEFT JOIN ledger_entries rev ON rev.compound_id = e.compound_id AND rev.reverses_serial = e.serial AND rev.recorded_at < a.as_of
-        WHERE a.k = ANY(${idList([...owing.keys()])}) AND rev.id IS NULL
-        ORDER BY a.k, e.serial`,
-    )
-    const byHousehold = new Map<string, { code: string; charges: { amountFen: bigint; dueAt: Date }[] }>()
-    for (const c of charges) {
-      const k = num(c.k)
-      const hid = num(c.household_id)
-      if (!owing.get(k)?.has(hid)) continue
-      const key = `${k}|${hid}`
-      let h = byHousehold.get(key)
-      if (!h) byHousehold.set(key, (h = { code: String(c.code), charges: [] }))
-      const dueAt = chargeDueAt(
-        { dueAt: c.due_at === null || c.due_at === undefined ? null : date(c.due_at), billingKey: str(c.billing_key), recordedAt: date(c.at) },
-        list[k]!.compound.timeZone,
-      )
-      h.charges.push({ amountFen: big(c.amount), dueAt })
-    }
-    for (const [k, households] of owing) {
-      const out = byPair[k]!
-      for (const [hid, paid] of households) {
-        const h = byHousehold.get(`${k}|${hid}`)
-        if (!h) continue
-        const d = duesOf(h.charges, paid, list[k]!.at)
-        if (d.overdueFen > 0n) out.push({ code: h.code, owedFen: d.overdueFen, overdueSince: d.overdueSince! })
-      }
-      out.sort(compareArrears)
-    }
-  }
-  return items.map((i) => byPair[pairs.get(keyOf(i))!.k]!)
 }
 
 /** privateNamesOf of every compound. */

@@ -3,7 +3,7 @@
 // 公示, the scheduled disclosure), and the committee's private alert, sent once per broken state (outbox dedupe
 // key `chain-broken:<compound>:<first bad serial>:m<member>`).
 import type { Queryable } from '../../db/client.ts'
-import { checkLedger, type LedgerFailure, type LedgerVerification } from '../../db/ledger.ts'
+import { checkLedger, type LedgerFailure, type LedgerVerification } from '../../db/ledger-check.ts'
 import { committeeOf } from '../../db/polls.ts'
 import { type Period, periodFromKey } from '../domain/calendar.ts'
 import { formatLocal } from '../domain/poll-time.ts'
@@ -12,7 +12,7 @@ import { isLang, type Translator, translator } from '../i18n/index.ts'
 import { log } from '../log.ts'
 import { enqueueReplies } from '../outbox/enqueue.ts'
 
-export { verifyCompoundLedger } from '../../db/ledger.ts'
+export { verifyCompoundLedger } from '../../db/ledger-check.ts'
 
 /** Hex digits of a hash shown in chats (as the summaries and 核验 show the head). */
 export const HEAD_DIGITS = 12

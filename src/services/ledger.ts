@@ -1,10 +1,12 @@
 // The ledger as the money commands share it (docs/LEDGER.md): amounts, categories and dates for people,
 // booking a payment (缴费) or an expense (支出) with its replies, the payer's receipts, and holding a
 // suspected duplicate until the same person sends 确认重复. The plain ledger queries the commands need are
-// re-exported from db/ledger.ts. Repair costs and claims: src/services/repair-costs.ts.
+// re-exported from db/ledger*.ts. Repair costs and claims: src/services/repair-costs.ts.
 import type { Button } from '../core/messages.ts'
 import { holdConfirmation, CONFIRM_WINDOW_MS } from '../../db/confirmations.ts'
-import { addLedgerReceipt, appendLedgerEntry, type HouseholdBalance, householdBalance, type LedgerEntryRow } from '../../db/ledger.ts'
+import { addLedgerReceipt } from '../../db/ledger-recent.ts'
+import { appendLedgerEntry, type LedgerEntryRow } from '../../db/ledger.ts'
+import { type HouseholdBalance, householdBalance } from '../../db/ledger-sums.ts'
 import { findMemberById, verifiedMemberIdsOf } from '../../db/members.ts'
 import { appendTicketEvent, type TicketRow } from '../../db/tickets.ts'
 import { maxAmountFen } from '../domain/billing.ts'
@@ -17,25 +19,24 @@ import { type CompoundContext, reply, type Reply, UserError } from '../pipeline/
 import { HEAD_DIGITS } from './ledger-trust.ts'
 
 export { CONFIRM_WINDOW_MS, hasOpenConfirmation, nextConfirmation, takeConfirmation } from '../../db/confirmations.ts'
+export { addLedgerReceipt, recentExpenseWithoutReceipt, recentPayments, recentSamePayment } from '../../db/ledger-recent.ts'
 export {
-  addLedgerReceipt,
   appendLedgerEntry,
-  arrearsFromDues,
-  compoundDues,
-  type HouseholdBalance,
-  type HouseholdDues,
-  householdDues,
   type LedgerEntryRow,
   LedgerError,
   ledgerEntryBySerial,
   ledgerHead,
   lockLedger,
-  periodTotals,
-  recentExpenseWithoutReceipt,
-  recentPayments,
-  recentSamePayment,
   reversalOf,
 } from '../../db/ledger.ts'
+export {
+  arrearsFromDues,
+  compoundDues,
+  type HouseholdBalance,
+  type HouseholdDues,
+  householdDues,
+  periodTotals,
+} from '../../db/ledger-sums.ts'
 
 // ---- amounts, categories, dates --------------------------------------------------------------
 

@@ -7,7 +7,8 @@ import type { Tx } from '../../db/client.ts'
 import { appendLedgerEntry, type LedgerEntryRow } from '../../db/ledger.ts'
 import { findMemberById } from '../../db/members.ts'
 import type { CompoundSettings } from '../../db/schema.ts'
-import { appendTicketEvent, committeeMemberIds, type TicketRow, type TicketView } from '../../db/tickets.ts'
+import { appendTicketEvent, type TicketRow } from '../../db/tickets.ts'
+import { committeeMemberIds, type TicketView } from '../../db/ticket-queries.ts'
 import { person } from '../domain/group-privacy.ts'
 import { formatMoney } from '../domain/money.ts'
 import { type CompoundContext, reply, type Reply, UserError } from '../pipeline/command.ts'
@@ -15,7 +16,7 @@ import { describeEntry } from './ledger.ts'
 import { assigneeName, short } from './repairs.ts'
 
 export { claimById, type CostClaimRow, decideClaim, pendingClaimsOf } from '../../db/claims.ts'
-export { latestBookedCost } from '../../db/tickets.ts'
+export { latestBookedCost } from '../../db/ticket-costs.ts'
 
 // ---- the approval limit --------------------------------------------------------------------
 
@@ -44,7 +45,7 @@ export function limitText(ctx: CompoundContext): string {
 
 /**
  * Book a repair's cost as a ledger expense linked to the ticket (category repair), in the caller's
- * transaction. The one place where repairs write to the ledger (db/tickets.ts only reads it).
+ * transaction. The one place where repairs write to the ledger (db/ticket-costs.ts only reads it).
  */
 export async function bookRepairCost(
   tx: Tx,

@@ -1,10 +1,13 @@
 // Repairs as the repair commands share them: the `#<n>` argument, loading a ticket of this compound, the
 // status machine, who besides the committee may act on a ticket (assignee, reporter), how a ticket is
-// shown, and the ticket queries the commands use (re-exported from db/tickets.ts). Costs and claims: src/services/repair-costs.ts.
+// shown, and the ticket queries the commands use (re-exported from db/tickets.ts and db/ticket-queries.ts).
+// Costs and claims: src/services/repair-costs.ts.
 import { z } from 'zod'
 import { pendingClaimTotals } from '../../db/claims.ts'
 import type { Queryable } from '../../db/client.ts'
-import { bookedCosts, findTicket, hasTicketOf, type TicketRow, type TicketView } from '../../db/tickets.ts'
+import { findTicket, type TicketRow } from '../../db/tickets.ts'
+import { bookedCosts } from '../../db/ticket-costs.ts'
+import { hasTicketOf, type TicketView } from '../../db/ticket-queries.ts'
 import { formatMoney } from '../domain/money.ts'
 import { isRepairCategory } from '../domain/repair-category.ts'
 import { daysOverdue, overdueDaysOf } from '../domain/repair-overdue.ts'
@@ -14,25 +17,27 @@ import { type CompoundContext, hasRole, type RoleAlternative, UserError } from '
 import { person } from '../domain/group-privacy.ts'
 
 export {
-  activeTickets,
   addTicketPhotos,
   appendTicketEvent,
-  committeeMemberIds,
-  countAwaitingConfirmation,
-  countClosedTicketsOf,
   createTicket,
   findTicket,
-  recentTicketCreatedBy,
   ticketHistory,
   ticketPhotosOf,
-  ticketView,
   transitionTicket,
-  unclosedTicketsOf,
   updateTicket,
   type TicketEventRow,
   type TicketRow,
-  type TicketView,
 } from '../../db/tickets.ts'
+export {
+  activeTickets,
+  committeeMemberIds,
+  countAwaitingConfirmation,
+  countClosedTicketsOf,
+  recentTicketCreatedBy,
+  ticketView,
+  unclosedTicketsOf,
+  type TicketView,
+} from '../../db/ticket-queries.ts'
 
 /** The longest note a ticket change takes (进度, 完工, 驳回, 关闭, 拒绝). */
 export const MAX_NOTE = 200

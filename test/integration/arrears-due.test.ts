@@ -5,7 +5,7 @@
 // Item 4 (second half): the collector may 查费 any household and read 欠费; every resident may read 收费标准.
 import { eq, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { arrearsOf, householdDues } from '../../db/ledger.ts'
+import { arrearsOf, householdDues } from '../../db/ledger-sums.ts'
 import { compounds, feeSchedules, households, ledgerEntries, outbox } from '../../db/schema.ts'
 import { periodFromKey } from '../../src/domain/calendar.ts'
 import { renderSummary } from '../../src/render/summary.ts'

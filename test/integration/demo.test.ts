@@ -2,9 +2,9 @@
 // first summary a new user sees has real numbers (issue 13, "a first impression with real numbers").
 import { and, eq, isNotNull, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { verifyCompoundLedger } from '../../db/ledger.ts'
+import { verifyCompoundLedger } from '../../db/ledger-check.ts'
 import { ledgerEntries, outbox, polls } from '../../db/schema.ts'
-import { periodTotals } from '../../db/ledger.ts'
+import { periodTotals } from '../../db/ledger-sums.ts'
 import { loadConfig } from '../../src/config.ts'
 import { seedDemoIfEmpty } from '../../src/cli/demo.ts'
 import { useTestDatabases } from '../helpers/db.ts'

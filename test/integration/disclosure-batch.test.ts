@@ -1,5 +1,5 @@
 // The disclosure's set-based reads (src/disclosure/facts.ts) give, item by item, what the per-aggregate queries
-// other commands print give (db/ledger.ts periodTotals / balanceAt / arrearsOf / ledgerHead, ticketsInPeriod,
+// other commands print give (db/ledger-sums.ts periodTotals / balanceAt / arrearsOf, db/ledger.ts ledgerHead, ticketsInPeriod,
 // pollsInPeriod, privateNamesOf); the batch (src/disclosure/batch.ts) posts once per chat and period like
 // postDisclosure (the two can be mixed), scrubs group text like the outbox's enqueueReplies, and keeps going
 // when one item or one chunk fails.

@@ -4,9 +4,10 @@
 // test/integration/disclosure-batch.test.ts and by the benchmark's verify phase (bench/disclosure-child.ts).
 import type { Queryable } from '../../db/client.ts'
 import { privateNamesOf, ticketNosByIds } from '../../db/disclosure.ts'
-import { arrearsOf, balanceAt, ledgerEntryBySerial, ledgerHead, ledgerInPeriod, periodTotals } from '../../db/ledger.ts'
+import { arrearsOf, balanceAt, ledgerInPeriod, periodTotals } from '../../db/ledger-sums.ts'
+import { ledgerEntryBySerial, ledgerHead } from '../../db/ledger.ts'
 import { pollsInPeriod } from '../../db/polls.ts'
-import { ticketsInPeriod } from '../../db/tickets.ts'
+import { ticketsInPeriod } from '../../db/ticket-queries.ts'
 import { type Period, previousPeriod } from '../../src/domain/calendar.ts'
 import type { SummaryItem } from '../../src/render/summary.ts'
 import { type DisclosureItem, disclosureAsOf, type PeriodFacts, TREND_PERIODS } from '../../src/disclosure/facts.ts'

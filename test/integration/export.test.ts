@@ -5,7 +5,7 @@
 import { eq, sql } from 'drizzle-orm'
 import { parse } from 'csv-parse/sync'
 import { describe, expect, it } from 'vitest'
-import { periodTotals } from '../../db/ledger.ts'
+import { periodTotals } from '../../db/ledger-sums.ts'
 import { compounds } from '../../db/schema.ts'
 import { periodFromKey } from '../../src/domain/calendar.ts'
 import { ledgerCsv, ledgerCsvData } from '../../src/disclosure/csv.ts'

@@ -1,23 +1,25 @@
-// db/ledger.ts against a real database: chain, locking, reversals, balances, periods, append-only.
+// db/ledger.ts and db/ledger-sums.ts against a real database: chain, locking, reversals, balances, periods, append-only.
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../db/client.ts'
 import { createCompound } from '../../db/compounds.ts'
 import {
   appendLedgerEntry,
-  arrearsOf,
-  balanceAt,
-  householdBalance,
-  householdDues,
   LedgerError,
   type LedgerEntryRow,
   ledgerHead,
   type NewLedgerEntry,
+} from '../../db/ledger.ts'
+import {
+  arrearsOf,
+  balanceAt,
+  householdBalance,
+  householdDues,
   ledgerInPeriod,
   periodTotals,
-  recentPayments,
-  verifyCompoundLedger,
-} from '../../db/ledger.ts'
+} from '../../db/ledger-sums.ts'
+import { recentPayments } from '../../db/ledger-recent.ts'
+import { verifyCompoundLedger } from '../../db/ledger-check.ts'
 import { households, ledgerEntries } from '../../db/schema.ts'
 import { GENESIS_HASH } from '../../src/domain/ledger-chain.ts'
 import { useTestDatabases } from '../helpers/db.ts'

@@ -5,16 +5,9 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../db/client.ts'
 import { createCompound } from '../../db/compounds.ts'
-import {
-  appendLedgerEntry,
-  arrearsOf,
-  balanceAt,
-  householdBalance,
-  householdBalances,
-  LedgerError,
-  ledgerEntriesOf,
-  verifyCompoundLedger,
-} from '../../db/ledger.ts'
+import { appendLedgerEntry, LedgerError, ledgerEntriesOf } from '../../db/ledger.ts'
+import { arrearsOf, balanceAt, householdBalance, householdBalances } from '../../db/ledger-sums.ts'
+import { verifyCompoundLedger } from '../../db/ledger-check.ts'
 import { households } from '../../db/schema.ts'
 import { createTestDatabases, type TestDatabases } from '../helpers/db.ts'
 

@@ -3,7 +3,7 @@
 import { asc, eq, inArray, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { compounds, ledgerEntries, outbox, ticketEvents, ticketPhotos, tickets } from '../../db/schema.ts'
-import { ticketsInPeriod, openTicketsSummary } from '../../db/tickets.ts'
+import { ticketsInPeriod, openTicketsSummary } from '../../db/ticket-queries.ts'
 import { nextStatus, TICKET_ACTIONS, TICKET_STATUSES, type TicketAction, type TicketStatus } from '../../src/domain/repair-status.ts'
 import { t } from '../../src/i18n/index.ts'
 import { useTestDatabases } from '../helpers/db.ts'

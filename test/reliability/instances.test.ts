@@ -7,7 +7,7 @@
 // once with its result posted once per chat, and every outbox row delivered exactly once.
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { verifyCompoundLedger } from '../../db/ledger.ts'
+import { verifyCompoundLedger } from '../../db/ledger-check.ts'
 import { compounds, disclosures, ledgerEntries, outbox, polls } from '../../db/schema.ts'
 import type { TestDatabases } from '../helpers/db.ts'
 import { TestClock, type World, world } from '../helpers/world.ts'

@@ -10,7 +10,7 @@ import { type AddressInfo, connect, createServer, type Server, type Socket } fro
 import { join } from 'node:path'
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { verifyCompoundLedger } from '../../db/ledger.ts'
+import { verifyCompoundLedger } from '../../db/ledger-check.ts'
 import { ballots, inbox, ledgerEntries, outbox, ticketEvents, tickets } from '../../db/schema.ts'
 import { t } from '../../src/i18n/index.ts'
 import { ROOT, tempDir } from '../helpers/cli.ts'
