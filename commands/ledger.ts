@@ -1,4 +1,4 @@
-// 账目 [本周|本月|今年|上周|上月|去年|2026-11]: the period's fees collected, other income and expenses
+// 账目 [本周|本月|今年|上周|上月|去年|2026-11|3月|上个月]: the period's fees collected, other income and expenses
 // by category, opening and closing balance, and the chain head. Public: no household appears in it.
 // The ledger is checked first (db/ledger-check.ts, cheap): when it fails verification the group gets what is
 // wrong instead of the figures, and the committee is told privately (src/services/ledger-trust.ts).
@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { isMonthKey, parseMonthInput } from '../src/domain/billing.ts'
 import { localDateString, monthKeyOf, type Period, type PeriodKind, periodFromKey, periodOf, previousPeriod } from '../src/domain/calendar.ts'
 import { formatMoney } from '../src/domain/money.ts'
+import { readPeriod } from '../src/intents/index.ts'
 import type { Translator } from '../src/i18n/index.ts'
 import { checkLedgerOrAlert, untrustedNotice } from '../src/services/ledger-trust.ts'
 import { type CompoundContext, defineCommand, reply, UserError } from '../src/pipeline/command.ts'
@@ -37,7 +38,9 @@ export function periodFromInput(input: string, now: Date, timeZone: string): Per
   if (y) return periodFromKey(y[1]!, timeZone)
   const wk = /^(\d{4})-?w(\d{1,2})$/.exec(s)
   if (wk) return periodFromKey(`${wk[1]}-W${wk[2]!.padStart(2, '0')}`, timeZone)
-  return null
+  // loose forms: 3月, 三月份, 上个月, 2026年3月, last month (src/intents, the reader plain sentences use)
+  const loose = readPeriod(input, now, timeZone)
+  return loose ? periodFromKey(loose, timeZone) : null
 }
 
 export function periodLabel(t: Translator, p: Period): string {

@@ -1,5 +1,5 @@
 // 投票 / vote: cast or change a vote — `投票 #3 1`, `投票 #3 同意`, `/vote 3 1`, `投票 #3 1,2` (multiple
-// choice), or just `投票 同意` while exactly one poll is open.
+// choice), or just `投票 同意` while exactly one poll is open; loosely `投票 #3 一`, `投票 #3 B`, `投票 #3 赞成`.
 //
 // Eligibility (民法典 第二百七十八条: owners decide; 最高法解释 第九条: one vote per exclusive unit):
 // - owner polls: only members with a VERIFIED owner binding. A member owning several households casts
@@ -16,6 +16,7 @@
 import { z } from 'zod'
 import { formatDeadline, launchButtons, liveLaunchText } from '../src/render/polls.ts'
 import { parseVote, resolveChoice } from '../src/domain/poll-syntax.ts'
+import { readChoice } from '../src/intents/index.ts'
 import {
   castBallot,
   electorateMembership,
@@ -52,7 +53,10 @@ export default defineCommand({
     const deadline = formatDeadline(poll.deadline, compound.timeZone)
     if (poll.status === 'closed') throw new UserError('vote.closed', { no })
     if (poll.deadline.getTime() <= ctx.now.getTime()) throw new UserError('vote.pastDeadline', { no, deadline })
-    const choice = resolveChoice(parsed.choice, poll.options, poll.multiple)
+    let choice = resolveChoice(parsed.choice, poll.options, poll.multiple)
+    // loose forms: `投票 #2 一`, `投票 #2 A`, `投票 #2 赞成` (src/intents, the reader plain sentences use)
+    const loose = choice.ok ? null : readChoice(parsed.choice, poll.options)
+    if (loose !== null) choice = { ok: true, indices: [loose] }
     if (!choice.ok) throw new UserError(choice.key, { ...choice.params, no }, choice.key === 'vote.choiceMissing')
 
     let voters: { key: string; householdId: number | null; label: string }[]

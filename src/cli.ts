@@ -6,6 +6,7 @@ import { exportCmd, outboxCmd, scheduleCmd, tickCmd } from './cli/disclosure.ts'
 import { billCmd } from './cli/money.ts'
 import { pollsCloseDue, pollsRemind } from './cli/polls.ts'
 import { sandboxCmd, startCmd } from './cli/run.ts'
+import { settingsCmd } from './cli/settings.ts'
 import { installDriverFaultGuard } from '../db/client.ts'
 import { loadConfig } from './config.ts'
 import { DataFolderError } from './embedded/folder.ts'
@@ -14,7 +15,7 @@ import { closeOwnedFolders } from './embedded/open.ts'
 import { log } from './log.ts'
 
 /** Every CLI command, in the order `linli help` lists them. */
-export const cliCommands: CliCommand[] = [startCmd, sandboxCmd, migrateCmd, compoundCreate, rosterImport, rosterRemove, chatLink, chatList, roleGrant, pollsCloseDue, pollsRemind, billCmd, exportCmd, outboxCmd, tickCmd, scheduleCmd]
+export const cliCommands: CliCommand[] = [startCmd, sandboxCmd, migrateCmd, compoundCreate, rosterImport, rosterRemove, chatLink, chatList, roleGrant, pollsCloseDue, pollsRemind, billCmd, exportCmd, outboxCmd, tickCmd, scheduleCmd, settingsCmd]
 
 function usage(): string {
   return ['usage: linli <command>', ...cliCommands.map((c) => `  ${c.usage}`)].join('\n')

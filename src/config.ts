@@ -28,6 +28,15 @@ const EnvSchema = z.object({
   LINLI_HEALTH_PORT: z.coerce.number().int().min(0).optional(),
   WECHATY_PUPPET_SERVICE_TOKEN: optional,
   WECHATY_PUPPET_SERVICE_ENDPOINT: optional,
+  // optional OpenAI-compatible endpoint that reads addressed plain-language messages (docs/INTENTS.md): the
+  // text of every message addressed to the bot goes there. Off unless both the URL and the model are set.
+  LINLI_LLM_URL: z
+    .union([z.literal(''), z.url({ protocol: /^https?$/, message: 'an http(s) URL, e.g. https://api.example.com/v1' })])
+    .optional()
+    .transform((v) => v || undefined),
+  LINLI_LLM_MODEL: optional,
+  LINLI_LLM_KEY: optional,
+  LINLI_LLM_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).optional(),
 })
 
 export type Config = z.infer<typeof EnvSchema>

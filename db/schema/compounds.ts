@@ -11,6 +11,8 @@ export interface CompoundSettings {
   /** a repair cost above this (fen, default 500,000 = ¥5,000) needs the head's approval (docs/LEDGER.md) */
   costApprovalLimitFen?: string
   disclosure?: { weekly?: string | false; monthly?: string | false; yearly?: string | false }
+  /** false: no 要登记报修吗 offer for unaddressed repair reports in the group (docs/INTENTS.md); default on */
+  groupRepairOffers?: boolean
   [key: string]: unknown
 }
 

@@ -41,14 +41,14 @@ const nameCache = new Map<string, RegExp>()
 /**
  * Mentions out: the bot's names wherever they are (`@邻里`, `@Linli`), and any other `@name` (a WeChat
  * mention ends with U+2005, a Telegram one at the first space). Names are matched longest first, so
- * `@邻里小助手` is not left as `小助手`.
+ * `@邻里小助手` is not left as `小助手`; a name is not a prefix of a longer handle (`@linli` in `@linli_bot`).
  */
 export function stripMentions(text: string, botNames: readonly string[]): string {
   const key = botNames.join('\u0000')
   let re = nameCache.get(key)
   if (!re) {
     const names = [...botNames].filter(Boolean).sort((a, b) => b.length - a.length).map(escapeRe)
-    re = new RegExp(`${names.length ? `@(?:${names.join('|')})|` : ''}@[^\\s\\u2005@,，:：]{1,30}[\\u2005]?`, 'giu')
+    re = new RegExp(`${names.length ? `@(?:${names.join('|')})(?![\\w])|` : ''}@[^\\s\\u2005@,，:：]{1,30}[\\u2005]?`, 'giu')
     if (nameCache.size > 32) nameCache.clear()
     nameCache.set(key, re)
   }

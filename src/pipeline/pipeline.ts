@@ -28,6 +28,7 @@ import {
 } from './command.ts'
 import { CommandParser, type ParsedCommand } from './parser.ts'
 import { authorize, authorizeArgs, mayHandle } from './permissions.ts'
+import { PlainLanguage } from './plain.ts'
 import { formatZodIssue } from './validation.ts'
 
 export interface PipelineOptions {
@@ -63,9 +64,24 @@ export type HandleOutcome =
 
 export class Pipeline {
   readonly parser: CommandParser
+  /** messages that are not commands: plain language (./plain.ts) */
+  readonly plain: PlainLanguage
 
   constructor(private readonly opts: PipelineOptions) {
     this.parser = new CommandParser(opts.commands, opts.botNames)
+    this.plain = new PlainLanguage({
+      database: opts.database,
+      config: opts.config,
+      clock: opts.clock,
+      parser: this.parser,
+      botNames: opts.botNames,
+      context: (tx, msg, lang) => this.resolveContext(tx, msg, lang, 'plain'),
+      run: (tx, ctx, parsed) => this.runCommand(tx, ctx, parsed, undefined),
+      claim: (tx, msg, who) => this.claimInbox(tx, msg, who),
+      write: (tx, msg, compound, replies, inboxId) => this.writeOutbox(tx, msg, compound, replies, inboxId),
+      edits: (tx, msg, compound, replies) => this.originEdits(tx, msg, compound, replies),
+      isChatAdmin: (msg) => this.checkAdmin(msg),
+    })
   }
 
   get commands(): readonly AnyCommand[] {
@@ -80,7 +96,7 @@ export class Pipeline {
     })
     if (parsed.kind !== 'command') {
       if (msg.images.length > 0 && (this.opts.passive?.length ?? 0) > 0) return this.handlePassive(msg)
-      return { status: 'ignored' }
+      return parsed.kind === 'none' ? this.plain.handle(msg) : { status: 'ignored' }
     }
     const cmd = parsed.parsed
     // the admin check may call the platform: do it before the transaction

@@ -115,11 +115,21 @@ describe('账目 periods', () => {
     ['2025年12月', '2025-12'],
     ['2025', '2025'],
     ['2026-W01', '2026-W01'],
+    // loose forms, read by src/intents: a month without a year is the latest one that has begun
+    ['11月', '2026-11'],
+    ['3月', '2026-03'],
+    ['三月份', '2026-03'],
+    ['12月', '2025-12'],
+    ['上个月', '2026-10'],
+    ['上個月', '2026-10'],
+    ['2026年', '2026'],
+    ['去年3月', '2025-03'],
+    ['March 2026', '2026-03'],
   ])('%s → %s', (input, key) => {
     expect(periodFromInput(input, now, SH)?.key).toBe(key)
   })
 
   it('refuses what it cannot read', () => {
-    for (const s of ['明天', '2026-13', 'x', '11月']) expect(periodFromInput(s, now, SH)).toBeNull()
+    for (const s of ['明天', '2026-13', 'x', '下周', '3个月前', '13月']) expect(periodFromInput(s, now, SH)).toBeNull()
   })
 })
