@@ -7,7 +7,10 @@
 //   tick              the scheduler's runDue over every compound with the week due (the day's billing and daily
 //                     jobs done, the month and the year disclosed earlier), then the next minute's tick, when
 //                     nothing is due: seconds and statements of each
-//   charts <n>        chart PNGs
+//   charts <n>        chart PNGs of n compounds: CPU per chart on the old path (SVG → resvg) and the new one
+//                     (Skia), and the event-loop delay (and a database round trip's) while charts render in this
+//                     thread (old) and in the worker pool (new) (bench/disclosure-charts.ts)
+//   charts-batch <n>  postDisclosures over the first n compounds with charts (the worker pool), as the weekly run
 //   verify <n>        the set-based reads (src/disclosure/facts.ts) against the per-aggregate queries, on a sample
 // Prints one JSON line on stdout.
 process.env.LINLI_LOG_LEVEL ??= 'warn'
@@ -22,11 +25,12 @@ const { postDisclosure } = await import('../src/disclosure/post.ts')
 const { runDue } = await import('../src/scheduler/tick.ts')
 const { localDay } = await import('../src/scheduler/schedule.ts')
 const { comparable, factsByAggregate } = await import('../test/integration/disclosure-reference.ts')
-const { renderChartPng } = await import('../src/disclosure/chart.ts')
+const { benchCharts, loopDelayOf } = await import('./disclosure-charts.ts')
+const { CHART_THREADS, closeChartPool } = await import('../src/disclosure/chart-pool.ts')
 const { renderSummary } = await import('../src/render/summary.ts')
 const { sql } = await import('drizzle-orm')
 const { DEFAULT_SLOTS, latestSlot, periodDueAt } = await import('../src/scheduler/schedule.ts')
-const { peakRssMiB } = await import('./lib.ts')
+const { dbNameOf, peakRssMiB, serverCpu, serverCpuSince } = await import('./lib.ts')
 
 /** Monday 2026-11-23 09:05 in Shanghai: five minutes after the default weekly slot (Monday 09:00). */
 const BENCH_NOW = new Date('2026-11-23T01:05:00Z')
@@ -95,19 +99,21 @@ try {
   } else if (phase === 'charts') {
     const sample = compounds.slice(0, n)
     const data = await gatherDisclosures(db, sample.map((c) => ({ compound: c, ...periodOf(c) })), { now })
-    // the first chart loads the font and warms echarts up: timed apart
-    const w0 = performance.now()
-    renderChartPng(data[0]!.chart)
-    const firstMs = performance.now() - w0
-    const times: number[] = []
-    let bytes = 0
-    for (const d of data.slice(1)) {
-      const t0 = performance.now()
-      bytes += renderChartPng(d.chart).length
-      times.push(performance.now() - t0)
-    }
-    const meanMs = times.reduce((a, b) => a + b, 0) / Math.max(1, times.length)
-    result = { charts: times.length, firstMs, meanMs, meanKiB: bytes / Math.max(1, times.length) / 1024, peakRssMiB: peakRssMiB() }
+    const r = await benchCharts(data.map((d) => d.chart), () => db.execute(sql`SELECT 1`))
+    result = { ...r, peakRssMiB: peakRssMiB() }
+  } else if (phase === 'charts-batch') {
+    // the weekly run as the scheduler posts it, charts included: summaries, disclosure rows, outbox rows with the PNGs
+    const items = compounds.slice(0, n).map((c) => ({ compound: c, ...periodOf(c) }))
+    const server0 = await serverCpu(dbNameOf(url))
+    const c0 = process.cpuUsage()
+    const t0 = performance.now()
+    const { result: r, p99, max } = await loopDelayOf(() => postDisclosures(db, items, { now }))
+    const seconds = (performance.now() - t0) / 1000
+    const cpu = process.cpuUsage(c0)
+    const serverCpuSeconds = (await serverCpuSince(dbNameOf(url), server0)) / 1000
+    await closeChartPool()
+    const { items: _perItem, ...rest } = r
+    result = { ...rest, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, serverCpuSeconds, threads: CHART_THREADS, loopP99Ms: p99, loopMaxMs: max, peakRssMiB: peakRssMiB() }
   } else if (phase === 'verify') {
     // every (compounds/n)-th compound, and the first few with a poll: the set-based reads of the whole sample
     // against the per-aggregate queries (db/ledger.ts, …) one compound at a time

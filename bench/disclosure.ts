@@ -3,13 +3,14 @@
 // so that its peak resident memory (VmHWM) is its own and not this process's.
 //
 // Run alone (it prints the figures as JSON; `npm run bench` runs it with the others and writes RESULTS.md):
-//   npx tsx bench/disclosure.ts [compounds]     (DATABASE_URL: the server, as for npm run bench)
+//   npx tsx bench/disclosure.ts [compounds] [compounds with charts]   (DATABASE_URL: the server, as for npm run bench)
 import { execFile } from 'node:child_process'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import postgres from 'postgres'
 import { openDatabase } from '../db/client.ts'
 import { migrate } from '../db/migrate.ts'
+import type { ChartBench } from './disclosure-charts.ts'
 import { type DisclosureDataset, generateDisclosureData } from './disclosure-data.ts'
 import { createBenchDatabase, log } from './lib.ts'
 
@@ -50,10 +51,33 @@ export interface DisclosureBench {
     idle: { seconds: number; statements: number; errors: number; chats: number }
     peakRssMiB: number
   }
-  charts: { charts: number; firstMs: number; meanMs: number; meanKiB: number; peakRssMiB: number; extrapolatedSeconds: number }
+  /** chart rendering: old path vs new, and the event loop's delay while charts render (bench/disclosure-charts.ts) */
+  charts: ChartBench & { peakRssMiB: number }
+  /**
+   * the weekly run with charts (postDisclosures, charts in the worker pool) on the first `compounds` compounds,
+   * extrapolated to all of them: 10,000 PNGs of ~0.1 MiB in the outbox is more than this machine needs to hold
+   */
+  withCharts: {
+    compounds: number
+    chats: number
+    rows: number
+    errors: number
+    seconds: number
+    /** CPU of the bot process (its chart workers included) and of the database's server processes */
+    cpuSeconds: number
+    serverCpuSeconds: number
+    threads: number
+    loopP99Ms: number
+    loopMaxMs: number
+    peakRssMiB: number
+    extrapolatedSeconds: number
+  }
 }
 
-export async function benchDisclosure(url: string, opts: { compounds: number; perCompoundSample: number; charts: number }): Promise<DisclosureBench> {
+export async function benchDisclosure(
+  url: string,
+  opts: { compounds: number; perCompoundSample: number; charts: number; withChartsSample?: number },
+): Promise<DisclosureBench> {
   const database = await openDatabase({ url, poolSize: 2 })
   try {
     await migrate(database)
@@ -77,15 +101,21 @@ export async function benchDisclosure(url: string, opts: { compounds: number; pe
     `disclosure: tick ${tick.due.seconds.toFixed(1)} s, ${tick.due.statements} statements for ${tick.due.chats} chats; ` +
       `idle tick ${(tick.idle.seconds * 1000).toFixed(0)} ms, ${tick.idle.statements} statements`,
   )
-  log('disclosure: chart rendering')
-  const charts = (await child(url, 'charts', opts.charts)) as Omit<DisclosureBench['charts'], 'extrapolatedSeconds'>
+  log('disclosure: chart rendering, old path and new, and the event loop meanwhile')
+  const charts = (await child(url, 'charts', opts.charts)) as unknown as DisclosureBench['charts']
+  log(`disclosure: chart CPU ${charts.old.cpuMs.toFixed(0)} ms (old) vs ${charts.new.cpuMs.toFixed(0)} ms (new); loop delay max ${charts.delay.pool.max.toFixed(1)} ms with the pool busy`)
+  await forgetPosts(url)
+  const sample = Math.min(opts.compounds, opts.withChartsSample ?? 1_000)
+  log(`disclosure: the weekly run with charts, on ${sample.toLocaleString('en-US')} compounds`)
+  const withCharts = (await child(url, 'charts-batch', sample)) as Omit<DisclosureBench['withCharts'], 'extrapolatedSeconds'>
   return {
     dataset,
     verify,
     perCompound: { ...per, extrapolatedSeconds: (per.perCompoundMs * opts.compounds) / 1000 },
     batch,
     tick,
-    charts: { ...charts, extrapolatedSeconds: (charts.meanMs * opts.compounds) / 1000 },
+    charts,
+    withCharts: { ...withCharts, extrapolatedSeconds: (withCharts.seconds * opts.compounds) / withCharts.compounds },
   }
 }
 
@@ -109,7 +139,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const compounds = Number(process.argv[2] ?? 10_000)
   const db = await createBenchDatabase('disclosure')
   try {
-    const r = await benchDisclosure(db.url, { compounds, perCompoundSample: 200, charts: 10 })
+    const r = await benchDisclosure(db.url, { compounds, perCompoundSample: 200, charts: 10, withChartsSample: Number(process.argv[3] ?? 1_000) })
     process.stdout.write(`${JSON.stringify(r, null, 2)}\n`)
   } finally {
     await db.drop()

@@ -9,6 +9,7 @@ import type { IncomingMessage } from './core/messages.ts'
 import { App, type Service } from './app.ts'
 import { openConfigured } from './cli/common.ts'
 import type { Config } from './config.ts'
+import { closeChartPool } from './disclosure/chart-pool.ts'
 import { HealthServer, healthState } from './health.ts'
 import { log, logToFile } from './log.ts'
 import { DEMO_HEAD, seedDemoIfEmpty } from './cli/demo.ts'
@@ -94,6 +95,8 @@ async function run(config: Config, opts: RunOptions, signalled: Promise<void>): 
       if (config.LINLI_DELIVERY === 'on') await app.dispatcher.flush().catch(() => 0)
       await healthServer?.close()
       await database.close()
+      // the chart workers (started by the first chart): nothing renders any more
+      await closeChartPool().catch((err) => log.error({ err }, 'chart workers did not stop'))
     })())
 
   // platform adapters first; the console sandbox reads its input only after the services have started,

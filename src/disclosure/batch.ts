@@ -44,7 +44,7 @@ export const DEFAULT_CHUNK = 500
 export interface PostOptions {
   now: Date
   /** replaces the summary and chart rendering (tests, text-only benchmarks) */
-  render?: (data: DisclosureData) => DisclosureMessages
+  render?: (data: DisclosureData) => DisclosureMessages | Promise<DisclosureMessages>
   chunkSize?: number
 }
 
@@ -124,20 +124,25 @@ async function postChunk(db: Db, chunk: ItemResult[], opts: PostOptions): Promis
   // which records no chain head, and its committee a private alert (in the transaction below)
   const checks = await checkLedgers(db, [...new Set(due.map((r) => r.item.compound.id))])
   const render = opts.render ?? disclosureMessages
-  const ready: { result: ItemResult; msgs: DisclosureMessages; chain: ChainHead | null; failure?: LedgerFailure }[] = []
+  type Ready = { result: ItemResult; msgs: DisclosureMessages; chain: ChainHead | null; failure?: LedgerFailure }
   let failed = 0
-  due.forEach((result, k) => {
-    try {
-      const check = checks.get(result.item.compound.id)
-      if (check && !check.ok) ready.push({ result, msgs: untrustedDisclosure(result.item, check), chain: null, failure: check })
-      // the head recorded is the one the post shows (the stored head when the facts were read)
-      else ready.push({ result, msgs: render(disclosureData(result.item, facts[k]!, opts.now)), chain: facts[k]!.chain })
-    } catch (err) {
-      failed++
-      result.error = err
-      log.error({ err, compound: result.item.compound.id, kind: result.item.period.kind, period: result.item.period.key }, 'disclosure: could not be built')
-    }
-  })
+  // all at once: the charts render in parallel on the worker pool (./chart-pool.ts), in the order of `due`
+  const built = await Promise.all(
+    due.map(async (result, k): Promise<Ready | null> => {
+      try {
+        const check = checks.get(result.item.compound.id)
+        if (check && !check.ok) return { result, msgs: untrustedDisclosure(result.item, check), chain: null, failure: check }
+        // the head recorded is the one the post shows (the stored head when the facts were read)
+        return { result, msgs: await render(disclosureData(result.item, facts[k]!, opts.now)), chain: facts[k]!.chain }
+      } catch (err) {
+        failed++
+        result.error = err
+        log.error({ err, compound: result.item.compound.id, kind: result.item.period.kind, period: result.item.period.key }, 'disclosure: could not be built')
+        return null
+      }
+    }),
+  )
+  const ready = built.filter((x): x is Ready => x !== null)
   if (ready.length === 0) return failed
 
   const ids = [...new Set(ready.map((x) => x.result.item.compound.id))]
@@ -174,7 +179,9 @@ async function postChunk(db: Db, chunk: ItemResult[], opts: PostOptions): Promis
       msgs.parts.forEach((text, n) => add({ ...base, text, image: null, dedupeKey: disclosureKey(item.compound.id, chat.id, item.period, n + 1) }))
       if (msgs.chart) add({ ...base, text: msgs.chart.caption ?? '', image: msgs.chart.png, dedupeKey: disclosureKey(item.compound.id, chat.id, item.period, 'chart') })
     }
-    for (const w of await writeOutbox(tx, outRows)) ofKey.get(w.dedupeKey!)!.rows++
+    // rows with a chart PNG (~0.15 MB each, sent as hex) in smaller statements: a chunk's 500 in one took 0.3 GB more
+    const step = outRows.some((r) => r.image) ? 100 : outRows.length
+    for (let k = 0; k < outRows.length; k += step) for (const w of await writeOutbox(tx, outRows.slice(k, k + step))) ofKey.get(w.dedupeKey!)!.rows++
     // a broken ledger is rare: its committee's alert (once per broken state) costs a few statements per compound
     const broken = new Map(ready.filter((x) => x.failure).map((x) => [x.result.item.compound.id, x]))
     for (const { result, failure } of broken.values()) await alertCommittee(tx, result.item.compound, failure!, opts.now)

@@ -13,7 +13,7 @@ import type { LedgerFailure } from '../../db/ledger-check.ts'
 import { untrustedDisclosureText } from '../services/ledger-trust.ts'
 import { pollView } from '../services/polls.ts'
 import type { ChartModel } from './chart.ts'
-import { type DisclosureItem, disclosureAsOf, gatherFacts, type PeriodFacts, TREND_PERIODS } from './facts.ts'
+import { type DisclosureItem, disclosureAsOf, gatherFacts, type PeriodFacts } from './facts.ts'
 
 export { type DisclosureItem, TREND_PERIODS } from './facts.ts'
 
@@ -67,29 +67,33 @@ export function disclosureData(item: DisclosureItem, facts: PeriodFacts, now: Da
     privateNames: facts.privateNames,
   }
 
-  // chart: income (fees collected, then other income by category) and expenses by category
-  const cats = new Map<string, { income: bigint; expense: bigint }>()
-  const bump = (label: string, k: 'income' | 'expense', fen: bigint) => {
-    const c = cats.get(label) ?? { income: 0n, expense: 0n }
-    c[k] += fen
-    cats.set(label, c)
-  }
-  if (facts.paymentsFen !== 0n) bump(t('disclosure.chart.fees'), 'income', facts.paymentsFen)
-  for (const c of facts.incomeByCategory) bump(categoryLabel(t, c.category || null), 'income', c.fen)
-  for (const c of facts.expensesByCategory) bump(categoryLabel(t, c.category || null), 'expense', c.fen)
-  if (cats.size === 0) cats.set(t('disclosure.chart.empty'), { income: 0n, expense: 0n })
+  // chart: income (fees collected, then other income by category), then expenses by category. Never one label for
+  // both: a name on both sides (其他, 维修) is said with its side, 其他（收入） and 其他（支出）
+  const incomeCats: [string, bigint][] = facts.incomeByCategory.map((c) => [categoryLabel(t, c.category || null), c.fen])
+  if (facts.paymentsFen !== 0n) incomeCats.unshift([t('disclosure.chart.fees'), facts.paymentsFen])
+  const expenseCats: [string, bigint][] = facts.expensesByCategory.map((c) => [categoryLabel(t, c.category || null), c.fen])
+  const both = new Set(incomeCats.map(([l]) => l).filter((l) => expenseCats.some(([e]) => e === l)))
+  // English labels in sentence case like the chart's own ('Income', 'Fees'), not the text's lower case ('repairs')
+  const cap = (s: string) => (lang === 'en' ? s.charAt(0).toUpperCase() + s.slice(1) : s)
+  const side = (label: string, key: 'disclosure.chart.income' | 'disclosure.chart.expense') =>
+    cap(!both.has(label) ? label : lang === 'en' ? `${label} (${t(key).toLowerCase()})` : `${label}（${t(key)}）`)
+  const cats: { label: string; income: bigint; expense: bigint }[] = [
+    ...incomeCats.map(([l, fen]) => ({ label: side(l, 'disclosure.chart.income'), income: fen, expense: 0n })),
+    ...expenseCats.map(([l, fen]) => ({ label: side(l, 'disclosure.chart.expense'), income: 0n, expense: fen })),
+  ]
+  if (cats.length === 0) cats.push({ label: t('disclosure.chart.empty'), income: 0n, expense: 0n })
   const toYuan = (fen: bigint) => Number(fen) / 100
 
   const chart: ChartModel = {
-    title: `${compound.name} ${periodLabel(t, period)}`,
-    categories: [...cats.keys()],
-    income: [...cats.values()].map((c) => toYuan(c.income)),
-    expense: [...cats.values()].map((c) => toYuan(c.expense)),
+    title: `${compound.name} ${cap(periodLabel(t, period))}`,
+    categories: cats.map((c) => c.label),
+    income: cats.map((c) => toYuan(c.income)),
+    expense: cats.map((c) => toYuan(c.expense)),
     trendLabels: facts.trend.map(({ period: p }) => (p.kind === 'week' ? p.key.slice(5) : p.key)),
     trend: facts.trend.map((p) => toYuan(p.closingFen)),
     labels: {
       byCategory: t('disclosure.chart.byCategory'),
-      trend: t('disclosure.chart.trend', { n: TREND_PERIODS }),
+      trend: t('disclosure.chart.trend', { n: facts.trend.length }),
       income: t('disclosure.chart.income'),
       expense: t('disclosure.chart.expense'),
       balance: t('disclosure.chart.balance'),

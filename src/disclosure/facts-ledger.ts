@@ -104,7 +104,7 @@ export async function totalsOf(q: Queryable, items: readonly DisclosureItem[], n
  * their period boundaries): each entry's cash effect is summed into the bucket of instants it precedes
  * (width_bucket), and the balance at an instant is the sum of the buckets before it.
  */
-export async function balancesAt(q: Queryable, at: Map<number, number[]>): Promise<Map<number, Map<number, bigint>>> {
+export async function balancesAt(q: Queryable, at: Map<number, number[]>): Promise<{ cash: Map<number, Map<number, bigint>>; firstEntry: Map<number, number> }> {
   const groups = new Map<string, { instants: number[]; ids: number[] }>()
   for (const [id, list] of at) {
     const instants = [...new Set(list)].sort((a, b) => a - b)
@@ -114,6 +114,7 @@ export async function balancesAt(q: Queryable, at: Map<number, number[]>): Promi
     groups.set(key, g)
   }
   const out = new Map<number, Map<number, bigint>>()
+  const firstEntry = new Map<number, number>()
   for (const { instants, ids } of groups.values()) {
     const thresholds = instants.map((t) => new Date(t).toISOString())
     // bucket k: entries recorded in [instants[k-1], instants[k]) (k = 0: before the first instant). The
@@ -122,7 +123,8 @@ export async function balancesAt(q: Queryable, at: Map<number, number[]>): Promi
     const res = await rows(
       q,
       sql`WITH t AS MATERIALIZED (SELECT ${textList(thresholds)}::timestamptz[] AS th, ${thresholds.at(-1) ?? null}::timestamptz AS last)
-        SELECT e.compound_id, width_bucket(e.recorded_at, t.th) AS k, coalesce(sum(${CASH}), 0)::text AS cash
+        SELECT e.compound_id, width_bucket(e.recorded_at, t.th) AS k, coalesce(sum(${CASH}), 0)::text AS cash,
+          ${ms(sql`min(e.recorded_at)`)} AS first
         FROM t JOIN ledger_entries e ON e.compound_id = ANY(${idList(ids)}) AND e.recorded_at < t.last
         ${joinOrigOf(ids)}
         GROUP BY 1, 2`,
@@ -133,6 +135,7 @@ export async function balancesAt(q: Queryable, at: Map<number, number[]>): Promi
       let b = buckets.get(id)
       if (!b) buckets.set(id, (b = instants.map(() => 0n)))
       b[num(r.k)]! += big(r.cash)
+      firstEntry.set(id, Math.min(firstEntry.get(id) ?? Infinity, num(r.first)))
     }
     for (const id of ids) {
       const b = buckets.get(id)
@@ -145,7 +148,7 @@ export async function balancesAt(q: Queryable, at: Map<number, number[]>): Promi
       out.set(id, m)
     }
   }
-  return out
+  return { cash: out, firstEntry }
 }
 
 /** The expense and income entries of each item's period (reversals of them included), in chain order. */

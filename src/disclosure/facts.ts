@@ -18,6 +18,7 @@
 import { and, asc, gte, inArray, or, sql } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.ts'
 import { polls } from '../../db/schema.ts'
+import type { CompoundRow } from '../../db/compounds.ts'
 import { type Period, previousPeriod } from '../domain/calendar.ts'
 import { GENESIS_HASH } from '../domain/ledger-chain.ts'
 import { isOverdue, overdueDaysOf } from '../domain/repair-overdue.ts'
@@ -28,7 +29,7 @@ import { date, type DisclosureItem, disclosureAsOf as asOfOf, idList, ms, num, p
 
 export { type DisclosureItem, disclosureAsOf } from './facts-sql.ts'
 
-/** How many periods the balance trend shows. */
+/** How many periods the balance trend shows at most: fewer for a compound younger than that (trendStart). */
 export const TREND_PERIODS = 12
 
 export type PollRow = typeof polls.$inferSelect
@@ -38,7 +39,10 @@ export interface PeriodFacts extends LedgerTotals {
   /** cash balance (balanceAt) at the period's start and end */
   openingFen: bigint
   closingFen: bigint
-  /** the last TREND_PERIODS periods, the item's own last, each with its closing balance */
+  /**
+   * the last TREND_PERIODS periods, the item's own last, each with its closing balance; none before the period of
+   * the compound's start (trendStart): a new compound has no flat zero history
+   */
   trend: { period: Period; closingFen: bigint }[]
   /** the period's expense and income entries; a reversal is a negative item of the kind it undoes */
   expenses: SummaryItem[]
@@ -136,6 +140,14 @@ async function pollsOfAll(q: Queryable, items: readonly DisclosureItem[]): Promi
 }
 
 /**
+ * Where a compound's balance trend starts: its creation, or its first ledger entry when that is earlier (history
+ * recorded with its own dates, the demo's month). Periods ending at or before it are left out of the trend.
+ */
+export function trendStart(compound: Pick<CompoundRow, 'createdAt'>, firstEntryMs: number | undefined): number {
+  return Math.min(compound.createdAt.getTime(), firstEntryMs ?? Infinity)
+}
+
+/**
  * The facts of every item, in the order of `items`, as of `now` (the chain head is today's; open tickets and
  * arrears are counted at the period's end, or now while it runs).
  */
@@ -163,7 +175,7 @@ export async function gatherFacts(q: Queryable, items: readonly DisclosureItem[]
     instants.set(compound.id, list)
   }
   const totals = await totalsOf(q, items, now)
-  const balances = await balancesAt(q, instants)
+  const { cash: balances, firstEntry } = await balancesAt(q, instants)
   const entries = await itemsOf(q, items, now)
   const repairs = await repairsOf(q, items, now)
   const heads = await headsOf(q, ids)
@@ -178,7 +190,9 @@ export async function gatherFacts(q: Queryable, items: readonly DisclosureItem[]
       ...totals[ix]!,
       openingFen: balanceAt(period.from),
       closingFen: balanceAt(period.to),
-      trend: trendOf[ix]!.map((p) => ({ period: p, closingFen: balanceAt(p.to) })),
+      trend: trendOf[ix]!
+        .filter((p) => p === period || p.to.getTime() > trendStart(compound, firstEntry.get(compound.id)))
+        .map((p) => ({ period: p, closingFen: balanceAt(p.to) })),
       ...entries[ix]!,
       repairs: repairs[ix]!,
       polls: pollsBy[ix]!,

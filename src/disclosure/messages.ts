@@ -4,19 +4,22 @@ import { chartCaption, renderSummary } from '../render/summary.ts'
 import { log } from '../log.ts'
 import type { OutImage } from '../pipeline/command.ts'
 import type { DisclosureData } from './build.ts'
-import { renderChartPng } from './chart.ts'
+import { renderChart } from './chart-pool.ts'
 
 export interface DisclosureMessages {
   parts: string[]
   chart: OutImage | null
 }
 
-/** The chat messages of a disclosure: text parts and the chart (null when the chart could not be drawn). */
-export function disclosureMessages(data: DisclosureData): DisclosureMessages {
+/**
+ * The chat messages of a disclosure: text parts and the chart (null when the chart could not be drawn). The chart
+ * is rendered in a worker thread (./chart-pool.ts).
+ */
+export async function disclosureMessages(data: DisclosureData): Promise<DisclosureMessages> {
   const parts = renderSummary(data.summary)
   let chart: OutImage | null = null
   try {
-    chart = { png: renderChartPng(data.chart), caption: chartCaption(data.summary) }
+    chart = { png: await renderChart(data.chart), caption: chartCaption(data.summary) }
   } catch (err) {
     // the text is the disclosure; a chart that cannot be drawn must not hold it back
     log.error({ err }, 'disclosure chart failed')

@@ -26,7 +26,7 @@ export async function postDisclosure(
   db: Db,
   compound: CompoundRow,
   period: Period,
-  opts: { now: Date; late?: boolean; render?: (data: DisclosureData) => DisclosureMessages },
+  opts: { now: Date; late?: boolean; render?: (data: DisclosureData) => DisclosureMessages | Promise<DisclosureMessages> },
 ): Promise<PostResult> {
   const res = await postDisclosures(db, [{ compound, period, late: opts.late }], { now: opts.now, render: opts.render })
   const [one] = res.items

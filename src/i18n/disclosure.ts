@@ -160,7 +160,7 @@ export default defineMessages({
     'disclosure.chain': 'Ledger chain head {head} ({count} entries; send /verifyledger to check)',
     'disclosure.chart.caption': '{compound} {period}: income and expenses',
     'disclosure.chart.byCategory': 'This period by category',
-    'disclosure.chart.trend': 'Closing balance, last {n} periods',
+    'disclosure.chart.trend': 'Closing balance by period (latest {n})',
     'disclosure.chart.income': 'Income',
     'disclosure.chart.expense': 'Expenses',
     'disclosure.chart.balance': 'Balance',

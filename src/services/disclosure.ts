@@ -10,7 +10,7 @@ import { type DisclosureMessages, disclosureMessages } from '../disclosure/messa
 /** The messages of `period`'s disclosure as of `now`; what it shows is recorded in the caller's transaction. */
 export async function discloseNow(tx: Tx, compound: CompoundRow, period: Period, now: Date): Promise<DisclosureMessages> {
   const data = await gatherDisclosure(tx, compound, period, { now })
-  const messages = disclosureMessages(data)
+  const messages = await disclosureMessages(data)
   const chats = await chatsOfCompound(tx, compound.id)
   await recordOnDemandDisclosure(tx, {
     compoundId: compound.id,

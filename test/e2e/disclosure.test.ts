@@ -43,7 +43,7 @@ describe('e2e: scheduled disclosure in the sandbox', () => {
     expect(group1.indexOf(chart)).toBeGreaterThan(group1.indexOf(summary))
     const image = chart.image!
     expect(existsSync(image)).toBe(true)
-    expect(pngSize(new Uint8Array(readFileSync(image)))).toEqual({ width: 960, height: 720 })
+    expect(pngSize(new Uint8Array(readFileSync(image)))).toEqual({ width: 1920, height: 1440 })
     const closingW47 = /期末结余：¥([\d,]+\.\d\d)/.exec(summary.text)![1]!.replace(/,/g, '')
 
     // restarted, same clock: the week is not posted again; the head records an expense and asks for 公示

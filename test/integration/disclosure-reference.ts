@@ -10,7 +10,7 @@ import { pollsInPeriod } from '../../db/polls.ts'
 import { ticketsInPeriod } from '../../db/ticket-queries.ts'
 import { type Period, previousPeriod } from '../../src/domain/calendar.ts'
 import type { SummaryItem } from '../../src/render/summary.ts'
-import { type DisclosureItem, disclosureAsOf, type PeriodFacts, TREND_PERIODS } from '../../src/disclosure/facts.ts'
+import { type DisclosureItem, disclosureAsOf, type PeriodFacts, TREND_PERIODS, trendStart } from '../../src/disclosure/facts.ts'
 
 /**
  * The reference: one item's facts from the per-aggregate queries, one compound and one figure at a time
@@ -38,8 +38,11 @@ export async function factsByAggregate(q: Queryable, { compound, period }: Discl
   }
   const periods: Period[] = [period]
   while (periods.length < TREND_PERIODS) periods.unshift(previousPeriod(periods[0]!, compound.timeZone))
+  // from the compound's start: its creation, or its first entry if earlier
+  const before = await ledgerInPeriod(q, compound.id, new Date(0), period.to)
+  const start = trendStart(compound, before.length ? Math.min(...before.map((e) => e.recordedAt.getTime())) : undefined)
   const trend = []
-  for (const p of periods) trend.push({ period: p, closingFen: await balanceAt(q, compound.id, p.to) })
+  for (const p of periods) if (p === period || p.to.getTime() > start) trend.push({ period: p, closingFen: await balanceAt(q, compound.id, p.to) })
   return {
     paymentsFen: totals.paymentsFen,
     incomeFen: totals.incomeFen,

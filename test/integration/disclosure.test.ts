@@ -78,9 +78,11 @@ describe('a week of data, disclosed', () => {
     expect(text).toMatch(/ {2}· 11-18 维修 ¥265\.50 #1 楼道灯不亮 \[报修 #1\]（收款方：老\*）/)
     expect(text).toMatch(/账本链头 [0-9a-f]{12}（共 \d+ 条；发送「核验」可校验）/)
     expect(text).not.toMatch(/李建国|13812345678|赵小明|王秀英/)
-    // the chart model: fees and parking in, repairs and cleaning out, 12 periods of balance
+    // the chart model: fees and parking in, repairs and cleaning out; the balance from the compound's first
+    // week (created on 1 November, in W44), not 12 weeks of zeros
     expect(data.chart.categories).toEqual(expect.arrayContaining(['收缴费用', '停车租金', '维修']))
-    expect(data.chart.trend).toHaveLength(12)
+    expect(data.chart.trendLabels).toEqual(['W44', 'W45', 'W46', 'W47'])
+    expect(data.chart.labels.trend).toBe('近 4 期期末结余')
     expect(data.chart.trend.at(-1)).toBe(934.5)
     expect(data.summary.arrears.count).toBe(0)
     void compoundId
@@ -99,7 +101,7 @@ describe('公示 / disclose on demand', () => {
       const [text, image] = byChat(chat)
       expect(text!.text.split('\n').slice(0, 2)).toEqual(['【幸福里 公示】2026年第47周（2026-11-16 至 2026-11-22）', '（截至 2026-11-18 10:05，本期尚未结束）'])
       expect(image!.text).toBe('幸福里 2026年第47周 收支图')
-      expect(pngSize(image!.image!)).toEqual({ width: 960, height: 720 })
+      expect(pngSize(image!.image!)).toEqual({ width: 1920, height: 1440 })
     }
     // recorded for the chain head it showed (核验 checks it), under a key that is not the scheduled period's
     expect((await w.db.db.select().from(disclosures)).map((d) => [d.chatId > 0, parseDisclosurePeriod(d.period)])).toEqual([
