@@ -1,7 +1,7 @@
 // Which adapters run: every platform whose settings are present; the console sandbox when none is.
 import type { Database } from '../db/client.ts'
 import type { Config } from '../src/config.ts'
-import type { ChatAdapter } from './types.ts'
+import type { ChatAdapter, CommandEntry } from '../src/core/adapter.ts'
 import { createWechatAdapter } from './wechat/index.ts'
 
 // grammY is loaded only when a Telegram token is set (like wechaty): the sandbox and the CLI start faster
@@ -12,6 +12,8 @@ const createTelegramAdapter = async (config: Config, deps?: AdapterDeps): Promis
 export interface AdapterDeps {
   database?: Database
   dataDir?: string
+  /** the commands, for menus (Telegram's "/") */
+  commands?: readonly CommandEntry[]
 }
 
 /** Platform adapters register a factory here (one line per platform). */

@@ -2,7 +2,8 @@
 // → resolve → authorize → validate → transaction → reply rendering → outbox → delivery to a no-op adapter).
 import { drizzle } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
-import type { ChatAdapter, IncomingMessage, Outgoing, PrivateSendResult } from '../adapters/types.ts'
+import type { ChatAdapter, PrivateSendResult } from '../src/core/adapter.ts'
+import type { IncomingMessage, Outgoing } from '../src/core/messages.ts'
 import type { Database, Db } from '../db/client.ts'
 import { openDatabase } from '../db/client.ts'
 import { migrate } from '../db/migrate.ts'

@@ -261,7 +261,7 @@ on PostgreSQL):
   (one row) before falling back to loading the roster (300 rows here) for partial input.
 - src/outbox/dispatcher.ts: a claimed batch is delivered in lanes — rows touching a common chat in id order,
   other chats in parallel — instead of one row after another; adapters may declare \`sendsOneAtATime\`
-  (adapters/types.ts; the WeChat adapter does) to keep strict id order. See the limiter section for its effect.
+  (src/core/adapter.ts; the WeChat adapter does) to keep strict id order. See the limiter section for its effect.
 
 Left as they are (their owners' call): the scheduler's tick still posts disclosures per compound; the privacy
 scrub of group-bound text runs one \`ownerNamesIn\` query (a regexp split of every owner name of the roster) per

@@ -5,7 +5,7 @@
 // chats get what is wrong instead of the figures, and the committee is told privately.
 import { z } from 'zod'
 import { type PeriodKind, periodOf } from '../src/domain/calendar.ts'
-import { periodLabel } from '../src/domain/summary.ts'
+import { periodLabel } from '../src/render/summary.ts'
 import { defineCommand, type Reply, reply, UserError } from '../src/pipeline/command.ts'
 import { discloseNow } from '../src/services/disclosure.ts'
 import { checkLedgerOrAlert, untrustedDisclosureText } from '../src/services/ledger-trust.ts'

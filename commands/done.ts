@@ -7,7 +7,7 @@
 //   is not the head: a pending claim, shown on the ticket but not booked, until 批准 / 拒绝.
 import { z } from 'zod'
 import { DEFAULT_MAX_FEN, formatMoney, type MoneyError, parseMoney } from '../src/domain/money.ts'
-import { type Button } from '../adapters/types.ts'
+import type { Button } from '../src/core/messages.ts'
 import { defineCommand, reply, type Reply, UserError } from '../src/pipeline/command.ts'
 import { holdDuplicate, lockLedger } from '../src/services/ledger.ts'
 import { bookRepairCost, fileClaim, latestBookedCost, limitText, needsHead, ticketCostHeldText } from '../src/services/repair-costs.ts'

@@ -4,7 +4,7 @@
 // The electorate is frozen in the same transaction (poll_electorate): the roster's households, areas and
 // owner persons as they are now, or the residents verified now (docs/POLLS.md). Without any, no poll.
 import { z } from 'zod'
-import { launchButtons, launchText } from '../src/domain/poll-render.ts'
+import { launchButtons, launchText } from '../src/render/polls.ts'
 import { parseLaunch } from '../src/domain/poll-syntax.ts'
 import { createPoll, electorateAtLaunch, freezeElectorate, noticeDaysOf, pollView } from '../src/services/polls.ts'
 import { defineCommand, type Reply, reply, UserError } from '../src/pipeline/command.ts'

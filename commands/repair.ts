@@ -7,7 +7,7 @@
 // on the reporter's own household (most reports in a group are about common parts); `报修 #<n>` shows
 // the reporter's verified room next to their name so the committee still knows where they live.
 import { z } from 'zod'
-import type { IncomingMessage } from '../adapters/types.ts'
+import type { IncomingMessage } from '../src/core/messages.ts'
 import { guessCategory, guessUrgent, isRepairCategory } from '../src/domain/repair-category.ts'
 import { formatLocalTime, overdueDaysOf } from '../src/domain/repair-overdue.ts'
 import { isFullRoom, MAX_PLACE_LENGTH, splitRepairText } from '../src/domain/repair-place.ts'

@@ -2,7 +2,7 @@
 // against 2/3 of area and owners, approval against 1/2 or 3/4, what is still missing, and, for open
 // (non-secret) polls, who voted by room. `结果` alone shows the newest poll.
 import { z } from 'zod'
-import { resultsText } from '../src/domain/poll-render.ts'
+import { resultsText } from '../src/render/polls.ts'
 import { findPoll, latestPoll, pollResult, pollView } from '../src/services/polls.ts'
 import { defineCommand, reply, UserError } from '../src/pipeline/command.ts'
 

@@ -14,7 +14,7 @@
 // the choice. A secret poll's private confirmation does not repeat the choice either. A vote cast with a
 // launch post's button also updates that post with the counts so far (no voter list).
 import { z } from 'zod'
-import { formatDeadline, launchButtons, liveLaunchText } from '../src/domain/poll-render.ts'
+import { formatDeadline, launchButtons, liveLaunchText } from '../src/render/polls.ts'
 import { parseVote, resolveChoice } from '../src/domain/poll-syntax.ts'
 import { readChoice } from '../src/intents/index.ts'
 import {

@@ -1,5 +1,5 @@
-// Opens the database: postgres.js when DATABASE_URL is set, otherwise embedded PGlite (on disk or in memory).
-// A data folder on disk has one owner process at a time (src/embedded/open.ts).
+// Opens the database: postgres.js when DATABASE_URL is set, otherwise embedded PGlite in memory (tests) or
+// given. A data folder on disk is opened by openDataFolder (src/embedded/open.ts), one owner process at a time.
 import { PGlite } from '@electric-sql/pglite'
 import type { ExtractTablesWithRelations } from 'drizzle-orm'
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core'
@@ -27,17 +27,8 @@ export interface Database {
 export interface OpenOptions {
   /** postgres:// URL; wins over everything else */
   url?: string
-  /** data folder: PGlite under `<dataDir>/pglite`, created when the folder is new; see src/embedded/open.ts */
-  dataDir?: string
-  /** with dataDir: 'bot' (linli start, sandbox) owns the folder and serves it to other processes; 'cli' (the
-   *  default) goes through a running bot, or owns the folder for its run */
-  role?: 'bot' | 'cli'
-  /** with dataDir: how long to wait for another process to let go of the folder (default 60 s) */
-  waitMs?: number
   /** with url: connect over this Unix socket (a running bot's PGlite) */
   socketPath?: string
-  /** with dataDir: called once the folder is this process's and checked, before PGlite takes seconds to open */
-  onOwned?: () => void
   /** an existing PGlite (e.g. a clone in tests) */
   pglite?: PGlite
   /** max pool size for postgres.js */
@@ -59,10 +50,6 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
     const logger = opts.onQuery ? { logQuery: opts.onQuery } : undefined
     const db = drizzlePostgres(pool.client, { schema, logger }) as unknown as Db
     return { db, driver: 'postgres', close: () => pool.end() }
-  }
-  if (opts.dataDir && !opts.pglite) {
-    const { openDataFolder } = await import('../src/embedded/open.ts')
-    return openDataFolder({ ...opts, dataDir: opts.dataDir })
   }
   const pg = opts.pglite ?? (await PGlite.create())
   const logger = opts.onQuery ? { logQuery: opts.onQuery } : undefined

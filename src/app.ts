@@ -1,5 +1,6 @@
 // Wires database, pipeline, outbox and adapters; the same wiring serves `linli start`, the sandbox and tests.
-import type { ChatAdapter, IncomingMessage, Outgoing } from '../adapters/types.ts'
+import type { ChatAdapter } from './core/adapter.ts'
+import type { IncomingMessage, Outgoing } from './core/messages.ts'
 import type { Database } from '../db/client.ts'
 import { commands as allCommands, passiveHandlers } from '../commands/index.ts'
 import { botNames, type Config } from './config.ts'
@@ -22,6 +23,12 @@ export interface AppOptions {
 /** Test-only seams: the pipeline's, plus one after the message's transaction committed, before its replies are sent. */
 export interface AppHooks extends PipelineHooks {
   afterCommit?(msg: IncomingMessage): Promise<void>
+}
+
+/** Background parts of the running bot (the scheduler): started after the adapters, stopped first (src/main.ts). */
+export interface Service {
+  start(app: App): Promise<void>
+  stop(): Promise<void>
 }
 
 export const systemClock: Clock = { now: () => new Date() }

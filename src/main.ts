@@ -2,8 +2,11 @@
 import { resolve } from 'node:path'
 import { ConsoleAdapter } from '../adapters/console/index.ts'
 import { platformAdapters } from '../adapters/index.ts'
-import type { ChatAdapter, IncomingMessage } from '../adapters/types.ts'
-import { App } from './app.ts'
+import { commands } from '../commands/index.ts'
+import type { ChatAdapter } from './core/adapter.ts'
+import { commandEntries } from './pipeline/command.ts'
+import type { IncomingMessage } from './core/messages.ts'
+import { App, type Service } from './app.ts'
 import { openConfigured } from './cli/common.ts'
 import type { Config } from './config.ts'
 import { closeChartPool } from './disclosure/chart-pool.ts'
@@ -17,11 +20,6 @@ export interface RunOptions {
   sandbox?: { jsonl: boolean; demo: boolean; dataDir?: string }
 }
 
-/** Background parts of the running bot (the scheduler): started after the adapters, stopped first. */
-export interface Service {
-  start(app: App): Promise<void>
-  stop(): Promise<void>
-}
 export const services: Array<(config: Config) => Service | null> = [schedulerService]
 
 export async function runBot(config: Config, opts: RunOptions = {}): Promise<number> {
@@ -69,7 +67,7 @@ async function run(config: Config, opts: RunOptions, signalled: Promise<void>): 
   }
   const database = await openConfigured(config, dataDir, 'bot', { onOwned: prompt })
   prompt()
-  const platforms = opts.sandbox ? [] : await platformAdapters(config, { database, dataDir })
+  const platforms = opts.sandbox ? [] : await platformAdapters(config, { database, dataDir, commands: commandEntries(commands) })
   if (platforms.length === 0) {
     // `npm start` seeds the demo (with a month of history) on a new database; `linli sandbox` only with --demo, bare
     const demo = opts.sandbox ? opts.sandbox.demo : true

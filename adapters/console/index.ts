@@ -6,7 +6,8 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { cleanDisplayName } from '../../src/domain/display-name.ts'
-import type { ChatAdapter, ImageRef, IncomingMessage, Mention, MessageHandler, Outgoing, PrivateSendResult } from '../types.ts'
+import type { ChatAdapter, MessageHandler, PrivateSendResult } from '../../src/core/adapter.ts'
+import type { ImageRef, IncomingMessage, Mention, Outgoing } from '../../src/core/messages.ts'
 import { runInteractive } from './interactive.ts'
 
 export const SANDBOX_GROUP = 'g1'
@@ -56,7 +57,7 @@ export class ConsoleAdapter implements ChatAdapter {
   async start(handle: MessageHandler): Promise<void> {
     const input = this.opts.input ?? process.stdin
     if (this.opts.mode === 'interactive') {
-      this.done = runInteractive(this, input, this.out, handle, this.opts)
+      this.done = runInteractive(this, input, this.out, handle, { ...this.opts, group: SANDBOX_GROUP })
       return
     }
     const rl = createInterface({ input, crlfDelay: Infinity })

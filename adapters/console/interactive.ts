@@ -2,9 +2,24 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { createInterface } from 'node:readline'
-import type { IncomingMessage, MessageHandler } from '../types.ts'
-import type { ConsoleAdapter, ConsoleOptions } from './index.ts'
-import { SANDBOX_GROUP } from './index.ts'
+import type { ImageRef, IncomingMessage } from '../../src/core/messages.ts'
+import type { MessageHandler } from '../../src/core/adapter.ts'
+
+/** What the prompt uses of the console adapter: declared here, so that this module does not import the adapter's back. */
+export interface SandboxChat {
+  printer?: (line: { chat?: string; user?: string; text: string; image?: string }) => void
+  setAdmin(chatId: string, userId: string, admin: boolean): void
+  isChatAdmin(chatId: string, userId: string): Promise<boolean>
+  message(from: string, name: string, text: string, opts: { private: boolean; images?: ImageRef[] }): IncomingMessage
+}
+
+export interface InteractiveOptions {
+  /** the group chat the prompt speaks in */
+  group: string
+  botName: string
+  defaultSpeaker?: string
+  logFile?: string
+}
 
 const HELP = `沙盒命令 / sandbox commands:
   :as <名字>      换一个人说话 (switch speaker)
@@ -17,18 +32,19 @@ const HELP = `沙盒命令 / sandbox commands:
 在群里输入「帮助」试试。Type 帮助 (help) to start.`
 
 export function runInteractive(
-  adapter: ConsoleAdapter,
+  adapter: SandboxChat,
   input: NodeJS.ReadableStream,
   output: NodeJS.WritableStream,
   handle: MessageHandler,
-  opts: ConsoleOptions,
+  opts: InteractiveOptions,
 ): Promise<void> {
+  const group = opts.group
   let speaker = opts.defaultSpeaker ?? '我'
   let privateChat = false
-  adapter.setAdmin(SANDBOX_GROUP, speaker, true)
+  adapter.setAdmin(group, speaker, true)
   const rl = createInterface({ input, output, terminal: true })
   const prompt = () => {
-    rl.setPrompt(`[${privateChat ? `私聊 ${opts.botName}` : `群 ${SANDBOX_GROUP}`}] ${speaker}> `)
+    rl.setPrompt(`[${privateChat ? `私聊 ${opts.botName}` : `群 ${group}`}] ${speaker}> `)
     rl.prompt()
   }
   // a line is being handled: its replies print, then the prompt comes back once
@@ -55,8 +71,8 @@ export function runInteractive(
         else if (line === ':dm') privateChat = true
         else if (line === ':group') privateChat = false
         else if (line === ':admin') {
-          const now = !(await adapter.isChatAdmin(SANDBOX_GROUP, speaker))
-          adapter.setAdmin(SANDBOX_GROUP, speaker, now)
+          const now = !(await adapter.isChatAdmin(group, speaker))
+          adapter.setAdmin(group, speaker, now)
           output.write(now ? `${speaker} 现在是群管理员\n` : `${speaker} 不再是群管理员\n`)
         } else if (line.startsWith(':image ')) {
           const [path = '', ...caption] = line.slice(7).trim().split(/\s+/)

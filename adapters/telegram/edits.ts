@@ -3,7 +3,7 @@
 // that carries the latest text. Edits are the latest state, never history, so dropping the ones in between loses
 // nothing; a crash loses at most the trailing one (the next press or `结果` shows the same).
 import { log } from '../../src/log.ts'
-import type { Outgoing } from '../types.ts'
+import type { Outgoing } from '../../src/core/messages.ts'
 
 /** The issue's limit: "the tally message may be edited at most once per 10 seconds". */
 export const EDIT_INTERVAL_MS = 10_000

@@ -1,6 +1,6 @@
 // Bot API failures → AdapterError, so the outbox can tell a retry from a permanent failure.
 import { GrammyError, HttpError } from 'grammy'
-import { AdapterError } from '../types.ts'
+import { AdapterError } from '../../src/core/adapter.ts'
 
 /** The new supergroup id when Telegram says the group was upgraded (400 with migrate_to_chat_id). */
 export function migratedTo(err: unknown): string | undefined {

@@ -5,18 +5,18 @@
 // and traditional users alike. Traditional-Chinese users see the zh-CN descriptions; the keywords still work.
 import type { BotCommand, LanguageCode } from 'grammy/types'
 import { type Lang, t } from '../../src/i18n/index.ts'
-import { type AnyCommand, usageKeyOf } from '../../src/pipeline/command.ts'
+import type { CommandEntry } from '../../src/core/adapter.ts'
 
 const COMMAND_NAME = /^[a-z0-9_]{1,32}$/
 
 /** The slash name of a command: its name when that is an English keyword (what the parser accepts), else the first valid one. */
-export function slashName(cmd: AnyCommand): string | undefined {
+export function slashName(cmd: Pick<CommandEntry, 'name' | 'keywords'>): string | undefined {
   const english = cmd.keywords.en.map((k) => k.toLowerCase())
   if (english.includes(cmd.name.toLowerCase()) && COMMAND_NAME.test(cmd.name)) return cmd.name
   return english.find((k) => COMMAND_NAME.test(k))
 }
 
-export function botCommands(commands: readonly AnyCommand[], lang: Lang): BotCommand[] {
+export function botCommands(commands: readonly CommandEntry[], lang: Lang): BotCommand[] {
   const out: BotCommand[] = []
   const seen = new Set<string>()
   for (const cmd of commands) {
@@ -24,7 +24,7 @@ export function botCommands(commands: readonly AnyCommand[], lang: Lang): BotCom
     const name = slashName(cmd)
     if (!name || seen.has(name)) continue
     seen.add(name)
-    const description = t(lang, `${usageKeyOf(cmd)}.summary`).slice(0, 256) || name
+    const description = t(lang, cmd.summaryKey).slice(0, 256) || name
     out.push({ command: name, description })
   }
   return out.slice(0, 100)

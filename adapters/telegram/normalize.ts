@@ -2,7 +2,7 @@
 import type { CallbackQuery, Chat, Message, MessageEntity, PhotoSize, User, UserFromGetMe } from 'grammy/types'
 import type { Lang } from '../../src/i18n/index.ts'
 import { cleanDisplayName } from '../../src/domain/display-name.ts'
-import type { ImageRef, IncomingMessage, Mention } from '../types.ts'
+import type { ImageRef, IncomingMessage, Mention } from '../../src/core/messages.ts'
 
 /** Group, supergroup or private; channels are not chats the bot serves. */
 export function chatKind(chat: Pick<Chat, 'type'>): 'group' | 'private' | null {

@@ -1,7 +1,7 @@
 // Outgoing → Bot API calls: text split at 4096 characters on line boundaries, a photo with a caption of at most
 // 1024 characters (the rest follows as text), inline buttons on the last message.
 import type { InlineKeyboardMarkup } from 'grammy/types'
-import type { Button, Outgoing } from '../types.ts'
+import type { Button, Outgoing } from '../../src/core/messages.ts'
 
 /** Telegram counts message length in UTF-16 code units, as JavaScript does. */
 export const MAX_TEXT = 4096

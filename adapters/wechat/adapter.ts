@@ -15,9 +15,13 @@ import {
 } from 'wechaty'
 import type { WechatyInterface } from 'wechaty/impls'
 import { log } from '../../src/log.ts'
-import { AdapterError, type ChatAdapter, type IncomingMessage, type MessageHandler, type Outgoing, type PrivateSendResult } from '../types.ts'
+import { AdapterError, type ChatAdapter, type MessageHandler, type PrivateSendResult } from '../../src/core/adapter.ts'
+import type { IncomingMessage, Outgoing } from '../../src/core/messages.ts'
+import { isConnectivityError, toAdapterError } from './errors.ts'
 import { normalizeMessage, type Skip } from './normalize.ts'
+import { terminalQr } from './qr.ts'
 import { OutboundQueue, type QueueOptions } from './queue.ts'
+import { SeenMessages } from './seen.ts'
 import type { WechatStore } from './store.ts'
 
 export interface WechatAdapterOptions {
@@ -55,7 +59,6 @@ export interface WechatTrace {
   result: 'handled' | 'duplicate' | 'redelivery' | 'failed' | Skip
 }
 
-const SEEN_TTL_MS = 60 * 60_000
 /** longest a chat's next message waits for the previous one's handling (replies included) */
 const CHAIN_WAIT_MS = 5_000
 const DEFAULT_RECONNECT: readonly [number, number] = [15_000, 5 * 60_000]
@@ -68,12 +71,8 @@ export class WechatAdapter implements ChatAdapter {
   readonly queue: OutboundQueue
   private handle?: MessageHandler
   private readonly now: () => number
-  private readonly windowMs: number
   private readonly imageDir: string
-  /** message ids already taken (re-emitted after a reconnect): id → first seen */
-  private readonly seenIds = new Map<string, number>()
-  /** chat + talker + text → the last id and when, for redeliveries under a new id */
-  private readonly recent = new Map<string, { id: string; at: number }>()
+  private readonly seen: SeenMessages
   /** per-conversation chains so a chat's messages are handled in order */
   private readonly chains = new Map<string, Promise<void>>()
   private readonly inflight = new Set<Promise<void>>()
@@ -88,7 +87,7 @@ export class WechatAdapter implements ChatAdapter {
     this.bot = WechatyBuilder.build({ puppet: opts.puppet }) as WechatyInterface
     this.queue = opts.queue instanceof OutboundQueue ? opts.queue : new OutboundQueue(opts.queue)
     this.now = opts.now ?? Date.now
-    this.windowMs = opts.redeliveryWindowMs ?? 3_000
+    this.seen = new SeenMessages(opts.redeliveryWindowMs ?? 3_000)
     this.imageDir = resolve(opts.dataDir, 'wechat-images')
     this.reconnectDelay = (opts.reconnectDelayMs ?? DEFAULT_RECONNECT)[0]
     this.wire()
@@ -238,12 +237,10 @@ export class WechatAdapter implements ChatAdapter {
   private onMessage(msg: Message): void {
     const now = this.now()
     const id = msg.id
-    if (this.seenIds.has(id)) {
+    if (!this.seen.take(id, now)) {
       this.trace({ id, result: 'duplicate' })
       return
     }
-    this.seenIds.set(id, now)
-    this.prune(now)
     let key: string
     try {
       key = msg.room()?.id ?? msg.talker().id
@@ -281,15 +278,11 @@ export class WechatAdapter implements ChatAdapter {
       return
     }
     const base = { id: m.id, chat: m.chat.id, talker: m.sender.id, text: m.text }
-    if (m.text.trim()) {
-      const k = recentKey(m)
-      const last = this.recent.get(k)
-      this.recent.set(k, { id: m.id, at: receivedAt })
-      if (last && last.id !== m.id && receivedAt - last.at <= this.windowMs) {
-        log.info({ chat: m.chat.id, msg: m.id, first: last.id }, 'wechat: same text again within the window: a redelivery, dropped')
-        this.trace({ ...base, result: 'redelivery' })
-        return
-      }
+    const first = this.seen.redeliveryOf(m, receivedAt)
+    if (first !== undefined) {
+      log.info({ chat: m.chat.id, msg: m.id, first }, 'wechat: same text again within the window: a redelivery, dropped')
+      this.trace({ ...base, result: 'redelivery' })
+      return
     }
     if (!this.handle || this.stopped) {
       this.trace({ ...base, result: 'failed' })
@@ -305,9 +298,7 @@ export class WechatAdapter implements ChatAdapter {
     if (failed) {
       // nothing was written and the sender was told to try again: the same message again (a re-emit, or the
       // same text typed again at once) must be handled then, not dropped as a duplicate
-      this.seenIds.delete(m.id)
-      const k = recentKey(m)
-      if (this.recent.get(k)?.id === m.id) this.recent.delete(k)
+      this.seen.forget(m)
     }
     this.trace({ ...base, result: failed ? 'failed' : 'handled' })
   }
@@ -326,18 +317,6 @@ export class WechatAdapter implements ChatAdapter {
   private trace(t: WechatTrace): void {
     log.debug(t, 'wechat: message')
     this.opts.onTrace?.(t)
-  }
-
-  private prune(now: number): void {
-    if (this.seenIds.size > 20_000) {
-      for (const [id, at] of this.seenIds) {
-        if (at > now - SEEN_TTL_MS && this.seenIds.size <= 20_000) break
-        this.seenIds.delete(id)
-      }
-    }
-    if (this.recent.size > 2_000) {
-      for (const [k, v] of this.recent) if (v.at < now - this.windowMs) this.recent.delete(k)
-    }
   }
 
   // ---- outgoing ---------------------------------------------------------------------------
@@ -417,46 +396,4 @@ export class WechatAdapter implements ChatAdapter {
 function isOwnerOrAdmin(room: Room, userId: string): boolean {
   if (room.owner()?.id === userId) return true
   return room.payload?.adminIdList?.includes(userId) ?? false
-}
-
-/** gRPC UNAVAILABLE / DEADLINE_EXCEEDED and their kin: the puppet service cannot be reached. */
-function isConnectivityError(err: unknown): boolean {
-  const code = (err as { code?: unknown })?.code
-  if (code === 14 || code === 4) return true
-  return /UNAVAILABLE|ECONNREFUSED|ECONNRESET|ETIMEDOUT|No connection established|Timeout after/i.test(String((err as Error)?.message ?? err))
-}
-
-/** Map a puppet failure to an AdapterError the outbox understands. */
-export function toAdapterError(err: unknown): AdapterError {
-  if (err instanceof AdapterError) return err
-  const message = String((err as Error)?.message ?? err)
-  const code = (err as { code?: unknown })?.code
-  // gRPC: 14 UNAVAILABLE, 4 DEADLINE_EXCEEDED, 1 CANCELLED
-  if (code === 14 || code === 4 || code === 1 || /UNAVAILABLE|DEADLINE|ECONNREFUSED|ECONNRESET|socket|network|timeout/i.test(message)) {
-    return new AdapterError(`wechat: ${message}`, 'network')
-  }
-  if (/not logged in|logout|login/i.test(message)) return new AdapterError(`wechat: ${message}`, 'network', 60_000)
-  return new AdapterError(`wechat: ${message}`, 'unknown')
-}
-
-/** The QR code as terminal art: qrcode-terminal when installed, else qrcode; undefined when neither is. */
-async function terminalQr(value: string): Promise<string | undefined> {
-  const load = (name: string): Promise<Record<string, unknown> | undefined> =>
-    import(/* @vite-ignore */ name).then((m: Record<string, unknown>) => (m.default ?? m) as Record<string, unknown>).catch(() => undefined)
-  const qt = await load('qrcode-terminal')
-  if (qt && typeof qt.generate === 'function') {
-    const generate = qt.generate as (v: string, o: { small: boolean }, cb: (s: string) => void) => void
-    return new Promise((res) => generate(value, { small: true }, res))
-  }
-  const qr = await load('qrcode')
-  if (qr && typeof qr.toString === 'function') {
-    const toString = qr.toString as unknown as (v: string, o: { type: string; small: boolean }) => Promise<string>
-    return toString(value, { type: 'terminal', small: true }).catch(() => undefined)
-  }
-  return undefined
-}
-
-/** The same text from the same talker in the same chat: what a puppet's re-emit under a new id looks like. */
-function recentKey(m: IncomingMessage): string {
-  return `${m.chat.id}\u0000${m.sender.id}\u0000${m.text.trim()}`
 }

@@ -2,7 +2,7 @@
 // (it takes a second or two to import), so the console sandbox and the CLI stay quick.
 import type { Database } from '../../db/client.ts'
 import { botNames, type Config } from '../../src/config.ts'
-import type { ChatAdapter } from '../types.ts'
+import type { ChatAdapter } from '../../src/core/adapter.ts'
 
 export type { WechatAdapter, WechatAdapterOptions, WechatTrace } from './adapter.ts'
 

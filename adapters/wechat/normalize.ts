@@ -6,7 +6,7 @@ import { extname, resolve } from 'node:path'
 import { types, type Message } from 'wechaty'
 import { log } from '../../src/log.ts'
 import { cleanDisplayName } from '../../src/domain/display-name.ts'
-import type { ImageRef, IncomingMessage, Mention } from '../types.ts'
+import type { ImageRef, IncomingMessage, Mention } from '../../src/core/messages.ts'
 
 /**
  * Strip a leading `@name` (one of `names`) and the space after it (WeChat puts U+2005, a four-per-em space,

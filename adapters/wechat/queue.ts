@@ -1,7 +1,7 @@
 // The outbound queue of one WeChat account. WeChat bans accounts that send fast, so every send goes
 // through here, one at a time: a gap per room, a cap per minute, a human-like pause when switching
 // rooms, and a long back-off after the server says "too frequent" (操作频繁).
-import { AdapterError } from '../types.ts'
+import { AdapterError } from '../../src/core/adapter.ts'
 
 export interface QueueOptions {
   /** least time between two messages to the same room or contact (default 1 s) */

@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { IncomingMessage } from '../../adapters/types.ts'
+import type { IncomingMessage } from '../../src/core/messages.ts'
 import { commands } from '../../commands/index.ts'
 import { parseMoney } from '../../src/domain/money.ts'
 import type { Lang } from '../../src/i18n/define.ts'

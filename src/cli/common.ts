@@ -1,6 +1,7 @@
 // Shared CLI plumbing: argument parsing with usage errors, opening the configured database.
 import { parseArgs, type ParseArgsConfig } from 'node:util'
-import { type Database, type OpenOptions, openDatabase } from '../../db/client.ts'
+import { type Database, openDatabase } from '../../db/client.ts'
+import type { FolderOptions } from '../embedded/open.ts'
 import { migrate } from '../../db/migrate.ts'
 import { findCompoundByName } from '../../db/compounds.ts'
 import type { Config } from '../config.ts'
@@ -38,9 +39,12 @@ export async function openConfigured(
   config: Config,
   dataDir?: string,
   role: 'bot' | 'cli' = 'cli',
-  hooks: Pick<OpenOptions, 'onOwned'> = {},
+  hooks: Pick<FolderOptions, 'onOwned'> = {},
 ): Promise<Database> {
-  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: dataDir ?? config.LINLI_DATA_DIR, role, ...hooks })
+  // the data folder's modules are loaded only when there is no DATABASE_URL (bench/startup.ts)
+  const db = config.DATABASE_URL
+    ? await openDatabase({ url: config.DATABASE_URL })
+    : await (await import('../embedded/open.ts')).openDataFolder({ dataDir: dataDir ?? config.LINLI_DATA_DIR, role, ...hooks })
   try {
     await migrate(db)
   } catch (err) {

@@ -26,7 +26,7 @@
 // call tries it again), the rest of its chunk is posted; a chunk whose queries or transaction fail is
 // reported for each of its items, and the next chunk runs. Nothing is thrown.
 import { asc, inArray } from 'drizzle-orm'
-import type { Platform } from '../../adapters/types.ts'
+import type { Platform } from '../core/messages.ts'
 import type { Db } from '../../db/client.ts'
 import { type ChainHead, type DisclosurePeriod, disclosurePeriodKey, recordDisclosures, undisclosedPeriods } from '../../db/disclosure.ts'
 import { checkLedgers, type LedgerFailure } from '../../db/ledger-check.ts'
@@ -34,7 +34,7 @@ import { chats } from '../../db/schema.ts'
 import { log } from '../log.ts'
 import { alertCommittee } from '../services/ledger-trust.ts'
 import { type NewOutboxRow, writeOutbox } from '../outbox/write.ts'
-import { renderSummary } from '../domain/summary.ts'
+import { renderSummary } from '../render/summary.ts'
 import { type DisclosureData, disclosureData, untrustedDisclosure } from './build.ts'
 import { byLength, isEmptyPeriod, mergeParts, type PostRole, postRoles } from './catch-up.ts'
 import { type DisclosureItem, gatherFacts } from './facts.ts'

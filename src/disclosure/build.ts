@@ -1,12 +1,13 @@
-// The disclosure (公示) of a period: the pure summary input (src/domain/summary.ts) and the chart model
+// The disclosure (公示) of a period: the pure summary input (src/render/summary.ts) and the chart model
 // (./chart.ts), built from the facts ./facts.ts reads. The one place that decides what a summary and a chart
 // show: the scheduler's batch (./batch.ts), postDisclosure (./post.ts) and the on-demand 公示
 // (commands/disclose.ts) all come through `disclosureData`.
 import type { Queryable } from '../../db/client.ts'
 import type { CompoundRow } from '../../db/compounds.ts'
 import type { Period } from '../domain/calendar.ts'
-import { outcomeText, snapshotFromJson } from '../domain/poll-render.ts'
-import { categoryLabel, periodLabel, type SummaryInput, type SummaryPoll } from '../domain/summary.ts'
+import { outcomeText } from '../render/polls.ts'
+import { snapshotFromJson } from '../domain/poll-snapshot.ts'
+import { categoryLabel, periodLabel, type SummaryInput, type SummaryPoll } from '../render/summary.ts'
 import { isLang, type Lang, translator } from '../i18n/index.ts'
 import type { LedgerFailure } from '../../db/ledger-check.ts'
 import { untrustedDisclosureText } from '../services/ledger-trust.ts'

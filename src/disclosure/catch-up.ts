@@ -9,7 +9,7 @@
 //   scheduler (`skipEmpty`): its `disclosures` rows are recorded without a chain head, so later ticks leave it,
 //   and it is logged. 公示 on demand and `linli disclose` post any period: someone asked.
 import type { PeriodKind } from '../domain/calendar.ts'
-import { MESSAGE_LIMIT } from '../domain/summary.ts'
+import { MESSAGE_LIMIT } from '../render/summary.ts'
 import type { PeriodFacts } from './facts.ts'
 
 /** How an item of a call is posted. */

@@ -19,7 +19,7 @@ import { ledgerEntries } from '../../db/schema.ts'
 import { chargeDueAt, dueDayString } from '../domain/billing.ts'
 import type { Period } from '../domain/calendar.ts'
 import { formatLocal } from '../domain/poll-time.ts'
-import { categoryLabel, redactor } from '../domain/summary.ts'
+import { categoryLabel, redactor } from '../render/summary.ts'
 import { translator } from '../i18n/index.ts'
 import { compoundLang } from './build.ts'
 

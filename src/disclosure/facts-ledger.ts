@@ -4,7 +4,7 @@
 import { sql } from 'drizzle-orm'
 import type { Queryable } from '../../db/client.ts'
 import { chargeDueAt, compareArrears, duesOf } from '../domain/billing.ts'
-import type { SummaryItem } from '../domain/summary.ts'
+import type { SummaryItem } from '../render/summary.ts'
 import {
   big,
   CASH,

@@ -23,7 +23,7 @@ import { type Period, previousPeriod } from '../domain/calendar.ts'
 import { GENESIS_HASH } from '../domain/ledger-chain.ts'
 import { isOverdue, overdueDaysOf } from '../domain/repair-overdue.ts'
 import { isActive } from '../domain/repair-status.ts'
-import type { SummaryItem } from '../domain/summary.ts'
+import type { SummaryItem } from '../render/summary.ts'
 import { arrearsOfAll, balancesAt, type DisclosedArrear, headsOf, itemsOf, type LedgerTotals, totalsOf } from './facts-ledger.ts'
 import { date, type DisclosureItem, disclosureAsOf as asOfOf, idList, ms, num, periodsTable, rows } from './facts-sql.ts'
 

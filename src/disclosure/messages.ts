@@ -1,6 +1,6 @@
 // The chat messages of a disclosure (text parts and the chart) and the outbox dedupe key of each.
 import type { Period } from '../domain/calendar.ts'
-import { chartCaption, renderSummary } from '../domain/summary.ts'
+import { chartCaption, renderSummary } from '../render/summary.ts'
 import { log } from '../log.ts'
 import type { OutImage } from '../pipeline/command.ts'
 import type { DisclosureData } from './build.ts'

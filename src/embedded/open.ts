@@ -20,7 +20,19 @@ import { checkDatabaseFolder, DataFolderError, pgliteDir, socketPathFor } from '
 import { acquireLock, type FolderLock, type LockInfo, lockPath } from './lock.ts'
 import { SessionServer } from './server.ts'
 
-export async function openDataFolder(opts: OpenOptions & { dataDir: string }): Promise<Database> {
+export interface FolderOptions extends Pick<OpenOptions, 'onQuery'> {
+  /** PGlite under `<dataDir>/pglite`, created when the folder is new */
+  dataDir: string
+  /** 'bot' (linli start, sandbox) owns the folder and serves it to other processes; 'cli' (the default) goes
+   *  through a running bot, or owns the folder for its run */
+  role?: 'bot' | 'cli'
+  /** how long to wait for another process to let go of the folder (default 60 s) */
+  waitMs?: number
+  /** called once the folder is this process's and checked, before PGlite takes seconds to open */
+  onOwned?: () => void
+}
+
+export async function openDataFolder(opts: FolderOptions): Promise<Database> {
   const dataDir = resolve(opts.dataDir)
   const role = opts.role ?? 'cli'
   const waitMs = opts.waitMs ?? 60_000
@@ -52,7 +64,7 @@ export async function openDataFolder(opts: OpenOptions & { dataDir: string }): P
   }
 }
 
-async function own(dataDir: string, lock: FolderLock, opts: OpenOptions): Promise<Database> {
+async function own(dataDir: string, lock: FolderLock, opts: FolderOptions): Promise<Database> {
   checkDatabaseFolder(dataDir)
   opts.onOwned?.()
   const pg = await PGlite.create(pgliteDir(dataDir))

@@ -1,7 +1,8 @@
 // Delivers outbox rows through the adapters after the command's transaction commits.
 // Rows are claimed with FOR UPDATE SKIP LOCKED so several instances never send the same row at once,
 // and a target (one chat or user) is served by one instance at a time so its messages keep their order.
-import { AdapterError, type ChatAdapter, type Outgoing } from '../../adapters/types.ts'
+import { AdapterError, type ChatAdapter } from '../core/adapter.ts'
+import type { Outgoing } from '../core/messages.ts'
 import type { Database } from '../../db/client.ts'
 import { claimOutboxRows, markOutboxFailed, markOutboxSent, type OutboxRow, releaseOutboxRow } from '../../db/outbox.ts'
 import { log } from '../log.ts'

@@ -2,7 +2,7 @@
 // and the replies that need no incoming message (CLI, scheduler): posts to every chat of a compound,
 // private messages to members, posts to one chat. A dedupe key makes a post happen once however often it
 // is enqueued. The rows go through writeOutbox (./write.ts), the one writer, which scrubs group texts.
-import type { IncomingMessage } from '../../adapters/types.ts'
+import type { IncomingMessage } from '../core/messages.ts'
 import type { Queryable } from '../../db/client.ts'
 import { chatsOfCompound } from '../../db/compounds.ts'
 import { findMemberById } from '../../db/members.ts'

@@ -1,6 +1,6 @@
 // What a command answers: replies addressed by where they go, not by platform call. The outbox turns them
 // into rows (./enqueue.ts); src/pipeline/command.ts re-exports these for the commands.
-import type { Button, Platform } from '../../adapters/types.ts'
+import type { Button, Platform } from '../core/messages.ts'
 
 export interface OutImage {
   png: Uint8Array

@@ -1,6 +1,7 @@
 // How a command declares itself: name, keywords per language, role, argument syntax and schema, and run().
 import type { z } from 'zod'
-import type { IncomingMessage } from '../../adapters/types.ts'
+import type { CommandEntry } from '../core/adapter.ts'
+import type { IncomingMessage } from '../core/messages.ts'
 import type { Tx } from '../../db/client.ts'
 import type { compounds, households, members } from '../../db/schema.ts'
 import type { Lang, Params, Translator } from '../i18n/index.ts'
@@ -133,6 +134,11 @@ export function defineCommand<A>(def: CommandDef<A>): CommandDef<A> {
 
 export function usageKeyOf(cmd: AnyCommand): string {
   return cmd.usageKey ?? `cmd.${cmd.name}`
+}
+
+/** What platforms show of the commands (Telegram's "/" menu), handed to the adapters' factories by the entry. */
+export function commandEntries(cmds: readonly AnyCommand[]): CommandEntry[] {
+  return cmds.map((c) => ({ name: c.name, keywords: { en: c.keywords.en }, hidden: c.hidden, summaryKey: `${usageKeyOf(c)}.summary` }))
 }
 
 /** `报修 <描述> [房号或位置]` in the given language, from the definition. */

@@ -4,7 +4,7 @@
 // unanswered ones once, on the first yes-like message after it starts. An offer made by another process
 // for the same chat (Telegram webhooks behind a load balancer) is answered there by its button, a reply to
 // the offer or an @mention, which always go to the database.
-import type { IncomingMessage } from '../../adapters/types.ts'
+import type { IncomingMessage } from '../core/messages.ts'
 import { log } from '../log.ts'
 
 export interface HintRow {

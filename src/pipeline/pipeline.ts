@@ -1,6 +1,7 @@
 // The message pipeline: dedupe → resolve compound/member/roles → parse → authorize → validate → run,
 // all in one transaction that also writes the inbox row and the replies (outbox).
-import type { ChatAdapter, IncomingMessage, Outgoing } from '../../adapters/types.ts'
+import type { ChatAdapter } from '../core/adapter.ts'
+import type { IncomingMessage, Outgoing } from '../core/messages.ts'
 import type { Database, Tx } from '../../db/client.ts'
 import { chatsOfCompound, findChat, findCompoundById, roleOf } from '../../db/compounds.ts'
 import { bindingsOf, compoundIdsOfMember, findMemberById, upsertMember } from '../../db/members.ts'

@@ -7,7 +7,7 @@
 //   unaddressed, in a group: a 是 / 不用 answering an offer of the sender's there, or an unmistakable repair
 //     report, which gets one short offer (once an hour per person; the compound setting groupRepairOffers:
 //     false turns it off). Anything else is chatter and costs no database statement.
-import type { Button, IncomingMessage, Outgoing } from '../../adapters/types.ts'
+import type { Button, IncomingMessage, Outgoing } from '../core/messages.ts'
 import type { Database, Queryable, Tx } from '../../db/client.ts'
 import { findChat, findCompoundById } from '../../db/compounds.ts'
 import {

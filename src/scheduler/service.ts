@@ -8,10 +8,9 @@
 import { randomBytes } from 'node:crypto'
 import { hostname } from 'node:os'
 import cron, { type ScheduledTask } from 'node-cron'
-import type { App } from '../app.ts'
+import type { App, Service } from '../app.ts'
 import type { Config } from '../config.ts'
 import { log } from '../log.ts'
-import type { Service } from '../main.ts'
 import { JobRunsCoordinator } from './coordinator.ts'
 import { runDue, TICK_JOB, type TickOptions, type TickReport } from './tick.ts'
 

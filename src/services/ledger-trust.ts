@@ -7,7 +7,7 @@ import { checkLedger, type LedgerFailure, type LedgerVerification } from '../../
 import { committeeOf } from '../../db/polls.ts'
 import { type Period, periodFromKey } from '../domain/calendar.ts'
 import { formatLocal } from '../domain/poll-time.ts'
-import { periodLabel } from '../domain/summary.ts'
+import { periodLabel } from '../render/summary.ts'
 import { isLang, type Translator, translator } from '../i18n/index.ts'
 import { log } from '../log.ts'
 import { enqueueReplies } from '../outbox/enqueue.ts'

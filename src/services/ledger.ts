@@ -2,7 +2,7 @@
 // booking a payment (缴费) or an expense (支出) with its replies, the payer's receipts, and holding a
 // suspected duplicate until the same person sends 确认重复. The plain ledger queries the commands need are
 // re-exported from db/ledger*.ts. Repair costs and claims: src/services/repair-costs.ts.
-import type { Button } from '../../adapters/types.ts'
+import type { Button } from '../core/messages.ts'
 import { holdConfirmation, CONFIRM_WINDOW_MS } from '../../db/confirmations.ts'
 import { addLedgerReceipt } from '../../db/ledger-recent.ts'
 import { appendLedgerEntry, type LedgerEntryRow } from '../../db/ledger.ts'

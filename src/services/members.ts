@@ -7,7 +7,7 @@
 // it, (3) a number of the 认证 list (a binding of this compound), and only then (4) a typed name or @name that
 // reads the same as exactly one member's display name. Several namesakes are refused with the candidates told
 // apart; a mention that names nobody known is "not found", never a fallback to display names.
-import type { IncomingMessage, Mention } from '../../adapters/types.ts'
+import type { IncomingMessage, Mention } from '../core/messages.ts'
 import {
   type CompoundMember,
   compoundMemberByBinding,

@@ -33,19 +33,11 @@ import {
   verifiedResidents,
 } from '../../db/polls.ts'
 import { ownerKeysOf } from '../domain/electorate.ts'
-import {
-  APPROVE_OPTION,
-  formatDeadline,
-  maskName,
-  type PollSnapshot,
-  type PollView,
-  resultsText,
-  snapshotFromJson,
-  snapshotToJson,
-} from '../domain/poll-render.ts'
+import { APPROVE_OPTION, maskName, type PollSnapshot, type PollView, snapshotFromJson, snapshotToJson } from '../domain/poll-snapshot.ts'
+import { formatDeadline, resultsText } from '../render/polls.ts'
 import { localDateKey } from '../domain/poll-time.ts'
 import { isQuiet, quietHoursOf } from '../domain/quiet-hours.ts'
-import { packMessages } from '../domain/summary.ts'
+import { packMessages } from '../render/summary.ts'
 import { tally, type Voter } from '../domain/tally.ts'
 import { isLang, type Translator, translator } from '../i18n/index.ts'
 import { type DetachedReply, enqueueReplies } from '../outbox/enqueue.ts'

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { TelegramAdapter } from '../../adapters/telegram/index.ts'
 import { OutboundLimiter } from '../../adapters/telegram/limiter.ts'
-import { AdapterError } from '../../adapters/types.ts'
+import { AdapterError } from '../../src/core/adapter.ts'
 import { FakeBotApi, fakeBot, GROUP, tooManyRequests } from './fixtures/telegram/fake-bot-api.ts'
 
 const G = String(GROUP.id)

@@ -9,6 +9,7 @@ import { chatKind, langOf, mentionsBot, normalizeCallback, normalizeMessage, sta
 import { inlineKeyboard, MAX_CAPTION, planOutgoing, splitTarget, splitText } from '../../adapters/telegram/outgoing.ts'
 import { secretMatches } from '../../adapters/telegram/webhook.ts'
 import { commands } from '../../commands/index.ts'
+import { commandEntries } from '../../src/pipeline/command.ts'
 import { loadConfig } from '../../src/config.ts'
 import { BOT_INFO, fixture, GROUP, ZHANG } from './fixtures/telegram/fake-bot-api.ts'
 
@@ -194,7 +195,7 @@ describe('configuration', () => {
 
 describe('menu', () => {
   it('lists every visible command once under a valid Telegram command name', () => {
-    const list = botCommands(commands, 'zh-CN')
+    const list = botCommands(commandEntries(commands), 'zh-CN')
     expect(list.length).toBe(commands.filter((c) => !c.hidden).length)
     for (const c of list) {
       expect(c.command).toMatch(/^[a-z0-9_]{1,32}$/)

@@ -8,8 +8,9 @@ import type { Update } from 'grammy/types'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createTelegramAdapter, TelegramAdapter } from '../../adapters/telegram/index.ts'
 import { slashName } from '../../adapters/telegram/menu.ts'
-import type { IncomingMessage } from '../../adapters/types.ts'
+import type { IncomingMessage } from '../../src/core/messages.ts'
 import { commands } from '../../commands/index.ts'
+import { commandEntries } from '../../src/pipeline/command.ts'
 import { upsertMember } from '../../db/members.ts'
 import { chats, compounds, householdBindings, households, inbox, members, outbox, roles } from '../../db/schema.ts'
 import { App } from '../../src/app.ts'
@@ -86,7 +87,7 @@ describe('telegram adapter: start', () => {
   it('keeps running when setMyCommands fails', async () => {
     const fake = new FakeBotApi()
     fake.answer('setMyCommands', { ok: false, error_code: 400, description: 'Bad Request: BOT_COMMAND_INVALID' }, { times: 2 })
-    const adapter = new TelegramAdapter({ token: 'x', mode: { kind: 'manual' }, bot: fakeBot(fake), commands })
+    const adapter = new TelegramAdapter({ token: 'x', mode: { kind: 'manual' }, bot: fakeBot(fake), commands: commandEntries(commands) })
     const handled: IncomingMessage[] = []
     await adapter.start(async (m) => void handled.push(m))
     await adapter.commandsPublished

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openDatabase } from '../../db/client.ts'
+import { openDataFolder } from '../../src/embedded/open.ts'
 import { childEnv, descendants, Running, runCli, running, script, startCli, tempDir } from '../helpers/cli.ts'
 
 const dirs: string[] = []
@@ -38,7 +38,7 @@ async function cli(dir: string, ...args: string[]) {
 
 /** Rows of a table in a data folder no process holds any more (this test process takes it for the count). */
 async function countRows(dir: string, query: string): Promise<number> {
-  const db = await openDatabase({ dataDir: dir, role: 'cli', waitMs: 10_000 })
+  const db = await openDataFolder({ dataDir: dir, role: 'cli', waitMs: 10_000 })
   try {
     const res = await db.db.execute(sql.raw(query))
     const rows = ((res as { rows?: unknown[] }).rows ?? res) as Array<{ n: number | string }>

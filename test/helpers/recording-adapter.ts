@@ -1,5 +1,6 @@
 // A ChatAdapter that records what the bot sends, for tests of the pipeline and commands.
-import type { ChatAdapter, IncomingMessage, Outgoing, Platform, PrivateSendResult } from '../../adapters/types.ts'
+import type { ChatAdapter, PrivateSendResult } from '../../src/core/adapter.ts'
+import type { IncomingMessage, Outgoing, Platform } from '../../src/core/messages.ts'
 
 export interface Sent {
   chat?: string

@@ -1,7 +1,7 @@
 // A conversation harness: the real pipeline, commands and outbox on a real database, read like a chat.
 //   const w = await world(dbs); await w.says('u1', '帮助').expectReply(/可用命令/)
 import { expect } from 'vitest'
-import type { IncomingMessage } from '../../adapters/types.ts'
+import type { IncomingMessage } from '../../src/core/messages.ts'
 import type { Database } from '../../db/client.ts'
 import { App } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'

@@ -9,7 +9,7 @@ import { ledgerEntryBySerial, ledgerHead } from '../../db/ledger.ts'
 import { pollsInPeriod } from '../../db/polls.ts'
 import { ticketsInPeriod } from '../../db/ticket-queries.ts'
 import { type Period, previousPeriod } from '../../src/domain/calendar.ts'
-import type { SummaryItem } from '../../src/domain/summary.ts'
+import type { SummaryItem } from '../../src/render/summary.ts'
 import { type DisclosureItem, disclosureAsOf, type PeriodFacts, TREND_PERIODS, trendStart } from '../../src/disclosure/facts.ts'
 
 /**

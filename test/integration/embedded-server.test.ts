@@ -9,14 +9,15 @@ import { sql } from 'drizzle-orm'
 import { readFileSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Database, openDatabase } from '../../db/client.ts'
+import type { Database } from '../../db/client.ts'
+import { openDataFolder } from '../../src/embedded/open.ts'
 
 let dir: string
 let bot: Database
 const clients: Database[] = []
 
 async function client(): Promise<Database> {
-  const c = await openDatabase({ dataDir: dir, role: 'cli' })
+  const c = await openDataFolder({ dataDir: dir, role: 'cli' })
   clients.push(c)
   return c
 }
@@ -67,7 +68,7 @@ async function rawConnection(path: string): Promise<{ socket: Socket; query(text
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'linli-served-'))
-  bot = await openDatabase({ dataDir: dir, role: 'bot' })
+  bot = await openDataFolder({ dataDir: dir, role: 'bot' })
   await bot.db.execute(sql`CREATE TABLE t (id serial PRIMARY KEY, v int NOT NULL)`)
   await bot.db.execute(sql`CREATE TABLE counter (n int NOT NULL)`)
   await bot.db.execute(sql`INSERT INTO counter VALUES (0)`)
@@ -161,7 +162,7 @@ describe('a bot serving its data folder', { timeout: 120_000 }, () => {
   })
 
   it('a client’s Terminate ends its connection, not the bot’s database', async () => {
-    const cli = await openDatabase({ dataDir: dir, role: 'cli' })
+    const cli = await openDataFolder({ dataDir: dir, role: 'cli' })
     await cli.db.execute(sql`SELECT 1`)
     await cli.close()
     expect(await count(bot, 't')).toBe(0)
@@ -170,7 +171,7 @@ describe('a bot serving its data folder', { timeout: 120_000 }, () => {
   })
 
   it('a second bot on the folder is refused, naming the process that holds it', async () => {
-    await expect(openDatabase({ dataDir: dir, role: 'bot' })).rejects.toThrow(
+    await expect(openDataFolder({ dataDir: dir, role: 'bot' })).rejects.toThrow(
       new RegExp(`in use by process ${process.pid} [\\s\\S]*one bot per data folder`),
     )
   })

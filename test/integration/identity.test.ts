@@ -3,7 +3,7 @@
 // namesakes are told apart; a quote credits its author only when the platform says who that is.
 import { and, eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import type { IncomingMessage } from '../../adapters/types.ts'
+import type { IncomingMessage } from '../../src/core/messages.ts'
 import { upsertMember } from '../../db/members.ts'
 import { householdBindings, members, roles, tickets } from '../../db/schema.ts'
 import { useTestDatabases } from '../helpers/db.ts'

@@ -5,7 +5,7 @@
 // the fake adapters of both processes printed).
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { IncomingMessage } from '../../adapters/types.ts'
+import type { IncomingMessage } from '../../src/core/messages.ts'
 import { ballots, disclosures, inbox, ledgerEntries, outbox, tickets } from '../../db/schema.ts'
 import { verifyCompoundLedger } from '../../db/ledger-check.ts'
 import type { TestDatabases } from '../helpers/db.ts'

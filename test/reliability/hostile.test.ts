@@ -10,7 +10,7 @@
 // numbers and ledger serials unique and gap-free.
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { IncomingMessage } from '../../adapters/types.ts'
+import type { IncomingMessage } from '../../src/core/messages.ts'
 import { commands } from '../../commands/index.ts'
 import { householdBalances } from '../../db/ledger-sums.ts'
 import { ledgerEntriesOf } from '../../db/ledger.ts'

@@ -4,7 +4,7 @@
 // ballot and exactly one reply.
 import { eq, sql } from 'drizzle-orm'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { IncomingMessage } from '../../adapters/types.ts'
+import type { IncomingMessage } from '../../src/core/messages.ts'
 import { ballots, inbox, ledgerEntries, outbox, tickets } from '../../db/schema.ts'
 import { App } from '../../src/app.ts'
 import { loadConfig } from '../../src/config.ts'

@@ -18,7 +18,7 @@ import {
   type ScrubbableRow,
 } from '../../src/domain/group-privacy.ts'
 import { formatMoney } from '../../src/domain/money.ts'
-import { redactor } from '../../src/domain/summary.ts'
+import { redactor } from '../../src/render/summary.ts'
 
 const SEED = 20261123
 const fullWidth = (s: string) => s.replace(/[!-~]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))

@@ -1,17 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { translator } from '../../src/i18n/index.ts'
-import {
-  launchButtons,
-  launchText,
-  maskName,
-  needAtLeast,
-  needMore,
-  type PollView,
-  resultsText,
-  snapshotFromJson,
-  snapshotToJson,
-} from '../../src/domain/poll-render.ts'
+import { launchButtons, launchText, resultsText } from '../../src/render/polls.ts'
+import { maskName, needAtLeast, needMore, type PollView, snapshotFromJson, snapshotToJson } from '../../src/domain/poll-snapshot.ts'
 import { parseDeadline, parseLaunch, splitOptions } from '../../src/domain/poll-syntax.ts'
 import { formatLocal } from '../../src/domain/poll-time.ts'
 import { exceeds, meetsAtLeast, tally, type Voter } from '../../src/domain/tally.ts'

@@ -3,7 +3,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { normalizeOwnerName, ownerKeysOf } from '../../src/domain/electorate.ts'
-import { launchText, liveLaunchText, type PollSnapshot, type PollView, resultsText, snapshotFromJson, snapshotToJson } from '../../src/domain/poll-render.ts'
+import { launchText, liveLaunchText, resultsText } from '../../src/render/polls.ts'
+import { type PollSnapshot, type PollView, snapshotFromJson, snapshotToJson } from '../../src/domain/poll-snapshot.ts'
 import { tally, type Voter } from '../../src/domain/tally.ts'
 import { type Lang, translator } from '../../src/i18n/index.ts'
 

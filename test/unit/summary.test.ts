@@ -4,7 +4,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { periodFromKey } from '../../src/domain/calendar.ts'
-import { packMessages, redactor, renderSummary, type SummaryInput, type SummaryItem, summaryLines } from '../../src/domain/summary.ts'
+import { packMessages, redactor, renderSummary, type SummaryInput, type SummaryItem, summaryLines } from '../../src/render/summary.ts'
 import type { Lang } from '../../src/i18n/index.ts'
 
 const TZ = 'Asia/Shanghai'

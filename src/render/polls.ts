@@ -1,5 +1,5 @@
-// Poll texts: the launch post, the tally with its legal thresholds, the close announcement, and the
-// result snapshot stored when a poll closes. Pure: a translator in, strings out.
+// Poll texts: the launch post, the tally with its legal thresholds, the close announcement. Pure: a translator
+// in, strings out. The poll's data and its stored result snapshot are src/domain/poll-snapshot.ts.
 //
 // Secret polls: nothing rendered here names a voter (no room, no name), and nothing anywhere links a
 // voter to a choice. While a secret poll is open no per-option figure and no leading outcome is shown
@@ -7,52 +7,17 @@
 // who voted how. Only participation is shown until it closes; then the per-option totals.
 // Open (non-secret) polls list who voted (room codes; masked names for person electorates), never
 // per-voter choices.
-import type { Button } from '../../adapters/types.ts'
+import type { Button } from '../core/messages.ts'
+import { APPROVE_OPTION, needAtLeast, needMore, type PollSnapshot, type PollView } from '../domain/poll-snapshot.ts'
+import { formatLocal } from '../domain/poll-time.ts'
+import { formatArea, type TallyResult } from '../domain/tally.ts'
 import type { Translator } from '../i18n/index.ts'
-import { showPerson } from './group-privacy.ts'
-import { formatLocal } from './poll-time.ts'
-import { formatArea, type Fraction, type PollRule, type TallyResult } from './tally.ts'
-
-export interface PollView {
-  no: number
-  title: string
-  options: string[]
-  multiple: boolean
-  rule: PollRule
-  electorate: 'owners' | 'residents'
-  secret: boolean
-  deadline: Date
-  status: 'open' | 'closed'
-  closedAt: Date | null
-}
-
-/** What is stored in polls.result when a poll closes (bigints as strings). */
-export interface PollSnapshot {
-  tally: TallyResult
-  /** who took part (room codes or masked names); null for secret polls */
-  voted: string[] | null
-  /** every cast, replaced ones included */
-  casts: number
-  /**
-   * The electorate counted: 'frozen' at launch (poll_electorate), 'live' (the roster when counted; polls launched
-   * before electorates were frozen). Absent in snapshots stored before it existed.
-   */
-  roster?: 'frozen' | 'live'
-}
 
 const VOTED_LIST_MAX = 120
-
-/** The approving option of ordinary and major polls (the first; 同意 by default). */
-export const APPROVE_OPTION = 0
 
 export function formatDeadline(d: Date, timeZone: string): string {
   // the zone is named unless it is the default most compounds use
   return timeZone === 'Asia/Shanghai' ? formatLocal(d, timeZone) : `${formatLocal(d, timeZone)} (${timeZone})`
-}
-
-/** 张三 → 张*, Alice → A*: the one form a group sees a person in (group-privacy.ts showPerson). */
-export function maskName(name: string): string {
-  return showPerson(name)
 }
 
 /** Inline buttons for the launch post: one per option, feeding back `/vote <no> <n>`. */
@@ -79,12 +44,6 @@ export function launchText(t: Translator, poll: PollView, timeZone: string, opts
   )
   return lines.join('\n')
 }
-
-const ceilDiv = (a: bigint, b: bigint) => (a + b - 1n) / b
-/** Smallest integer x with x/whole ≥ f (inclusive thresholds). */
-export const needAtLeast = (whole: bigint, f: Fraction) => ceilDiv(whole * f.num, f.den)
-/** Smallest integer x with x/whole > f (strict thresholds). */
-export const needMore = (whole: bigint, f: Fraction) => (whole * f.num) / f.den + 1n
 
 /**
  * The tally as text: the roster it counts; per option households (or persons) and area; participation
@@ -262,55 +221,5 @@ export function outcomeText(t: Translator, poll: PollView, r: TallyResult): stri
       return t(`poll.outcome.${state}.passed`, { option: name(APPROVE_OPTION) })
     case 'failed':
       return t(`poll.outcome.${state}.failed`, { option: name(APPROVE_OPTION) })
-  }
-}
-
-// ---- snapshot (jsonb) ----------------------------------------------------------------------
-
-/** JSON-safe form: every bigint as a decimal string. */
-export function snapshotToJson(s: PollSnapshot): unknown {
-  return JSON.parse(JSON.stringify(s, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)))
-}
-
-const big = (v: unknown): bigint => {
-  if (typeof v === 'bigint') return v
-  if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v)
-  if (typeof v === 'string' && /^-?\d+$/.test(v)) return BigInt(v)
-  throw new TypeError(`not an integer: ${String(v)}`)
-}
-const frac = (f: { num: unknown; den: unknown }): Fraction => ({ num: big(f.num), den: big(f.den) })
-
-/** Read a stored snapshot back; null when there is none or it is not one. */
-export function snapshotFromJson(json: unknown): PollSnapshot | null {
-  if (!json || typeof json !== 'object') return null
-  const o = json as { tally?: Record<string, unknown>; voted?: unknown; casts?: unknown; roster?: unknown }
-  const r = o.tally as (TallyResult & Record<string, unknown>) | undefined
-  if (!r || !Array.isArray(r.options)) return null
-  try {
-    const tally: TallyResult = {
-      ...r,
-      options: r.options.map((x) => ({ ...x, areaCentiM2: big(x.areaCentiM2) })),
-      totalAreaCentiM2: big(r.totalAreaCentiM2),
-      participatingAreaCentiM2: big(r.participatingAreaCentiM2),
-      participation: { ...r.participation, missingAreaCentiM2: big(r.participation.missingAreaCentiM2) },
-      approval: r.approval
-        ? {
-            ...r.approval,
-            agreeAreaCentiM2: big(r.approval.agreeAreaCentiM2),
-            requiredArea: frac(r.approval.requiredArea),
-            requiredHeadcount: frac(r.approval.requiredHeadcount),
-          }
-        : undefined,
-    }
-    if (!tally.approval) delete tally.approval
-    const snap: PollSnapshot = {
-      tally,
-      voted: Array.isArray(o.voted) ? o.voted.map(String) : null,
-      casts: typeof o.casts === 'number' ? o.casts : 0,
-    }
-    if (o.roster === 'frozen' || o.roster === 'live') snap.roster = o.roster
-    return snap
-  } catch {
-    return null
   }
 }

@@ -1,4 +1,4 @@
-// The one seam between platforms and the bot: adapters normalize to IncomingMessage and deliver Outgoing.
+// What a message is, whatever the platform: adapters normalize what arrives to IncomingMessage and deliver Outgoing.
 export type Platform = 'wechat' | 'telegram' | 'console'
 
 /** A photo as the platform knows it: a file id (Telegram), a saved path (WeChat, console). */
@@ -73,51 +73,4 @@ export interface Outgoing {
   image?: { png: Uint8Array; caption?: string }
   /** optional inline buttons; platforms without them ignore this (the text says how to answer) */
   buttons?: Button[][]
-}
-
-export type PrivateSendResult = 'sent' | 'unreachable'
-
-/**
- * What handling a message came to, as far as an adapter needs to know. `failed` means nothing was written
- * (the database was unreachable) and the sender was asked to try again: a redelivery of the same message
- * must then be handled, not dropped by an adapter's own duplicate filter.
- */
-export interface HandledResult {
-  status: 'handled' | 'ignored' | 'duplicate' | 'failed'
-}
-
-export type MessageHandler = (m: IncomingMessage) => Promise<HandledResult | void>
-
-/** Typed adapter failures so the outbox can tell retryable from permanent. */
-export class AdapterError extends Error {
-  constructor(
-    message: string,
-    readonly code: 'rate_limited' | 'auth' | 'permission' | 'not_found' | 'network' | 'unknown',
-    readonly retryAfterMs?: number,
-  ) {
-    super(message)
-    this.name = 'AdapterError'
-  }
-}
-
-export interface ChatAdapter {
-  readonly platform: Platform
-  start(handle: MessageHandler): Promise<void>
-  send(chatId: string, out: Outgoing): Promise<void>
-  sendPrivate(userId: string, out: Outgoing): Promise<PrivateSendResult>
-  isChatAdmin(chatId: string, userId: string): Promise<boolean>
-  stop(): Promise<void>
-  /**
-   * Replace the text of a message the bot sent, keeping it in place (optional capability; Telegram: a poll's
-   * launch post showing the tally so far). Adapters may coalesce and delay edits; the latest one wins.
-   */
-  edit?(chatId: string, messageId: string, out: Outgoing): Promise<void>
-  /** how a user opens a private chat with the bot, e.g. a t.me deep link (optional capability) */
-  privateChatHint?(userId: string): string | undefined
-  /**
-   * The adapter sends one message at a time over all its chats (WeChat's outbound queue). The outbox then
-   * hands it rows strictly in id order instead of several chats at once, so a room's messages stay together
-   * and the queue does not pause for a room switch between each of them.
-   */
-  readonly sendsOneAtATime?: boolean
 }

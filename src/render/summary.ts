@@ -9,11 +9,11 @@
 // names) is masked to its first character and * (张三 → 张*). Arrears (charges past due and unpaid at the
 // period's end) are a count; room numbers only when the head turned `arrearsRoomsPublic` on.
 import { type Lang, type Translator, translator } from '../i18n/index.ts'
-import { localDateString, type Period } from './calendar.ts'
-import { maskNames, maskPhones, ownerNameParts } from './group-privacy.ts'
-import { formatMoney } from './money.ts'
-import { formatDeadline } from './poll-render.ts'
-import { formatLocal } from './poll-time.ts'
+import { localDateString, type Period } from '../domain/calendar.ts'
+import { maskNames, maskPhones, ownerNameParts } from '../domain/group-privacy.ts'
+import { formatMoney } from '../domain/money.ts'
+import { formatLocal } from '../domain/poll-time.ts'
+import { formatDeadline } from './polls.ts'
 
 /** Telegram's limit for one text message (UTF-16 code units). */
 export const MESSAGE_LIMIT = 4096
