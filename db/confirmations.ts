@@ -50,19 +50,16 @@ function canonical(v: unknown): string {
   return JSON.stringify(v)
 }
 
+/** The member's unused holds for `ref`, expired or not. */
+const unusedHoldsOf = (compoundId: number, memberId: number, ref: string) =>
+  and(eq(confirmations.compoundId, compoundId), eq(confirmations.memberId, memberId), eq(confirmations.ref, ref), isNull(confirmations.usedAt))
+
 /** The member's unused holds for `ref`, newest first, whether expired or not (`now` is only for the caller). */
 async function openConfirmations(q: Queryable, compoundId: number, memberId: number, ref: string, now: Date) {
   const rows = await q
     .select()
     .from(confirmations)
-    .where(
-      and(
-        eq(confirmations.compoundId, compoundId),
-        eq(confirmations.memberId, memberId),
-        eq(confirmations.ref, ref),
-        isNull(confirmations.usedAt),
-      ),
-    )
+    .where(unusedHoldsOf(compoundId, memberId, ref))
     .orderBy(desc(confirmations.createdAt), desc(confirmations.id))
   return rows.filter((r) => r.expiresAt.getTime() > now.getTime())
 }
@@ -75,15 +72,7 @@ export async function nextConfirmation(tx: Tx, compoundId: number, memberId: num
   const [row] = await tx
     .select()
     .from(confirmations)
-    .where(
-      and(
-        eq(confirmations.compoundId, compoundId),
-        eq(confirmations.memberId, memberId),
-        eq(confirmations.ref, ref),
-        isNull(confirmations.usedAt),
-        gt(confirmations.expiresAt, now),
-      ),
-    )
+    .where(and(unusedHoldsOf(compoundId, memberId, ref), gt(confirmations.expiresAt, now)))
     .orderBy(desc(confirmations.createdAt), desc(confirmations.id))
     .limit(1)
     .for('update')
