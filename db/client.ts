@@ -35,6 +35,8 @@ export interface OpenOptions {
   poolSize?: number
   /** sees every SQL statement (tests check that compound tables are always queried by compound) */
   onQuery?: (query: string, params: unknown[]) => void
+  /** with url: sees every statement the driver sends, BEGIN, SAVEPOINT and COMMIT included (the benchmark counts them) */
+  onStatement?: (query: string) => void
 }
 
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
@@ -46,7 +48,8 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
       types: { bigint: postgres.BigInt },
       // a bot's PGlite is one session shared by every client: unnamed statements leave nothing behind in it
       ...(opts.socketPath ? { path: opts.socketPath, prepare: false } : {}),
-    })
+      ...(opts.onStatement ? { debug: (_c: number, query: string) => opts.onStatement!(query) } : {}),
+    }, { prepare: !opts.socketPath })
     const logger = opts.onQuery ? { logQuery: opts.onQuery } : undefined
     const db = drizzlePostgres(pool.client, { schema, logger }) as unknown as Db
     return { db, driver: 'postgres', close: () => pool.end() }
@@ -78,7 +81,7 @@ export async function openDatabase(opts: OpenOptions): Promise<Database> {
 type Sql = ReturnType<typeof postgres>
 const pools = new Set<{ renew(): void }>()
 
-function renewablePool(url: string, options: Parameters<typeof postgres>[1]): { client: Sql; end(): Promise<void> } {
+function renewablePool(url: string, options: Parameters<typeof postgres>[1], opts: { prepare: boolean }): { client: Sql; end(): Promise<void> } {
   const first = postgres(url, options)
   let current = first
   const handle = {
@@ -97,6 +100,7 @@ function renewablePool(url: string, options: Parameters<typeof postgres>[1]): { 
   pools.add(handle)
   const client = new Proxy(first, {
     get: (_target, prop) => {
+      if (opts.prepare && (prop === 'unsafe' || prop === 'begin')) return preparingOf(current)[prop]
       const v: unknown = Reflect.get(current, prop, current)
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(current) : v
     },
@@ -109,6 +113,68 @@ function renewablePool(url: string, options: Parameters<typeof postgres>[1]): { 
       await current.end({ timeout: 5 })
     },
   }
+}
+
+// ---- prepared statements ------------------------------------------------------------------------------
+//
+// drizzle-orm runs every query through postgres.js `unsafe(text, params, { prepare: false })` unless the
+// caller built it with `.prepare(name)`. An unnamed statement with parameters costs two round trips in
+// postgres.js (Parse/Describe, then Bind/Execute) and a parse and plan on the server every time; a named one
+// is parsed once per connection and then costs one Bind/Execute. So queries with parameters run as named
+// prepared statements, postgres.js keeping them per connection by their text. Their number is bounded:
+// statements with many parameters (bulk inserts, whose text varies with the row count) stay unnamed, and
+// after MAX_PREPARED distinct texts new ones do too, so no connection collects statements without end.
+// Not for a bot's PGlite over its socket (one session shared by every client; PGlite itself has no named
+// statements through drizzle either).
+
+const MAX_PREPARED = 500
+const MAX_PREPARED_PARAMS = 64
+const preparedTexts = new Set<string>()
+
+function shouldPrepare(query: string, params: unknown): boolean {
+  if (!Array.isArray(params) || params.length === 0 || params.length > MAX_PREPARED_PARAMS) return false
+  if (preparedTexts.has(query)) return true
+  if (preparedTexts.size >= MAX_PREPARED) return false
+  preparedTexts.add(query)
+  return true
+}
+
+type Unsafe = (query: string, params?: unknown, options?: Record<string, unknown>) => unknown
+type Scoped = (a: unknown, b?: unknown) => unknown
+
+/** `sql` (a pool, a transaction or a savepoint) whose unsafe() prepares, and whose transactions and savepoints do too. */
+function preparing(sql: Sql): { unsafe: Unsafe; begin: Scoped; savepoint: Scoped } {
+  const unsafe: Unsafe = (query, params = [], options = {}) => {
+    // unsafe(text, options) is postgres.js's two-argument form
+    if (!Array.isArray(params)) return (sql.unsafe as Unsafe)(query, params)
+    return (sql.unsafe as Unsafe)(query, params, shouldPrepare(query, params) ? { ...options, prepare: true } : options)
+  }
+  // begin([options,] fn) and savepoint([name,] fn): the callback gets the scope's sql, wrapped the same way
+  const scoped = (method: 'begin' | 'savepoint'): Scoped => (a, b) => {
+    const [first, fn] = b === undefined ? [undefined, a] : [a, b]
+    const wrap = (scope: Sql) => (fn as (s: unknown) => unknown)(wrapScope(scope))
+    const call = (sql as unknown as Record<string, (...args: unknown[]) => unknown>)[method]!.bind(sql)
+    return first === undefined ? call(wrap) : call(first, wrap)
+  }
+  return { unsafe, begin: scoped('begin'), savepoint: scoped('savepoint') }
+}
+
+const wrappedPools = new WeakMap<Sql, ReturnType<typeof preparing>>()
+function preparingOf(pool: Sql): ReturnType<typeof preparing> {
+  let w = wrappedPools.get(pool)
+  if (!w) wrappedPools.set(pool, (w = preparing(pool)))
+  return w
+}
+
+function wrapScope(scope: Sql): Sql {
+  const own = preparing(scope)
+  return new Proxy(scope, {
+    get: (target, prop) => {
+      if (prop === 'unsafe' || prop === 'savepoint') return own[prop]
+      const v: unknown = Reflect.get(target, prop, target)
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v
+    },
+  })
 }
 
 /** The postgres.js write on a dropped connection (see above), and nothing else. */

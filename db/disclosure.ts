@@ -169,6 +169,39 @@ export async function jobRunsTaken(q: Queryable, jobs: readonly string[], fireKe
   return new Set(found.map((r) => `${r.job} ${r.fireKey}`))
 }
 
+/**
+ * claimJobRun for many runs in one statement (no lease: the daily jobs): the `<job> <fireKey>` of the runs this
+ * caller claimed; the others are someone else's already.
+ */
+export async function claimJobRuns(
+  q: Queryable,
+  runs: readonly { job: string; fireKey: string }[],
+  opts: { instance: string; now: Date },
+): Promise<Set<string>> {
+  if (runs.length === 0) return new Set()
+  const res = await q.execute(sql`INSERT INTO ${jobRuns} (job, fire_key, instance, started_at)
+    SELECT r.job, r.fire_key, ${opts.instance}, ${opts.now.toISOString()}::timestamptz
+    FROM unnest(${texts(runs.map((r) => r.job))}, ${texts(runs.map((r) => r.fireKey))}) AS r(job, fire_key)
+    ON CONFLICT DO NOTHING
+    RETURNING job, fire_key`)
+  return new Set(rowsOf(res).map((r) => `${r.job} ${r.fire_key}`))
+}
+
+/** finishJobRun for many runs in one statement. */
+export async function finishJobRuns(q: Queryable, runs: readonly { job: string; fireKey: string }[], at: Date): Promise<void> {
+  if (runs.length === 0) return
+  await q.execute(sql`UPDATE ${jobRuns} j SET finished_at = ${at.toISOString()}::timestamptz
+    FROM unnest(${texts(runs.map((r) => r.job))}, ${texts(runs.map((r) => r.fireKey))}) AS r(job, fire_key)
+    WHERE j.job = r.job AND j.fire_key = r.fire_key`)
+}
+
+/** Forget every run started before `before` (the daily jobs' runs matter on their day only; kept a while for the operator). */
+export async function pruneJobRunsBefore(q: Queryable, before: Date): Promise<number> {
+  const res = await q.execute(sql`WITH d AS (DELETE FROM ${jobRuns} WHERE started_at < ${before.toISOString()}::timestamptz RETURNING 1)
+    SELECT count(*)::int AS n FROM d`)
+  return Number(rowsOf(res)[0]?.n ?? 0)
+}
+
 /** Give a claimed run back (it failed before doing anything lasting): the next tick tries again. */
 export async function releaseJobRun(q: Queryable, job: string, fireKey: string): Promise<void> {
   await q.delete(jobRuns).where(and(eq(jobRuns.job, job), eq(jobRuns.fireKey, fireKey)))
@@ -226,6 +259,31 @@ export async function recentPollsOf(q: Queryable, compoundId: number, since: Dat
     .from(polls)
     .where(and(eq(polls.compoundId, compoundId), or(gte(polls.createdAt, since), gte(polls.closedAt, since), eq(polls.status, 'open'))))
     .orderBy(asc(polls.no))
+}
+
+/** recentPollsOf for several compounds in one statement, by compound (each list by poll number). */
+export async function recentPollsOfMany(q: Queryable, compoundIds: readonly number[], since: Date): Promise<Map<number, (typeof polls.$inferSelect)[]>> {
+  const out = new Map<number, (typeof polls.$inferSelect)[]>()
+  if (compoundIds.length === 0) return out
+  const rows = await q
+    .select()
+    .from(polls)
+    .where(and(sql`${polls.compoundId} = ANY(${ints(compoundIds)})`, or(gte(polls.createdAt, since), gte(polls.closedAt, since), eq(polls.status, 'open'))))
+    .orderBy(asc(polls.compoundId), asc(polls.no))
+  for (const r of rows) {
+    const list = out.get(r.compoundId)
+    if (list) list.push(r)
+    else out.set(r.compoundId, [r])
+  }
+  return out
+}
+
+/** pollResultSent for several polls in one statement: the ids of those whose result reached a chat. */
+export async function pollResultsSent(q: Queryable, pollIds: readonly number[]): Promise<Set<number>> {
+  if (pollIds.length === 0) return new Set()
+  const res = await q.execute(sql`SELECT DISTINCT split_part(dedupe_key, ':', 2) AS poll FROM ${outbox}
+    WHERE status = 'sent' AND dedupe_key LIKE ANY(${texts(pollIds.map((id) => `poll-closed:${id}:%`))})`)
+  return new Set(rowsOf(res).map((r) => Number(r.poll)))
 }
 
 /** Whether the result announcement of a poll (dedupe key `poll-closed:<id>:…`) reached at least one chat. */

@@ -1,5 +1,5 @@
 // Fee schedules (收费标准) of a compound. Charges themselves live in the ledger (db/ledger.ts).
-import { and, asc, eq, like } from 'drizzle-orm'
+import { and, asc, eq, like, sql } from 'drizzle-orm'
 import { type FeeBasis, monthOfBillingKey } from '../src/domain/billing.ts'
 import type { Queryable } from './client.ts'
 import { feeSchedules, ledgerEntries } from './schema.ts'
@@ -8,6 +8,23 @@ export type FeeScheduleRow = typeof feeSchedules.$inferSelect
 
 export async function feeSchedulesOf(q: Queryable, compoundId: number): Promise<FeeScheduleRow[]> {
   return q.select().from(feeSchedules).where(eq(feeSchedules.compoundId, compoundId)).orderBy(asc(feeSchedules.id))
+}
+
+/** feeSchedulesOf for several compounds in one statement, by compound (each in id order). */
+export async function feeSchedulesOfMany(q: Queryable, compoundIds: readonly number[]): Promise<Map<number, FeeScheduleRow[]>> {
+  const out = new Map<number, FeeScheduleRow[]>()
+  if (compoundIds.length === 0) return out
+  const rows = await q
+    .select()
+    .from(feeSchedules)
+    .where(sql`${feeSchedules.compoundId} = ANY(string_to_array(${compoundIds.join(',')}, ',')::int[])`)
+    .orderBy(asc(feeSchedules.compoundId), asc(feeSchedules.id))
+  for (const r of rows) {
+    const list = out.get(r.compoundId)
+    if (list) list.push(r)
+    else out.set(r.compoundId, [r])
+  }
+  return out
 }
 
 export async function createFeeSchedule(

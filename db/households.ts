@@ -3,12 +3,29 @@ import { ownerNameParts } from '../src/domain/group-privacy.ts'
 import type { HouseholdRef, RoomResolution } from '../src/domain/rooms.ts'
 import { canonicalCode, parseRoom, resolveRoom } from '../src/domain/rooms.ts'
 import type { Queryable, Tx } from './client.ts'
-import { ballots, householdBindings, households, ledgerEntries, tickets } from './schema.ts'
+import { ballots, householdBindings, households, ledgerEntries, rosterVersions, tickets } from './schema.ts'
 
 export type HouseholdRow = typeof households.$inferSelect
 
 export async function householdsOf(q: Queryable, compoundId: number): Promise<HouseholdRow[]> {
   return q.select().from(households).where(eq(households.compoundId, compoundId)).orderBy(households.id)
+}
+
+/** householdsOf for several compounds in one statement, by compound (each in id order). */
+export async function householdsOfMany(q: Queryable, compoundIds: readonly number[]): Promise<Map<number, HouseholdRow[]>> {
+  const out = new Map<number, HouseholdRow[]>()
+  if (compoundIds.length === 0) return out
+  const rows = await q
+    .select()
+    .from(households)
+    .where(sql`${households.compoundId} = ANY(string_to_array(${compoundIds.join(',')}, ',')::int[])`)
+    .orderBy(households.compoundId, households.id)
+  for (const r of rows) {
+    const list = out.get(r.compoundId)
+    if (list) list.push(r)
+    else out.set(r.compoundId, [r])
+  }
+  return out
 }
 
 export async function householdById(q: Queryable, compoundId: number, id: number) {
@@ -44,33 +61,23 @@ export async function resolveHousehold(
   return res
 }
 
-/** Roster names by database and compound, with the roster version they were read at (count and last update). */
-const ownerNameCache = new Map<string, { version: string; names: string[] }>()
-const OWNER_NAME_CACHE_MAX = 2000
-
 /**
  * The names in the compound's roster owner_name fields ("李建国 13812345678" → 李建国): what a group
- * message must mask (src/domain/group-privacy.ts). Every group reply needs them, so they are kept per
- * compound and re-read only when the roster changed (one small aggregate query instead of the roster).
+ * message must mask (src/domain/group-privacy.ts). Read as they are now; src/outbox/write.ts keeps them per
+ * compound and roster version.
  */
 export async function ownerNamesOf(q: Queryable, compoundId: number): Promise<string[]> {
-  const [v] = await q
-    .select({ db: sql<string>`current_database()`, n: sql<number>`count(*)::int`, at: sql<string | null>`max(${households.updatedAt})::text` })
-    .from(households)
-    .where(eq(households.compoundId, compoundId))
-  const key = `${v?.db ?? ''}:${compoundId}`
-  const version = `${v?.n ?? 0}:${v?.at ?? ''}`
-  const cached = ownerNameCache.get(key)
-  if (cached?.version === version) return cached.names
   const rows = await q
     .select({ name: households.ownerName })
     .from(households)
     .where(and(eq(households.compoundId, compoundId), sql`${households.ownerName} IS NOT NULL`))
-  const names = [...new Set(rows.flatMap((r) => ownerNameParts(r.name ?? '')))]
-  ownerNameCache.delete(key)
-  if (ownerNameCache.size >= OWNER_NAME_CACHE_MAX) ownerNameCache.delete(ownerNameCache.keys().next().value!)
-  ownerNameCache.set(key, { version, names })
-  return names
+  return [...new Set(rows.flatMap((r) => ownerNameParts(r.name ?? '')))]
+}
+
+/** The compound's roster version (rosterVersions: a new value whenever its households change); '' when it has none. */
+export async function rosterVersionOf(q: Queryable, compoundId: number): Promise<string> {
+  const [row] = await q.select({ v: rosterVersions.version }).from(rosterVersions).where(eq(rosterVersions.compoundId, compoundId))
+  return row?.v ?? ''
 }
 
 /**

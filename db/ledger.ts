@@ -78,8 +78,15 @@ const LEDGER_LOCK_CLASS = 0x4c454447
  * call it first only when you must read the ledger and then write based on what you read.
  */
 export async function lockLedger(tx: Tx, compoundId: number): Promise<void> {
+  // a command that locks before reading and then appends asks twice in the same transaction: once is enough
+  const held = ledgerLocksHeld.get(tx)
+  if (held?.has(compoundId)) return
   await tx.execute(sql`SELECT pg_advisory_xact_lock(${LEDGER_LOCK_CLASS}::int4, ${compoundId}::int4)`)
+  if (held) held.add(compoundId)
+  else ledgerLocksHeld.set(tx, new Set([compoundId]))
 }
+/** per transaction (or savepoint) object: the chain locks it took, held until its transaction ends */
+const ledgerLocksHeld = new WeakMap<Tx, Set<number>>()
 
 export async function ledgerEntryBySerial(q: Queryable, compoundId: number, serial: number): Promise<LedgerEntryRow | undefined> {
   const [row] = await q
@@ -267,6 +274,130 @@ export async function appendLedgerEntries(
 }
 
 /** All entries of a compound in chain order. */
+/** What appendLedgerEntriesMany wrote for one compound. */
+export interface AppendedMany {
+  /** the entries written, in serial order (their ids are not read back) */
+  inserted: (ChainEntry & { billingKey: string | null })[]
+  /** entries whose billing key was in the ledger already */
+  skipped: number
+}
+
+/** Entries per INSERT of appendLedgerEntriesMany (one JSON parameter each). */
+const MANY_INSERT = 5000
+
+/**
+ * appendLedgerEntries for many compounds in one transaction, with a fixed number of statements whatever their
+ * number (the scheduler's daily billing of every compound): their chain locks in one statement (in id order),
+ * the billing keys already in their ledgers in one, their chain heads in one, then the entries, hashed as
+ * appendLedgerEntries hashes them, in INSERTs of up to MANY_INSERT rows. Same rules: no reversals, an entry whose
+ * billing key exists is skipped. Compounds with no entries are not touched.
+ */
+export async function appendLedgerEntriesMany(
+  tx: Tx,
+  byCompound: ReadonlyMap<number, readonly Omit<NewLedgerEntry, 'compoundId'>[]>,
+): Promise<Map<number, AppendedMany>> {
+  const out = new Map<number, AppendedMany>()
+  const ids = [...byCompound].filter(([, es]) => es.length > 0).map(([id]) => id).sort((a, b) => a - b)
+  for (const id of ids) {
+    for (const e of byCompound.get(id)!) {
+      validate({ ...e, compoundId: id })
+      if (e.kind === 'reversal') throw new LedgerError('invalidEntry', 'appendLedgerEntriesMany does not take reversals')
+    }
+  }
+  if (ids.length === 0) return out
+  const idList = sql`string_to_array(${ids.join(',')}, ',')::int[]`
+  // the locks in ascending id order, as every other writer takes at most one of them at a time
+  await tx.execute(sql`SELECT count(pg_advisory_xact_lock(${LEDGER_LOCK_CLASS}::int4, s.id)) FROM (SELECT unnest(${idList}) AS id ORDER BY 1) s`)
+  for (const id of ids) {
+    const held = ledgerLocksHeld.get(tx)
+    if (held) held.add(id)
+    else ledgerLocksHeld.set(tx, new Set([id]))
+  }
+  const keyed = ids.flatMap((id) => [...new Set(byCompound.get(id)!.map((e) => e.billingKey).filter((k): k is string => k != null))].map((k) => [id, k] as const))
+  const existing = new Set<string>()
+  if (keyed.length > 0) {
+    // (compound, key) pairs probed one by one on the unique index: `compound_id = ANY(…) AND billing_key = ANY(…)`
+    // would probe every compound with every key
+    const res = await tx.execute(sql`SELECT k.compound_id, k.billing_key
+      FROM unnest(string_to_array(${keyed.map(([id]) => id).join(',')}, ',')::int[], string_to_array(${keyed.map(([, k]) => k).join('\n')}, ${'\n'}))
+        AS k(compound_id, billing_key)
+      WHERE EXISTS (SELECT 1 FROM ${ledgerEntries} l WHERE l.compound_id = k.compound_id AND l.billing_key = k.billing_key)`)
+    for (const r of rowsOf(res)) existing.add(`${r.compound_id}|${r.billing_key}`)
+  }
+  const heads = new Map<number, { serial: number; hash: string }>()
+  const headRes = await tx.execute(sql`SELECT u.id, l.serial, l.hash FROM unnest(${idList}) AS u(id)
+    JOIN LATERAL (SELECT serial, hash FROM ${ledgerEntries} WHERE compound_id = u.id ORDER BY serial DESC LIMIT 1) l ON true`)
+  for (const r of rowsOf(headRes)) heads.set(Number(r.id), { serial: Number(r.serial), hash: String(r.hash) })
+
+  const rows: Record<string, unknown>[] = []
+  for (const id of ids) {
+    let serial = heads.get(id)?.serial ?? 0
+    let prevHash = heads.get(id)?.hash ?? GENESIS_HASH
+    const result: AppendedMany = { inserted: [], skipped: 0 }
+    out.set(id, result)
+    const seen = new Set<string>()
+    for (const e of byCompound.get(id)!) {
+      if (e.billingKey != null) {
+        if (existing.has(`${id}|${e.billingKey}`) || seen.has(e.billingKey)) {
+          result.skipped++
+          continue
+        }
+        seen.add(e.billingKey)
+      }
+      serial++
+      const chained: ChainEntry = {
+        serial,
+        compoundId: id,
+        kind: e.kind,
+        householdId: e.householdId ?? null,
+        amountFen: e.amountFen,
+        category: e.category ?? null,
+        counterparty: e.counterparty ?? null,
+        note: e.note ?? null,
+        receiptRef: e.receiptRef ?? null,
+        ticketId: e.ticketId ?? null,
+        reversesSerial: null,
+        recordedBy: e.recordedBy ?? null,
+        recordedAt: e.recordedAt,
+        dueAt: e.dueAt ?? null,
+      }
+      const hash = entryHash(prevHash, chained)
+      result.inserted.push({ ...chained, billingKey: e.billingKey ?? null })
+      rows.push({
+        compound_id: id,
+        serial,
+        kind: e.kind,
+        household_id: chained.householdId,
+        amount_fen: e.amountFen.toString(),
+        category: chained.category,
+        counterparty: chained.counterparty,
+        note: chained.note,
+        receipt_ref: chained.receiptRef,
+        ticket_id: chained.ticketId,
+        billing_key: e.billingKey ?? null,
+        due_at: chained.dueAt ? chained.dueAt.toISOString() : null,
+        recorded_by: chained.recordedBy,
+        recorded_at: e.recordedAt.toISOString(),
+        prev_hash: prevHash,
+        hash,
+      })
+      prevHash = hash
+    }
+  }
+  for (let i = 0; i < rows.length; i += MANY_INSERT) {
+    await tx.execute(sql`INSERT INTO ${ledgerEntries} (compound_id, serial, kind, household_id, amount_fen, category, counterparty, note,
+        receipt_ref, ticket_id, billing_key, due_at, recorded_by, recorded_at, prev_hash, hash)
+      SELECT x.compound_id, x.serial, x.kind, x.household_id, x.amount_fen::bigint, x.category, x.counterparty, x.note, x.receipt_ref,
+        x.ticket_id, x.billing_key, x.due_at::timestamptz, x.recorded_by, x.recorded_at::timestamptz, x.prev_hash, x.hash
+      FROM json_to_recordset(${JSON.stringify(rows.slice(i, i + MANY_INSERT))}::json) AS x(compound_id int, serial int, kind text,
+        household_id int, amount_fen text, category text, counterparty text, note text, receipt_ref text, ticket_id int, billing_key text,
+        due_at text, recorded_by int, recorded_at text, prev_hash text, hash text)`)
+  }
+  return out
+}
+
+const rowsOf = (res: unknown) => ((res as { rows?: unknown[] }).rows ?? (res as unknown as unknown[])) as Record<string, unknown>[]
+
 export async function ledgerEntriesOf(q: Queryable, compoundId: number): Promise<LedgerEntryRow[]> {
   return q.select().from(ledgerEntries).where(eq(ledgerEntries.compoundId, compoundId)).orderBy(asc(ledgerEntries.serial))
 }

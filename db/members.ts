@@ -21,7 +21,7 @@ export async function upsertMember(
   // every message passes here: read first, and write (a new row version, WAL, a row lock held to the end
   // of the transaction) only for a new member or a changed name or handle
   const known = await findMember(q, platform, platformUserId)
-  if (known && known.displayName === name && (handle === undefined || known.username === handle)) return known
+  if (known && isCurrentMember(known, displayName, username)) return known
   const set = handle === undefined ? { displayName: name } : { displayName: name, username: handle }
   const [row] = await q
     .insert(members)
@@ -37,6 +37,16 @@ export async function upsertMember(
       .where(and(eq(members.platform, platform), eq(members.username, handle), ne(members.platformUserId, platformUserId)))
   }
   return row!
+}
+
+/** Whether a stored member already has the name and handle a message of theirs shows (upsertMember would not write). */
+export function isCurrentMember(
+  known: { platformUserId: string; displayName: string; username: string | null },
+  displayName: string,
+  username?: string | null,
+): boolean {
+  if (known.displayName !== cleanDisplayName(displayName, known.platformUserId)) return false
+  return username === undefined || known.username === normalizeUsername(username)
 }
 
 /** `@Alice` → `alice`; empty → null. */
@@ -72,6 +82,13 @@ export async function findMember(q: Queryable, platform: string, platformUserId:
 export async function findMemberById(q: Queryable, id: number) {
   const [row] = await q.select().from(members).where(eq(members.id, id)).limit(1)
   return row
+}
+
+/** Members by id, in one statement (the daily jobs' private messages of many compounds). */
+export async function membersByIds(q: Queryable, ids: readonly number[]) {
+  if (ids.length === 0) return new Map<number, typeof members.$inferSelect>()
+  const rows = await q.select().from(members).where(sql`${members.id} = ANY(string_to_array(${[...new Set(ids)].join(',')}, ',')::int[])`)
+  return new Map(rows.map((m) => [m.id, m]))
 }
 
 export async function bindingsOf(q: Queryable, memberId: number, compoundId?: number) {

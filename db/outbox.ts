@@ -1,6 +1,6 @@
 // The outbox's SQL: inserting reply rows (src/outbox/write.ts is the one caller), the roster names their group
 // scrub needs, and the dispatcher's claim, send and release of rows (src/outbox/dispatcher.ts).
-import { and, isNotNull, sql } from 'drizzle-orm'
+import { and, isNotNull, type SQL, sql } from 'drizzle-orm'
 import { ownerNameParts } from '../src/domain/group-privacy.ts'
 import type { Db, Queryable } from './client.ts'
 import { households, outbox } from './schema.ts'
@@ -23,10 +23,55 @@ export type NewOutboxRow = Pick<
   | 'dedupeKey'
 >
 
-/** Insert rows in one statement; a row whose dedupe key exists is skipped. Returns the rows written. */
+/** The columns a writer sets, in the order of insertOutboxRows' placeholders. */
+const INSERT_COLUMNS =
+  'compound_id, inbox_id, created_at, platform, target_kind, target_id, text, image, buttons, group_chat_id, group_ack_text, group_fallback_text, dedupe_key'
+/** the placeholders of row k: a missing created_at is the database's now(), as the column's default */
+const rowPlaceholders = (k: number) => {
+  const p = (i: number) => `$${k * 13 + i}`
+  return `(${p(1)}::int, ${p(2)}::int, coalesce(${p(3)}::timestamptz, now()), ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}::bytea, ${p(9)}::jsonb, ${p(10)}, ${p(11)}, ${p(12)}, ${p(13)})`
+}
+/** the statement for n rows, built once per n (every reply of a command is one row or a few) */
+const insertTexts = new Map<number, string[]>()
+function insertText(n: number): string[] {
+  let parts = insertTexts.get(n)
+  if (!parts) {
+    const text = `INSERT INTO "outbox" (${INSERT_COLUMNS}) VALUES ${Array.from({ length: n }, (_, k) => rowPlaceholders(k)).join(', ')}
+      ON CONFLICT DO NOTHING RETURNING id, dedupe_key`
+    parts = text.split(/\$\d+/)
+    if (n <= 20) insertTexts.set(n, parts)
+  }
+  return parts
+}
+
+/**
+ * Insert rows in one statement; a row whose dedupe key exists is skipped. Returns the rows written, in order.
+ * Written as SQL text rather than with the query builder: every reply of every command passes here.
+ */
 export async function insertOutboxRows(q: Queryable, rows: readonly NewOutboxRow[]): Promise<{ id: number; dedupeKey: string | null }[]> {
   if (rows.length === 0) return []
-  return q.insert(outbox).values([...rows]).onConflictDoNothing().returning({ id: outbox.id, dedupeKey: outbox.dedupeKey })
+  const values = rows.flatMap((r) => [
+    r.compoundId ?? null,
+    r.inboxId ?? null,
+    r.createdAt ? r.createdAt.toISOString() : null,
+    r.platform,
+    r.targetKind,
+    r.targetId,
+    r.text,
+    r.image ?? null,
+    r.buttons ? JSON.stringify(r.buttons) : null,
+    r.groupChatId ?? null,
+    r.groupAckText ?? null,
+    r.groupFallbackText ?? null,
+    r.dedupeKey ?? null,
+  ])
+  const parts = insertText(rows.length)
+  const chunks: SQL[] = [sql.raw(parts[0]!)]
+  values.forEach((v, i) => chunks.push(sql`${v}`, sql.raw(parts[i + 1]!)))
+  const res = await q.execute(sql.join(chunks))
+  const written = ((res as { rows?: unknown[] }).rows ?? (res as unknown as unknown[])) as { id: unknown; dedupe_key: unknown }[]
+  // RETURNING of a multi-row INSERT comes in the order of the VALUES
+  return written.map((w) => ({ id: Number(w.id), dedupeKey: w.dedupe_key == null ? null : String(w.dedupe_key) }))
 }
 
 /**
@@ -100,8 +145,13 @@ export async function claimOutboxRows(
   return [...rows].sort((a, b) => a.id - b.id)
 }
 
-export async function markOutboxSent(db: Db, id: number): Promise<void> {
-  await db.execute(sql`UPDATE outbox SET status = 'sent', sent_at = now(), last_error = NULL WHERE id = ${id}`)
+/** Mark delivered rows sent: one statement for any number of them (the dispatcher gathers the rows sent meanwhile). */
+export async function markOutboxSent(db: Db, ids: number | readonly number[]): Promise<void> {
+  const list = typeof ids === 'number' ? [ids] : ids
+  if (list.length === 0) return
+  // one text parameter whatever the number of rows: one prepared statement
+  await db.execute(sql`UPDATE outbox SET status = 'sent', sent_at = now(), last_error = NULL
+    WHERE id = ANY(string_to_array(${list.join(',')}, ',')::int[])`)
 }
 
 /** Give up on a row: it stays with its error for the operator. */

@@ -46,6 +46,21 @@ export async function activeTickets(q: Queryable, compoundId: number): Promise<T
     .orderBy(asc(tickets.createdAt), asc(tickets.no))
 }
 
+/** activeTickets of several compounds in one statement, by compound. */
+export async function activeTicketsOfMany(q: Queryable, compoundIds: readonly number[]): Promise<Map<number, TicketView[]>> {
+  const out = new Map<number, TicketView[]>()
+  if (compoundIds.length === 0) return out
+  const rows = await viewQuery(q)
+    .where(and(sql`${tickets.compoundId} = ANY(string_to_array(${compoundIds.join(',')}, ',')::int[])`, inArray(tickets.status, ['open', 'assigned', 'in_progress', 'reopened'])))
+    .orderBy(asc(tickets.compoundId), asc(tickets.createdAt), asc(tickets.no))
+  for (const r of rows) {
+    const list = out.get(r.ticket.compoundId)
+    if (list) list.push(r)
+    else out.set(r.ticket.compoundId, [r])
+  }
+  return out
+}
+
 /** How many tickets are done and wait for the reporter's confirmation. */
 export async function countAwaitingConfirmation(q: Queryable, compoundId: number): Promise<number> {
   const [row] = await q
@@ -135,6 +150,23 @@ export async function committeeMemberIds(q: Queryable, compoundId: number): Prom
     .where(and(eq(roles.compoundId, compoundId), inArray(roles.role, ['committee', 'head'])))
     .orderBy(asc(roles.memberId))
   return rows.map((r) => r.memberId)
+}
+
+/** committeeMemberIds of several compounds in one statement, by compound. */
+export async function committeeMemberIdsOfMany(q: Queryable, compoundIds: readonly number[]): Promise<Map<number, number[]>> {
+  const out = new Map<number, number[]>()
+  if (compoundIds.length === 0) return out
+  const rows = await q
+    .select({ compoundId: roles.compoundId, memberId: roles.memberId })
+    .from(roles)
+    .where(and(sql`${roles.compoundId} = ANY(string_to_array(${compoundIds.join(',')}, ',')::int[])`, inArray(roles.role, ['committee', 'head'])))
+    .orderBy(asc(roles.compoundId), asc(roles.memberId))
+  for (const r of rows) {
+    const list = out.get(r.compoundId)
+    if (list) list.push(r.memberId)
+    else out.set(r.compoundId, [r.memberId])
+  }
+  return out
 }
 
 // ---- counts for the disclosure summary ------------------------------------------------------

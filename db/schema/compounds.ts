@@ -59,6 +59,17 @@ export const households = pgTable(
   (t) => [uniqueIndex('households_compound_code_uq').on(t.compoundId, t.code)],
 )
 
+/**
+ * A version of each compound's roster, a new random value whenever a statement changes its households (triggers
+ * in migration 0010, so every writer, in any process, moves it): the bot keeps the roster's owner names for the
+ * group privacy scrub per compound and version (src/outbox/write.ts). No row: households loaded with the triggers off.
+ */
+export const rosterVersions = pgTable('roster_versions', {
+  // no foreign key: the row follows the households, and must not hold a compound that has none left
+  compoundId: integer('compound_id').primaryKey(),
+  version: text('version').notNull(),
+})
+
 export const members = pgTable(
   'members',
   {

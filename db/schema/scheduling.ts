@@ -32,5 +32,6 @@ export const jobRuns = pgTable(
     startedAt: tstz('started_at').notNull().defaultNow(),
     finishedAt: tstz('finished_at'),
   },
-  (t) => [primaryKey({ columns: [t.job, t.fireKey] })],
+  // started_at: the daily prune of runs older than JOB_RUNS_KEEP_DAYS (src/scheduler/tick.ts)
+  (t) => [primaryKey({ columns: [t.job, t.fireKey] }), index('job_runs_started_idx').on(t.startedAt)],
 )

@@ -147,9 +147,21 @@ function foldForNames(text: string): { folded: string; from: number[]; to: numbe
   return { folded, from, to }
 }
 
-/** The folded keys of a name list, longest first, and each key's masked form; kept per list instance. */
-const compiled = new WeakMap<readonly string[], { masked: Map<string, string>; keys: string[] }>()
-function compiledNames(names: readonly string[]): { masked: Map<string, string>; keys: string[] } {
+interface CompiledNames {
+  masked: Map<string, string>
+  /** the folded keys, longest first */
+  keys: string[]
+  /** a key's first character → the indices in `keys` of the keys starting with it, ascending */
+  byFirst: Map<string, number[]>
+}
+
+/**
+ * The folded keys of a name list, longest first, each key's masked form, and the keys by their first character;
+ * kept per list instance (src/outbox/write.ts hands out one instance per compound and roster version, so a
+ * roster is compiled once, not per reply).
+ */
+const compiled = new WeakMap<readonly string[], CompiledNames>()
+function compiledNames(names: readonly string[]): CompiledNames {
   const hit = compiled.get(names)
   if (hit) return hit
   // key (folded) → the masked form, from the name as the list writes it: a person looks the same however typed
@@ -158,7 +170,15 @@ function compiledNames(names: readonly string[]): { masked: Map<string, string>;
     const key = n.normalize('NFKC').toLowerCase().replace(/\s+/gu, '')
     if ([...key].length >= 2 && !masked.has(key)) masked.set(key, maskFirst(n))
   }
-  const out = { masked, keys: [...masked.keys()].sort((a, b) => b.length - a.length) }
+  const keys = [...masked.keys()].sort((a, b) => b.length - a.length)
+  const byFirst = new Map<string, number[]>()
+  keys.forEach((key, i) => {
+    const first = String.fromCodePoint(key.codePointAt(0)!)
+    const list = byFirst.get(first)
+    if (list) list.push(i)
+    else byFirst.set(first, [i])
+  })
+  const out = { masked, keys, byFirst }
   compiled.set(names, out)
   return out
 }
@@ -169,14 +189,21 @@ function compiledNames(names: readonly string[]): { masked: Map<string, string>;
  * Latin name only as a whole word. Names shorter than two characters are ignored.
  */
 export function maskNames(text: string, names: readonly string[]): string {
-  const { masked, keys } = compiledNames(names)
+  const { masked, keys, byFirst } = compiledNames(names)
   if (keys.length === 0 || text === '') return text
   const { folded, from, to } = foldForNames(text)
   const taken = new Uint8Array(folded.length)
   const hits: { start: number; end: number; key: string }[] = []
-  const present = new Set(folded)
-  for (const key of keys) {
-    if (!present.has(String.fromCodePoint(key.codePointAt(0)!))) continue // most names share no character with a short reply
+  // only the keys starting with a character of the text (most names share none with a short reply), in the
+  // list's order: longest first
+  const candidates: number[] = []
+  for (const c of new Set(folded)) {
+    const list = byFirst.get(c)
+    if (list) candidates.push(...list)
+  }
+  candidates.sort((a, b) => a - b)
+  for (const i of candidates) {
+    const key = keys[i]!
     for (let at = folded.indexOf(key); at >= 0; at = folded.indexOf(key, at + 1)) {
       const end = at + key.length
       if (isWordChar(key[0]) && wordCharAt(text, from[at]! - 1)) continue

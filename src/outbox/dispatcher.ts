@@ -21,6 +21,8 @@ export class OutboxDispatcher {
   private timer: NodeJS.Timeout | undefined
   private running: Promise<number> | null = null
   private again = false
+  /** rows delivered and waiting for their `sent` update, which one statement writes for all of them */
+  private sent = new SentMarks((ids) => markOutboxSent(this.database.db, ids))
 
   constructor(
     private readonly database: Database,
@@ -38,11 +40,13 @@ export class OutboxDispatcher {
       let total = 0
       do {
         this.again = false
-        let n: number
+        let batch: { claimed: number; sent: number }
         do {
-          n = await this.deliverBatch()
-          total += n
-        } while (n > 0)
+          batch = await this.deliverBatch()
+          total += batch.sent
+          // a batch short of the limit took every row due: rows committed since then come with their own flush()
+          // (which sets `again`), retries and other instances' rows with the next poll
+        } while (batch.sent > 0 && batch.claimed >= BATCH)
       } while (this.again)
       return total
     })()
@@ -77,11 +81,12 @@ export class OutboxDispatcher {
    * acknowledged in) form a lane and go one after another in id order; lanes run concurrently, so one slow
    * or rate-limited chat does not hold up the others and the adapters' limiters can pace chats in parallel.
    */
-  private async deliverBatch(): Promise<number> {
+  private async deliverBatch(): Promise<{ claimed: number; sent: number }> {
     const rows = await this.claim()
+    if (rows.length === 0) return { claimed: 0, sent: 0 }
     const oneAtATime = new Set([...this.adapters.values()].filter((a) => a.sendsOneAtATime).map((a) => a.platform as string))
     const sent = await Promise.all(lanesOf(rows, oneAtATime).map((lane) => this.deliverLane(lane)))
-    return sent.reduce((a, b) => a + b, 0)
+    return { claimed: rows.length, sent: sent.reduce((a, b) => a + b, 0) }
   }
 
   private async deliverLane(rows: OutboxRow[]): Promise<number> {
@@ -96,7 +101,7 @@ export class OutboxDispatcher {
       }
       try {
         await this.deliver(row)
-        await markOutboxSent(this.database.db, row.id)
+        await this.sent.mark(row.id)
         sent++
       } catch (err) {
         blocked.add(target)
@@ -140,6 +145,54 @@ export class OutboxDispatcher {
       const hint = adapter.privateChatHint?.(row.target_id)
       await adapter.send(row.group_chat_id, { text: hint ? `${row.group_fallback_text}\n${hint}` : row.group_fallback_text })
     }
+  }
+}
+
+/**
+ * The `sent` updates of delivered rows, gathered: a row's mark waits for the next update, which starts on the
+ * next turn of the event loop, or once the update running now has finished, and covers every row delivered by
+ * then. Lanes delivering at the same time share one statement; a lone row still gets its own at once.
+ */
+class SentMarks {
+  private ids: number[] = []
+  private waiting: { resolve(): void; reject(err: unknown): void }[] = []
+  private running = false
+  private scheduled = false
+
+  constructor(private readonly write: (ids: number[]) => Promise<void>) {}
+
+  mark(id: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.ids.push(id)
+      this.waiting.push({ resolve, reject })
+      this.schedule()
+    })
+  }
+
+  private schedule(): void {
+    if (this.running || this.scheduled) return
+    this.scheduled = true
+    setImmediate(() => {
+      this.scheduled = false
+      void this.run()
+    })
+  }
+
+  private async run(): Promise<void> {
+    this.running = true
+    while (this.ids.length > 0) {
+      const ids = this.ids
+      const waiting = this.waiting
+      this.ids = []
+      this.waiting = []
+      try {
+        await this.write(ids)
+        for (const w of waiting) w.resolve()
+      } catch (err) {
+        for (const w of waiting) w.reject(err)
+      }
+    }
+    this.running = false
   }
 }
 

@@ -69,8 +69,34 @@ function answerRow(r: Extract<Reply, { to: 'chat' | 'private' }>, base: RowBase,
   }
 }
 
+/** A member as a private message reaches them. */
+export type MemberAddress = { platform: string; platformUserId: string }
+
+/**
+ * The rows enqueueReplies would write for replies that need no incoming message, without writing them: the
+ * daily jobs gather the rows of many compounds and write them together (src/scheduler/daily.ts). `members`:
+ * the members the replies name, read beforehand for all of them (one read of its own for any that is missing).
+ */
+export async function detachedReplyRows(
+  q: Queryable,
+  compound: { id: number },
+  replies: readonly DetachedReply[],
+  opts: { now: Date; members?: ReadonlyMap<number, MemberAddress> },
+): Promise<NewOutboxRow[]> {
+  const base: RowBase = { compoundId: compound.id, inboxId: null, createdAt: opts.now }
+  const rows: NewOutboxRow[] = []
+  for (const r of replies) rows.push(...(await detachedRows(q, compound.id, r, base, opts.members)))
+  return rows
+}
+
 /** Outbox rows for one reply that needs no incoming message. */
-async function detachedRows(q: Queryable, compoundId: number | null, r: DetachedReply, base: RowBase): Promise<NewOutboxRow[]> {
+async function detachedRows(
+  q: Queryable,
+  compoundId: number | null,
+  r: DetachedReply,
+  base: RowBase,
+  members?: ReadonlyMap<number, MemberAddress>,
+): Promise<NewOutboxRow[]> {
   const image = r.image?.png ?? null
   switch (r.to) {
     case 'compound': {
@@ -87,7 +113,7 @@ async function detachedRows(q: Queryable, compoundId: number | null, r: Detached
       }))
     }
     case 'member': {
-      const m = await findMemberById(q, r.memberId)
+      const m = members?.get(r.memberId) ?? (await findMemberById(q, r.memberId))
       if (!m) return []
       return [{ ...base, platform: m.platform, targetKind: 'user', targetId: m.platformUserId, text: r.text, image, dedupeKey: r.dedupeKey ?? null }]
     }

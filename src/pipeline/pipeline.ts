@@ -3,15 +3,15 @@
 import type { ChatAdapter } from '../core/adapter.ts'
 import type { IncomingMessage, Outgoing } from '../core/messages.ts'
 import type { Database, Tx } from '../../db/client.ts'
-import { chatsOfCompound, findChat, findCompoundById, roleOf } from '../../db/compounds.ts'
-import { bindingsOf, compoundIdsOfMember, findMemberById, upsertMember } from '../../db/members.ts'
+import { type MessageContextQuery, messageContext } from '../../db/context.ts'
+import { isCurrentMember, upsertMember } from '../../db/members.ts'
 import { inbox } from '../../db/schema.ts'
 import type { Config } from '../config.ts'
 import { type Lang, isLang, translator } from '../i18n/index.ts'
 import { log } from '../log.ts'
 import { resolvePersons } from '../domain/group-privacy.ts'
 import { enqueueReplies } from '../outbox/enqueue.ts'
-import { groupScrubber } from '../outbox/write.ts'
+import { groupScrubber, rememberRosterVersion } from '../outbox/write.ts'
 import {
   type AnyCommand,
   type BaseContext,
@@ -102,22 +102,35 @@ export class Pipeline {
     // the admin check may call the platform: do it before the transaction
     const needsAdmin = cmd.command.role === 'chatAdmin'
     const isAdmin = needsAdmin ? await this.checkAdmin(msg) : undefined
-    return this.opts.database.db.transaction(async (tx) => {
-      // the inbox row (dedupe) is claimed together with the role and binding reads: a duplicate
-      // blocks on the unique key until the first delivery commits, then gets no row and stops here
-      const { inboxId, ...base } = await this.resolveContext(tx, msg, cmd.lang, cmd.command.name, { claim: true })
-      if (inboxId === null) return { status: 'duplicate' } as const
-      const ctx: BaseContext = {
-        ...base,
-        usage: () => usageLine(cmd.command, base.lang, base.t),
-        isChatAdmin: async () => isAdmin ?? (await this.checkAdmin(msg)),
-      }
-      const replies = await this.runCommand(tx, ctx, cmd, isAdmin)
-      const ids = await this.writeOutbox(tx, msg, ctx.compound, replies.replies, inboxId)
-      const edits = await this.originEdits(tx, msg, ctx.compound, replies.replies)
-      if (this.opts.hooks?.beforeCommit) await this.opts.hooks.beforeCommit(msg)
-      return { status: 'handled', command: cmd.command.name, outboxIds: ids, error: replies.error, ...(edits.length ? { edits } : {}) } as const
-    })
+    try {
+      return await this.opts.database.db.transaction(async (tx) => {
+        // the inbox row (dedupe) is claimed together with the role and binding reads: a duplicate
+        // blocks on the unique key until the first delivery commits, then gets no row and stops here
+        const { inboxId, ...base } = await this.resolveContext(tx, msg, cmd.lang, cmd.command.name, { claim: true })
+        if (inboxId === null) return { status: 'duplicate' } as const
+        const ctx: BaseContext = {
+          ...base,
+          usage: () => usageLine(cmd.command, base.lang, base.t),
+          isChatAdmin: async () => isAdmin ?? (await this.checkAdmin(msg)),
+        }
+        const replies = await this.runCommand(tx, ctx, cmd, isAdmin, { savepoint: false })
+        const ids = await this.writeOutbox(tx, msg, ctx.compound, replies.replies, inboxId)
+        const edits = await this.originEdits(tx, msg, ctx.compound, replies.replies)
+        if (this.opts.hooks?.beforeCommit) await this.opts.hooks.beforeCommit(msg)
+        return { status: 'handled', command: cmd.command.name, outboxIds: ids, error: replies.error, ...(edits.length ? { edits } : {}) } as const
+      })
+    } catch (err) {
+      if (!(err instanceof CommandFailed)) throw err
+      // the command was refused or failed while it ran: its writes went with that transaction; the message is
+      // claimed again and answered in a new one (a redelivery that claimed it meanwhile answers it instead)
+      return this.opts.database.db.transaction(async (tx) => {
+        const { inboxId, ...base } = await this.resolveContext(tx, msg, cmd.lang, cmd.command.name, { claim: true })
+        if (inboxId === null) return { status: 'duplicate' } as const
+        const ids = await this.writeOutbox(tx, msg, base.compound, err.result.replies, inboxId)
+        if (this.opts.hooks?.beforeCommit) await this.opts.hooks.beforeCommit(msg)
+        return { status: 'handled', command: cmd.command.name, outboxIds: ids, error: err.result.error } as const
+      })
+    }
   }
 
   private async handlePassive(msg: IncomingMessage): Promise<HandleOutcome> {
@@ -177,10 +190,10 @@ export class Pipeline {
   }
 
   /**
-   * The member, compound, role and bindings of a message, in two round trips: independent queries are
-   * issued together (postgres.js pipelines them on the transaction's connection; the server still runs
-   * them one after another, in order). With `claim`, the inbox row is inserted in the second round, with
-   * the compound and member it belongs to (inboxId null: a duplicate).
+   * The member, compound, role and bindings of a message, in one statement (db/context.ts). With `claim`, the
+   * inbox row is inserted by the same statement, with the compound and member it belongs to (inboxId null: a
+   * duplicate). A new member, or one whose name or handle changed, is written first (then, for a new one, the
+   * context is read again: its claim needs the member).
    */
   private async resolveContext(
     tx: Tx,
@@ -189,37 +202,36 @@ export class Pipeline {
     command: string | null,
     opts: { claim?: boolean } = {},
   ) {
+    const query: MessageContextQuery = {
+      platform: msg.platform,
+      senderId: msg.sender.id,
+      groupChatId: msg.chat.kind === 'group' ? msg.chat.id : null,
+      claim: opts.claim ? { chatId: msg.chat.id, messageId: msg.id, receivedAt: this.opts.clock.now(), command } : undefined,
+    }
+    let rows = await messageContext(tx, query)
     let member: Member
-    let compound: Compound | null = null
-    if (msg.chat.kind === 'group') {
-      const [m, chat] = await Promise.all([
-        upsertMember(tx, msg.platform, msg.sender.id, msg.sender.name, msg.sender.username),
-        findChat(tx, msg.platform, msg.chat.id),
-      ])
-      member = m
-      compound = chat?.compound ?? null
+    if (rows.member && isCurrentMember(rows.member, msg.sender.name, msg.sender.username)) {
+      member = rows.member
     } else {
       member = await upsertMember(tx, msg.platform, msg.sender.id, msg.sender.name, msg.sender.username)
-      // a private chat belongs to the member's compound when there is exactly one
-      const ids = await compoundIdsOfMember(tx, member.id)
-      if (ids.length === 1) compound = (await findCompoundById(tx, ids[0]!)) ?? null
+      if (!rows.member) rows = await messageContext(tx, query)
     }
+    const compound: Compound | null = rows.compound ?? null
+    // the group privacy scrub of this transaction's replies reads the roster names of this version
+    if (compound) rememberRosterVersion(tx, compound.id, rows.rosterVersion)
     const lang: Lang = compound && isLang(compound.language) ? compound.language : keywordLang
-    const [inboxId, roleRow, bindingRows] = await Promise.all([
-      opts.claim ? this.claimInbox(tx, msg, { compoundId: compound?.id ?? null, memberId: member.id, command }) : null,
-      compound ? roleOf(tx, compound.id, member.id) : undefined,
-      compound ? bindingsOf(tx, member.id, compound.id) : [],
-    ])
-    const role: Role = compound ? (roleRow ?? 'resident') : 'anyone'
-    const bindings: Binding[] = bindingRows.map((r) => ({
-      bindingId: r.binding.id,
-      relation: r.binding.relation,
-      status: r.binding.status,
-      household: r.household,
-    }))
+    const role: Role = compound ? (rows.role ?? 'resident') : 'anyone'
+    const bindings: Binding[] = compound
+      ? rows.bindings.map((r) => ({
+          bindingId: r.binding.id,
+          relation: r.binding.relation,
+          status: r.binding.status,
+          household: r.household,
+        }))
+      : []
     log.debug({ platform: msg.platform, chat: msg.chat.id, msg: msg.id, member: member.id, command }, 'message')
     return {
-      inboxId,
+      inboxId: opts.claim ? rows.inboxId : null,
       tx,
       lang,
       t: translator(lang),
@@ -234,16 +246,23 @@ export class Pipeline {
     }
   }
 
-  /** Authorize, validate and run inside a savepoint: a refusal or crash rolls back the command's writes only. */
+  /**
+   * Authorize, validate and run. A refusal or crash while the command runs undoes the command's writes only:
+   * inside a savepoint (the default), or, with `savepoint: false` (the message path, a statement fewer for every
+   * command that succeeds), by throwing CommandFailed with its reply, so that the transaction rolls back and
+   * handle() writes the reply in a new one. A refusal before it runs (role, arguments) is returned either way.
+   */
   private async runCommand(
     tx: Tx,
     ctx: BaseContext,
     parsed: ParsedCommand,
     isAdmin: boolean | undefined,
-  ): Promise<{ replies: Reply[]; error?: 'user' | 'internal' }> {
+    opts: { savepoint?: boolean } = {},
+  ): Promise<CommandResult> {
     const cmd = parsed.command
     const { t } = ctx
     const usage = () => t('common.usage', { usage: ctx.usage() })
+    let running = false
     try {
       authorize(ctx, cmd, isAdmin)
       // the length cap comes before any parsing: no parser ever sees more than a command can use
@@ -257,23 +276,33 @@ export class Pipeline {
         return { replies: [{ to: 'chat', text: `${what}\n${usage()}` }], error: 'user' }
       }
       let out: Reply[] = []
-      await tx.transaction(async (sp) => {
-        const spCtx = { ...ctx, tx: sp }
-        // a rule that needs the arguments (the ticket's assignee) reads them here, in the command's savepoint
-        await authorizeArgs(spCtx, cmd, valid.data)
-        out = await cmd.run(spCtx as never, valid.data)
-      })
+      const run = async (q: Tx) => {
+        const runCtx = { ...ctx, tx: q }
+        // a rule that needs the arguments (the ticket's assignee) reads them here, where the command runs
+        await authorizeArgs(runCtx, cmd, valid.data)
+        out = await cmd.run(runCtx as never, valid.data)
+      }
+      if (opts.savepoint === false) {
+        running = true
+        await run(tx)
+      } else {
+        await tx.transaction(run)
+      }
       return { replies: out }
     } catch (err) {
+      let result: CommandResult
       if (err instanceof UserError) {
         const text = t(err.key, err.params)
-        return { replies: [{ to: 'chat', text: err.withUsage ? `${text}\n${usage()}` : text }], error: 'user' }
+        result = { replies: [{ to: 'chat', text: err.withUsage ? `${text}\n${usage()}` : text }], error: 'user' }
+      } else {
+        log.error(
+          { err, command: cmd.name, platform: ctx.message.platform, chat: ctx.message.chat.id, msg: ctx.message.id },
+          'command failed',
+        )
+        result = { replies: [{ to: 'chat', text: t('common.internalError') }], error: 'internal' }
       }
-      log.error(
-        { err, command: cmd.name, platform: ctx.message.platform, chat: ctx.message.chat.id, msg: ctx.message.id },
-        'command failed',
-      )
-      return { replies: [{ to: 'chat', text: t('common.internalError') }], error: 'internal' }
+      if (running) throw new CommandFailed(result)
+      return result
     }
   }
 
@@ -299,6 +328,15 @@ export class Pipeline {
 }
 
 class DuplicateInTx extends Error {}
+
+type CommandResult = { replies: Reply[]; error?: 'user' | 'internal' }
+
+/** A command refused or failed while it ran without a savepoint: its transaction must roll back (runCommand). */
+class CommandFailed extends Error {
+  constructor(readonly result: CommandResult) {
+    super('command failed')
+  }
+}
 
 /** Characters as a reader counts them (an emoji is one), in one linear pass. */
 function codePoints(s: string): number {

@@ -8,7 +8,8 @@ import { noticeDaysOf } from '../services/polls.ts'
 import type { Queryable } from '../../db/client.ts'
 import type { CompoundRow } from '../../db/compounds.ts'
 import { pollResultSent, recentPollsOf } from '../../db/disclosure.ts'
-import { activeTickets, committeeMemberIds } from '../../db/ticket-queries.ts'
+import { activeTickets, committeeMemberIds, type TicketView } from '../../db/ticket-queries.ts'
+import type { PollRow } from '../disclosure/facts.ts'
 import { localDateString } from '../domain/calendar.ts'
 import { daysOverdue, isOverdue, overdueDaysOf } from '../domain/repair-overdue.ts'
 import { packMessages } from '../render/summary.ts'
@@ -24,14 +25,38 @@ export const RESULT_POST_DAYS = 3
 const LOOKBACK_DAYS = 30
 const MAX_LISTED = 40
 
+/**
+ * What the daily run read for a whole chunk of compounds at once (src/scheduler/daily.ts): given, these
+ * functions run no query of their own.
+ */
+export interface PrefetchedCommitteeData {
+  /** activeTickets of the compound */
+  tickets: TicketView[]
+  /** committeeMemberIds of the compound */
+  committee: number[]
+  /** recentPollsOf the compound since LOOKBACK_DAYS before now */
+  polls: PollRow[]
+  /** of those polls, the ids whose result reached a chat (pollResultSent) */
+  resultsSent: ReadonlySet<number>
+}
+
+/** How far back the legal calendar looks, from `now`. */
+export const legalCalendarSince = (now: Date) => new Date(now.getTime() - LOOKBACK_DAYS * DAY)
+
 /** Overdue tickets, privately to each committee member; `day` is the local date (one reminder a day). */
-export async function overdueReminders(q: Queryable, compound: CompoundRow, now: Date, day: string): Promise<DetachedReply[]> {
+export async function overdueReminders(
+  q: Queryable,
+  compound: CompoundRow,
+  now: Date,
+  day: string,
+  data?: PrefetchedCommitteeData,
+): Promise<DetachedReply[]> {
   const t = translator(compoundLang(compound))
   const tz = compound.timeZone
   const limit = overdueDaysOf(compound.settings)
-  const late = (await activeTickets(q, compound.id)).filter((v) => isOverdue(v.ticket.createdAt, now, limit, tz))
+  const late = (data?.tickets ?? (await activeTickets(q, compound.id))).filter((v) => isOverdue(v.ticket.createdAt, now, limit, tz))
   if (late.length === 0) return []
-  const committee = await committeeMemberIds(q, compound.id)
+  const committee = data?.committee ?? (await committeeMemberIds(q, compound.id))
   if (committee.length === 0) return []
   const lines = late.slice(0, MAX_LISTED).map((v) => {
     const name = v.assigneeMemberName ?? v.ticket.assigneeName
@@ -54,13 +79,13 @@ export async function overdueReminders(q: Queryable, compound: CompoundRow, now:
 }
 
 /** Legal-calendar flags, privately to each committee member; each flag once per poll. */
-export async function legalCalendarFlags(q: Queryable, compound: CompoundRow, now: Date): Promise<DetachedReply[]> {
+export async function legalCalendarFlags(q: Queryable, compound: CompoundRow, now: Date, data?: PrefetchedCommitteeData): Promise<DetachedReply[]> {
   const t = translator(compoundLang(compound))
   const tz = compound.timeZone
   const minDays = noticeDaysOf(compound.settings)
   const flags: { key: string; text: string }[] = []
-  const since = new Date(now.getTime() - LOOKBACK_DAYS * DAY)
-  for (const p of await recentPollsOf(q, compound.id, since)) {
+  const since = legalCalendarSince(now)
+  for (const p of data?.polls ?? (await recentPollsOf(q, compound.id, since))) {
     const running = p.status === 'open' && p.deadline.getTime() > now.getTime()
     if (p.rule !== 'simple' && running && !p.urgent && p.createdAt.getTime() >= since.getTime()) {
       const notice = p.deadline.getTime() - p.createdAt.getTime()
@@ -76,12 +101,12 @@ export async function legalCalendarFlags(q: Queryable, compound: CompoundRow, no
       p.closedAt !== null &&
       p.closedAt.getTime() >= since.getTime() &&
       now.getTime() - p.closedAt.getTime() >= RESULT_POST_DAYS * DAY &&
-      !(await pollResultSent(q, p.id))
+      !(data ? data.resultsSent.has(p.id) : await pollResultSent(q, p.id))
     ) {
       flags.push({ key: `legal-result:${p.id}`, text: t('disclosure.legal.resultNotPosted', { no: p.no, title: p.title, date: formatLocal(p.closedAt, tz) }) })
     }
   }
   if (flags.length === 0) return []
-  const committee = await committeeMemberIds(q, compound.id)
+  const committee = data?.committee ?? (await committeeMemberIds(q, compound.id))
   return flags.flatMap((f) => committee.map((memberId) => ({ to: 'member' as const, memberId, text: f.text, dedupeKey: `${f.key}:m${memberId}` })))
 }

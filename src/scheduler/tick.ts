@@ -19,30 +19,30 @@
 //   its quiet hours: src/services/polls.ts remindOpenPolls).
 // - the committee: overdue repair tickets and legal-calendar flags, once a day from DAILY_HOUR local.
 // The daily jobs that already ran today (their job_runs rows) are read for every compound in one statement;
-// only the others are claimed.
+// only the others are claimed. Billing and the committee's messages run set-based, in chunks of compounds
+// (./daily.ts): the first tick of a day costs a few statements per chunk, not per compound. Runs older than
+// JOB_RUNS_KEEP_DAYS are pruned by the tick that does a day's work.
 import type { Db } from '../../db/client.ts'
 import {
   allCompounds,
-  claimJobRun,
+  claimJobRuns,
   type CompoundRow,
   disclosurePeriodKey,
-  finishJobRun,
+  finishJobRuns,
   jobRunsTaken,
   pruneJobRuns,
+  pruneJobRunsBefore,
   releaseJobRun,
   undisclosedPeriods,
 } from '../../db/disclosure.ts'
 import type { Period, PeriodKind } from '../domain/calendar.ts'
-import { monthKeyOf } from '../domain/calendar.ts'
 import { isQuiet, quietHoursOf } from '../domain/quiet-hours.ts'
 import { type DisclosureItem, postDisclosures } from '../disclosure/batch.ts'
 import type { DisclosureData } from '../disclosure/build.ts'
 import type { DisclosureMessages } from '../disclosure/messages.ts'
 import { log } from '../log.ts'
-import { billMonthTx } from '../services/fees.ts'
 import { closeDuePolls, remindOpenPolls } from '../services/polls.ts'
-import { enqueueReplies } from '../outbox/enqueue.ts'
-import { legalCalendarFlags, overdueReminders } from './reminders.ts'
+import { billDaily, type CommitteeJob, committeeDaily, type DailyItem } from './daily.ts'
 import { latestSlot, localDay, periodDueAt, type SlotSpec, slotsOf } from './schedule.ts'
 
 /** A post later than this after its slot is a catch-up (补发). */
@@ -53,6 +53,8 @@ export const DAILY_HOUR = 9
 export const TICK_JOB = 'linli-tick'
 /** The once-a-day jobs, keyed `<compound>:<local date>` in job_runs. */
 const DAILY_JOBS = ['bill', 'repair-overdue', 'legal-calendar', 'poll-remind'] as const
+/** How long job runs are kept (the per-minute fires of the tick itself: two days). */
+export const JOB_RUNS_KEEP_DAYS = 90
 
 export interface TickOptions {
   /** who runs it (job_runs.instance) */
@@ -105,12 +107,13 @@ export async function runDue(db: Db, now: Date, opts: TickOptions): Promise<Tick
 
   // billing, and what is due to disclose
   const due: DisclosureItem[] = []
+  const toBill: DailyItem[] = []
   for (const compound of compounds) {
     const daily = days.get(compound.id)
     if (!daily) continue
     const ctx = { compound: compound.id }
     const tz = compound.timeZone
-    if (todo('bill', compound)) await attempt('billing', () => billDaily(db, compound, now, daily.day, opts, report), ctx)
+    if (todo('bill', compound)) toBill.push({ compound, fire: fireOf(compound), day: daily.day })
 
     const { slots, invalid } = slotsOf(compound.settings)
     if (invalid.length > 0) log.warn({ ...ctx, settings: invalid }, 'scheduler: unreadable disclosure schedule, using the default')
@@ -133,56 +136,77 @@ export async function runDue(db: Db, now: Date, opts: TickOptions): Promise<Tick
     }
   }
 
+  // billing first: the disclosure's arrears include the month's charges
+  let dailyRuns = 0
+  if (toBill.length > 0) {
+    await attempt('billing', async () => {
+      const r = await billDaily(db, toBill, now, opts.instance)
+      report.billed.push(...r.billed)
+      report.errors += r.errors
+      dailyRuns += r.claimed
+    })
+  }
+
   // the disclosures before the daily jobs: at 09:00 both are due, and the groups' post should not wait
   await attempt('disclosures', () => postDue(db, due, now, opts, report))
 
   // the daily jobs, from DAILY_HOUR local
-  const remindClaims: { job: string; key: string; compoundId: number }[] = []
+  const committee: (DailyItem & { jobs: CommitteeJob[] })[] = []
+  const remind: { job: string; fireKey: string; compoundId: number }[] = []
   for (const compound of compounds) {
     const daily = days.get(compound.id)
     if (!daily?.reached) continue
-    const ctx = { compound: compound.id }
     const fire = fireOf(compound)
-    if (todo('repair-overdue', compound)) {
-      await attempt(
-        'overdue repair reminders',
-        () => committeeOnce(db, 'repair-overdue', fire, now, opts, report, (q) => overdueReminders(q, compound, now, daily.day), compound),
-        ctx,
-      )
-    }
-    if (todo('legal-calendar', compound)) {
-      await attempt(
-        'legal calendar',
-        () => committeeOnce(db, 'legal-calendar', fire, now, opts, report, (q) => legalCalendarFlags(q, compound, now), compound),
-        ctx,
-      )
-    }
+    const jobs = (['repair-overdue', 'legal-calendar'] as const).filter((job) => todo(job, compound))
+    if (jobs.length > 0) committee.push({ compound, fire, day: daily.day, jobs })
     // in the compound's quiet hours the day's reminder is not claimed: a later tick sends it once they end
     if (todo('poll-remind', compound) && !isQuiet(now, compound.timeZone, quietHoursOf(compound.settings))) {
-      await attempt(
-        'claiming poll reminders',
-        async () => {
-          if (await claimJobRun(db, 'poll-remind', fire, { instance: opts.instance, now })) remindClaims.push({ job: 'poll-remind', key: fire, compoundId: compound.id })
-        },
-        ctx,
-      )
+      remind.push({ job: 'poll-remind', fireKey: fire, compoundId: compound.id })
     }
   }
+  // the committee's messages and the poll reminders are independent: they run side by side
+  const committeeDone = (async () => {
+    if (committee.length === 0) return
+    await attempt('committee messages', async () => {
+      const r = await committeeDaily(db, committee, now, opts.instance)
+      report.committeeMessages += r.committeeMessages
+      report.errors += r.errors
+      dailyRuns += r.claimed
+    })
+  })()
 
-  if (remindClaims.length > 0) {
-    // only the compounds whose daily time has come; each reminder is keyed by poll and local day
-    try {
-      const compoundIds = remindClaims.map((c) => c.compoundId)
-      report.pollReminders = (await remindOpenPolls(db, now, { compoundIds })).reduce((n, r) => n + r.rows, 0)
-      for (const c of remindClaims) await finishJobRun(db, c.job, c.key, now)
-    } catch (err) {
-      report.errors++
-      log.error({ err }, 'scheduler: poll reminders failed')
-      for (const c of remindClaims) await releaseJobRun(db, c.job, c.key).catch(() => {})
-    }
+  if (remind.length > 0) {
+    // the day's poll-remind runs claimed in one statement; only the compounds whose daily time has come, each
+    // reminder keyed by poll and local day
+    let claims: typeof remind = []
+    await attempt('claiming poll reminders', async () => {
+      const claimed = await claimJobRuns(db, remind, { instance: opts.instance, now })
+      claims = remind.filter((r) => claimed.has(`${r.job} ${r.fireKey}`))
+    })
+    dailyRuns += claims.length
+    // in two halves side by side (a poll's reminder is a few statements of its own)
+    const half = Math.ceil(claims.length / 2)
+    await Promise.all(
+      [claims.slice(0, half), claims.slice(half)].map(async (part) => {
+        if (part.length === 0) return
+        try {
+          const sent = await remindOpenPolls(db, now, { compoundIds: part.map((c) => c.compoundId) })
+          report.pollReminders += sent.reduce((n, r) => n + r.rows, 0)
+          await finishJobRuns(db, part, now)
+        } catch (err) {
+          report.errors++
+          log.error({ err }, 'scheduler: poll reminders failed')
+          for (const c of part) await releaseJobRun(db, c.job, c.fireKey).catch(() => {})
+        }
+      }),
+    )
   }
+  await committeeDone
 
   await attempt('pruning job runs', () => pruneJobRuns(db, TICK_JOB, new Date(now.getTime() - 2 * 86_400_000)))
+  // the daily runs are kept JOB_RUNS_KEEP_DAYS (a few hundred thousand rows at 10,000 compounds): pruned by a tick
+  // that did a day's work, not by every tick
+  if (dailyRuns > 0) await attempt('pruning old job runs', () => pruneJobRunsBefore(db, new Date(now.getTime() - JOB_RUNS_KEEP_DAYS * 86_400_000)).then(() => {}))
   return report
 }
 
@@ -227,37 +251,4 @@ async function postDue(db: Db, due: DisclosureItem[], now: Date, opts: TickOptio
   for (const { item, chats } of res.items) {
     if (chats > 0) report.disclosures.push({ compoundId: item.compound.id, kind: item.period.kind, period: item.period.key, chats, late: item.late ?? false })
   }
-}
-
-async function billDaily(db: Db, compound: CompoundRow, now: Date, day: string, opts: TickOptions, report: TickReport): Promise<void> {
-  await db.transaction(async (tx) => {
-    const fire = `${compound.id}:${day}`
-    if (!(await claimJobRun(tx, 'bill', fire, { instance: opts.instance, now }))) return
-    const month = monthKeyOf(now, compound.timeZone)
-    const r = await billMonthTx(tx, compound.id, month, now)
-    await finishJobRun(tx, 'bill', fire, now)
-    if (r.charged > 0) {
-      report.billed.push({ compoundId: compound.id, month, charged: r.charged })
-      log.info({ compound: compound.id, month, charged: r.charged }, 'scheduler: billed')
-    }
-  })
-}
-
-/** Claim a daily job and write its messages in one transaction: either both happen or neither. */
-async function committeeOnce(
-  db: Db,
-  job: string,
-  fire: string,
-  now: Date,
-  opts: TickOptions,
-  report: TickReport,
-  build: (q: Parameters<typeof overdueReminders>[0]) => Promise<Parameters<typeof enqueueReplies>[2]>,
-  compound: CompoundRow,
-): Promise<void> {
-  await db.transaction(async (tx) => {
-    if (!(await claimJobRun(tx, job, fire, { instance: opts.instance, now }))) return
-    const replies = await build(tx)
-    if (replies.length > 0) report.committeeMessages += (await enqueueReplies(tx, compound, replies, { now })).length
-    await finishJobRun(tx, job, fire, now)
-  })
 }
