@@ -17,7 +17,8 @@ export const polls = pgTable(
     electorate: text('electorate').$type<'owners' | 'residents'>().notNull().default('owners'),
     secret: boolean('secret').notNull().default(false),
     deadline: tstz('deadline').notNull(),
-    status: text('status').$type<'open' | 'closed'>().notNull().default('open'),
+    // nominating: an election still taking 推荐 (no ballots yet; options and deadline may still change)
+    status: text('status').$type<'nominating' | 'open' | 'closed'>().notNull().default('open'),
     createdBy: integer('created_by').references(() => members.id),
     createdAt: tstz('created_at').notNull().defaultNow(),
     closedAt: tstz('closed_at'),
@@ -25,6 +26,14 @@ export const polls = pgTable(
     resultAnnouncedAt: tstz('result_announced_at'),
     // launched by the head with 紧急 / urgent: a notice period shortened on purpose (no legal-calendar flag)
     urgent: boolean('urgent').notNull().default(false),
+    // poll: a motion (表决); election: options are candidates (db/schema/governance.ts); opinion: 征求意见,
+    // options are the stances and each ballot may carry free text (ballots.note)
+    kind: text('kind').$type<'poll' | 'election' | 'opinion'>().notNull().default('poll'),
+    // election: seats to fill (each household marks at most this many candidates)
+    seats: integer('seats'),
+    // election with a nomination period: households needed to qualify a nominee, and when nomination ends
+    nominationSupport: integer('nomination_support'),
+    nominationUntil: tstz('nomination_until'),
   },
   (t) => [uniqueIndex('polls_compound_no_uq').on(t.compoundId, t.no)],
 )
@@ -41,6 +50,13 @@ export const ballots = pgTable(
     memberId: integer('member_id').notNull().references(() => members.id),
     options: jsonb('options').$type<number[]>().notNull(),
     castAt: tstz('cast_at').notNull().defaultNow(),
+    // opinion rounds: the household's free-text opinion with its signature
+    note: text('note'),
+    // a paper vote or signature recorded by a building captain (member_id is then the captain too)
+    recordedBy: integer('recorded_by').references(() => members.id),
+    // the photo of the paper, as the platform's file reference
+    evidencePlatform: text('evidence_platform'),
+    evidenceRef: text('evidence_ref'),
   },
   (t) => [index('ballots_poll_idx').on(t.pollId)],
 )

@@ -12,7 +12,7 @@ export interface PollView {
   electorate: 'owners' | 'residents'
   secret: boolean
   deadline: Date
-  status: 'open' | 'closed'
+  status: 'nominating' | 'open' | 'closed'
   closedAt: Date | null
 }
 
