@@ -88,6 +88,8 @@ CREATE TABLE "supervisors" (
 	"granted_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+ALTER TABLE "outbox" ADD COLUMN "file" "bytea";--> statement-breakpoint
+ALTER TABLE "outbox" ADD COLUMN "file_name" text;--> statement-breakpoint
 ALTER TABLE "ballots" ADD COLUMN "note" text;--> statement-breakpoint
 ALTER TABLE "ballots" ADD COLUMN "recorded_by" integer;--> statement-breakpoint
 ALTER TABLE "ballots" ADD COLUMN "evidence_platform" text;--> statement-breakpoint

@@ -31,6 +31,9 @@ export const outbox = pgTable(
     targetId: text('target_id').notNull(),
     text: text('text').notNull(),
     image: bytea('image'),
+    // a document (the committee's CSV of an opinion round): its bytes and the name it is sent under
+    file: bytea('file'),
+    fileName: text('file_name'),
     // inline buttons where the platform has them (Telegram poll options): rows of { text, data }
     buttons: jsonb('buttons').$type<{ text: string; data: string }[][]>(),
     // a private reply to a group message: what the group sees once it is sent, or when the user cannot be reached
