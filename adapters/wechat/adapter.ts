@@ -376,6 +376,12 @@ export class WechatAdapter implements ChatAdapter {
         throw toAdapterError(err)
       })
     }
+    if (out.file) {
+      const doc = FileBox.fromBuffer(Buffer.from(out.file.bytes), out.file.name)
+      await this.queue.run(target, () => to.say(doc)).catch((err: unknown) => {
+        throw toAdapterError(err)
+      })
+    }
   }
 
   private async room(id: string): Promise<Room> {
