@@ -2,6 +2,7 @@
 // counted, stored (polls.result) and announced to every chat of the compound. Later ballots are refused.
 // Polls past their deadline are closed by `linli polls close-due` (later the scheduler) the same way.
 import { z } from 'zod'
+import { formatDeadline } from '../src/render/polls.ts'
 import { closePoll, findPoll } from '../src/services/polls.ts'
 import { defineCommand, type Reply, reply, UserError } from '../src/pipeline/command.ts'
 
@@ -18,6 +19,7 @@ export default defineCommand({
     const { tx, compound, t } = ctx
     const poll = await findPoll(tx, compound.id, no)
     if (!poll) throw new UserError('poll.unknown', { no })
+    if (poll.kind === 'opinion') throw new UserError('opinion.closesAtDeadline', { no, deadline: formatDeadline(poll.deadline, compound.timeZone) })
     if (poll.status === 'closed') throw new UserError('closepoll.already', { no })
     const closed = await closePoll(tx, compound, poll.id, ctx.now)
     if (!closed) throw new UserError('closepoll.already', { no })

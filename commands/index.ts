@@ -14,9 +14,11 @@ import { repairPhotoHandler } from './repair-photo.ts'
 import repairs from './repairs.ts'
 import appoint from './appoint.ts'
 import approve from './approve.ts'
+import ack from './ack.ts'
 import arrears from './arrears.ts'
 import bind from './bind.ts'
 import closepoll from './closepoll.ts'
+import consult from './consult.ts'
 import confirmdup from './confirm-duplicate.ts'
 import decline from './decline.ts'
 import disclose from './disclose.ts'
@@ -27,11 +29,14 @@ import feerule from './feerule.ts'
 import help from './help.ts'
 import income from './income.ts'
 import ledger from './ledger.ts'
+import notice from './notice.ts'
+import opinions from './opinions.ts'
 import pay from './pay.ts'
 import poll from './poll.ts'
 import results from './results.ts'
 import reverse from './reverse.ts'
 import setup from './setup.ts'
+import sign from './sign.ts'
 import verifyBinding from './verify-binding.ts'
 import verifyLedger from './verify-ledger.ts'
 import vote from './vote.ts'
@@ -59,6 +64,11 @@ export const commands: AnyCommand[] = [
   vote,
   results,
   closepoll,
+  consult,
+  sign,
+  opinions,
+  notice,
+  ack,
   removeHousehold,
   feerule,
   fee,

@@ -3,6 +3,7 @@
 // (non-secret) polls, who voted by room. `结果` alone shows the newest poll.
 import { z } from 'zod'
 import { resultsText } from '../src/render/polls.ts'
+import { opinionResultText } from '../src/services/opinions.ts'
 import { findPoll, latestPoll, pollResult, pollView } from '../src/services/polls.ts'
 import { defineCommand, reply, UserError } from '../src/pipeline/command.ts'
 
@@ -19,6 +20,8 @@ export default defineCommand({
     const { tx, compound, t } = ctx
     const poll = no === undefined ? await latestPoll(tx, compound.id) : await findPoll(tx, compound.id, no)
     if (!poll) throw new UserError(no === undefined ? 'results.none' : 'poll.unknown', { no })
+    // an opinion round shows its counts and themes, never who signed
+    if (poll.kind === 'opinion') return [reply.chat(await opinionResultText(tx, compound, t, poll))]
     const snap = await pollResult(tx, poll)
     return [reply.chat(resultsText(t, pollView(poll), snap, compound.timeZone))]
   },

@@ -42,7 +42,8 @@ export default defineCommand({
     if ('ok' in parsed) throw new UserError(parsed.key, parsed.params, true)
     let no = parsed.pollNo
     if (no === undefined) {
-      const open = await openPollsOf(tx, compound.id, ctx.now)
+      // an opinion round is signed (签字), not voted
+      const open = (await openPollsOf(tx, compound.id, ctx.now)).filter((p) => p.kind !== 'opinion')
       if (open.length === 0) throw new UserError('vote.noOpenPoll')
       if (open.length > 1) throw new UserError('vote.whichPoll', { list: open.map((p) => `#${p.no}`).join('、'), no: open[0]!.no })
       no = open[0]!.no
@@ -50,6 +51,7 @@ export default defineCommand({
     // FOR SHARE: votes run side by side; closing (FOR UPDATE) waits for them and they see it closed after
     const poll = await findPoll(tx, compound.id, no, 'share')
     if (!poll) throw new UserError('poll.unknown', { no })
+    if (poll.kind === 'opinion') throw new UserError('opinion.isOpinion', { no })
     const deadline = formatDeadline(poll.deadline, compound.timeZone)
     if (poll.status === 'closed') throw new UserError('vote.closed', { no })
     if (poll.deadline.getTime() <= ctx.now.getTime()) throw new UserError('vote.pastDeadline', { no, deadline })

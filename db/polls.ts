@@ -85,6 +85,8 @@ export interface CastInput {
   memberId: number
   options: number[]
   now: Date
+  /** an opinion round's signature: the household's free text */
+  note?: string | null
 }
 
 export interface CurrentBallot {
@@ -135,6 +137,7 @@ export async function castBallot(tx: Tx, b: CastInput): Promise<{ ballotId: numb
       memberId: b.memberId,
       options: b.options,
       castAt: b.now,
+      note: b.note ?? null,
     })
     .returning({ id: ballots.id })
   const ballotId = row!.id

@@ -16,7 +16,10 @@
 //   `bill` / `<compound>:<local date>`, in the same transaction as the charges); billing keys make it
 //   idempotent anyway, the daily run also picks up a fee rule added during the month.
 // - polls: closing polls past their deadline (every tick), reminders once a day (one digest per compound, outside
-//   its quiet hours: src/services/polls.ts remindOpenPolls).
+//   its quiet hours: src/services/polls.ts remindOpenPolls). Opinion rounds close with them (their own counts and
+//   the committee's list: src/services/opinions.ts).
+// - notices: the one reminder of a notice when its time has come, outside the compound's quiet hours
+//   (src/services/notices.ts remindDueNotices; one statement when none is due).
 // - the committee: overdue repair tickets and legal-calendar flags, once a day from DAILY_HOUR local.
 // The daily jobs that already ran today (their job_runs rows) are read for every compound in one statement;
 // only the others are claimed. Billing and the committee's messages run set-based, in chunks of compounds
@@ -41,7 +44,10 @@ import { type DisclosureItem, postDisclosures } from '../disclosure/batch.ts'
 import type { DisclosureData } from '../disclosure/build.ts'
 import type { DisclosureMessages } from '../disclosure/messages.ts'
 import { log } from '../log.ts'
+import { remindDueNotices } from '../services/notices.ts'
+import { closeDueOpinionRounds } from '../services/opinions.ts'
 import { closeDuePolls, remindOpenPolls } from '../services/polls.ts'
+import type { PollRow } from '../../db/polls.ts'
 import { billDaily, type CommitteeJob, committeeDaily, type DailyItem } from './daily.ts'
 import { latestSlot, localDay, periodDueAt, type SlotSpec, slotsOf } from './schedule.ts'
 
@@ -68,13 +74,15 @@ export interface TickReport {
   billed: { compoundId: number; month: string; charged: number }[]
   closedPolls: number
   pollReminders: number
+  /** notices whose one reminder was posted */
+  noticeReminders: number
   committeeMessages: number
   errors: number
 }
 
 /** Run everything due at `now`. Never throws: a failing part is logged and counted, the rest still runs. */
 export async function runDue(db: Db, now: Date, opts: TickOptions): Promise<TickReport> {
-  const report: TickReport = { disclosures: [], billed: [], closedPolls: 0, pollReminders: 0, committeeMessages: 0, errors: 0 }
+  const report: TickReport = { disclosures: [], billed: [], closedPolls: 0, pollReminders: 0, noticeReminders: 0, committeeMessages: 0, errors: 0 }
   const attempt = async (what: string, fn: () => Promise<void>, ctx: Record<string, unknown> = {}) => {
     try {
       await fn()
@@ -85,7 +93,14 @@ export async function runDue(db: Db, now: Date, opts: TickOptions): Promise<Tick
   }
 
   await attempt('closing due polls', async () => {
-    report.closedPolls = (await closeDuePolls(db, now)).length
+    const closing = async (due: PollRow[]) => {
+      report.closedPolls += (await closeDueOpinionRounds(db, now, due)).length
+    }
+    report.closedPolls += (await closeDuePolls(db, now, { opinionRounds: closing })).length
+  })
+  // a notice's one reminder (src/services/notices.ts): one statement when none is due
+  await attempt('notice reminders', async () => {
+    report.noticeReminders = (await remindDueNotices(db, now)).length
   })
 
   const cal = calendarAt(now)

@@ -185,7 +185,8 @@ export interface ClosedPoll {
  */
 export async function closePoll(tx: Tx, compound: CompoundRow, pollId: number, now: Date): Promise<ClosedPoll | null> {
   const locked = await findPollById(tx, pollId, 'update')
-  if (!locked || locked.status !== 'open' || locked.compoundId !== compound.id) return null
+  // an opinion round is closed by closeOpinionRound (src/services/opinions.ts): counts and themes, no tally
+  if (!locked || locked.status !== 'open' || locked.compoundId !== compound.id || locked.kind === 'opinion') return null
   const { snapshot } = await tallyPoll(tx, locked)
   const closed = await markClosed(tx, pollId, now, snapshotToJson(snapshot))
   if (!closed) return null
@@ -211,10 +212,19 @@ export interface CloseDueReport {
  * every chat of its compound (outbox). Idempotent: a closed poll is skipped, the post has a dedupe key.
  * The scheduler calls this; `linli polls close-due` does the same by hand.
  */
-export async function closeDuePolls(database: Database | Db, now: Date): Promise<CloseDueReport[]> {
+export async function closeDuePolls(
+  database: Database | Db,
+  now: Date,
+  opts: { opinionRounds?: (due: PollRow[]) => Promise<unknown> } = {},
+): Promise<CloseDueReport[]> {
   const db = dbOf(database)
   const out: CloseDueReport[] = []
-  for (const p of await duePolls(db, now)) {
+  const due = await duePolls(db, now)
+  // opinion rounds close their own way (src/services/opinions.ts closeDueOpinionRounds), from the same read
+  const rounds = due.filter((p) => p.kind === 'opinion')
+  if (rounds.length > 0) await opts.opinionRounds?.(rounds)
+  for (const p of due) {
+    if (p.kind === 'opinion') continue
     const done = await db.transaction(async (tx) => {
       const compound = await compoundOf(tx, p.compoundId)
       if (!compound) return null
