@@ -96,7 +96,8 @@ export async function runDue(db: Db, now: Date, opts: TickOptions): Promise<Tick
     const closing = async (due: PollRow[]) => {
       report.closedPolls += (await closeDueOpinionRounds(db, now, due)).length
     }
-    report.closedPolls += (await closeDuePolls(db, now, { opinionRounds: closing })).length
+    const closed = await closeDuePolls(db, now, { opinionRounds: closing })
+    report.closedPolls += closed.length
   })
   // a notice's one reminder (src/services/notices.ts): one statement when none is due
   await attempt('notice reminders', async () => {

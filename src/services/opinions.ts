@@ -15,6 +15,7 @@ import {
   duePolls,
   type ElectorateRow,
   electorateOf,
+  findPoll,
   findPollById,
   markClosed,
   type PollRow,
@@ -199,4 +200,12 @@ export async function closeDueOpinionRounds(db: Db, now: Date, due?: readonly Po
     if (done) out.push(done)
   }
   return out
+}
+
+/** The CSV of round #no of a compound (the CLI's `linli export --opinion`); a string says why there is none. */
+export async function opinionCsvOf(q: Queryable, compound: CompoundRow, no: number): Promise<{ bytes: Uint8Array; name: string } | 'unknown' | 'notOpinion'> {
+  const round = await findPoll(q, compound.id, no)
+  if (!round) return 'unknown'
+  if (round.kind !== 'opinion') return 'notOpinion'
+  return { bytes: opinionCsv(compoundTranslator(compound), compound.timeZone, await opinionState(q, round)), name: opinionCsvName(no) }
 }
