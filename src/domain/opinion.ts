@@ -96,10 +96,10 @@ export function stanceOf(options: readonly number[]): Stance {
 
 // ---- themes --------------------------------------------------------------------------------------------
 //
-// What the answers are about, without an LLM and without names: the words (Chinese runs of 2–4 characters, Latin
-// words of 3+ letters) that at least `minCount` households' notes share, counted once per note. A candidate that
-// starts or ends with a function character (的, 了, 不, 我…), or holds a filler word (希望, 建议…) is not a theme;
-// one that only ever appears inside a longer candidate gives way to it (施工时 inside 施工时间); among the rest the
+// What the answers are about, without an LLM and without names: the words (Chinese runs of 2–6 characters, Latin
+// words of 3+ letters) that at least `minCount` households' notes share, counted once per note. Filler words (希望,
+// 建议…) and function characters (的, 了, 我…) split the text; a candidate that starts or ends with one (不, 在…) is
+// not a theme; one that mostly appears inside a longer candidate gives way to it (施工 inside 施工时间); among the rest the
 // most frequent win, longer before shorter, the compound's own vocabulary (its repair categories, the round's
 // title) before other words, and a theme never overlaps one already taken. Words of the roster's owner names and
 // anything with a digit (rooms, phones) are never themes. Deterministic: ties go by code point.
@@ -135,18 +135,24 @@ const LATIN_STOP = new Set([
   'any', 'its', 'into', 'only', 'some', 'such', 'too', 'yes',
 ])
 const HAN = /\p{Script=Han}/u
+/** the longest Chinese theme, in characters */
+const MAX_TERM = 6
 
 function fold(s: string): string {
   return normalizeText(s).toLowerCase()
 }
 
 /** The candidate terms of one note (a set: a note counts once per term). */
-function candidates(note: string, vocabulary: readonly string[]): Set<string> {
+function candidates(note: string, vocabulary: readonly string[], exclude: readonly string[]): Set<string> {
   const text = fold(note)
   const out = new Set<string>()
-  for (const run of text.match(/\p{Script=Han}+/gu) ?? []) {
+  // names, filler words and function characters split the text: no candidate straddles them (望可 of 希望可以)
+  let split = text
+  for (const w of [...exclude, ...STOP_WORDS]) split = split.replaceAll(w, ' ')
+  split = [...split].map((c) => (ANY_STOP.has(c) ? ' ' : c)).join('')
+  for (const run of split.match(/\p{Script=Han}+/gu) ?? []) {
     const chars = [...run]
-    for (let n = 2; n <= 4; n++) for (let i = 0; i + n <= chars.length; i++) out.add(chars.slice(i, i + n).join(''))
+    for (let n = 2; n <= MAX_TERM; n++) for (let i = 0; i + n <= chars.length; i++) out.add(chars.slice(i, i + n).join(''))
   }
   for (const word of text.match(/[a-z]+/g) ?? []) if (word.length >= 3 && !LATIN_STOP.has(word)) out.add(word)
   for (const v of vocabulary) if (v.length >= 2 && text.includes(v)) out.add(v)
@@ -180,21 +186,23 @@ export function extractThemes(notes: readonly string[], opts: ThemeOptions = {})
   const minCount = opts.minCount ?? 2
   const vocabulary = [...new Set((opts.vocabulary ?? []).map(fold).filter((v) => v.length >= 2 && !/\d/.test(v)))]
   const vocab = new Set(vocabulary)
-  const exclude = (opts.exclude ?? []).map(fold).filter((e) => e.length > 0)
+  const exclude = (opts.exclude ?? []).map(fold).filter((e) => [...e].length >= 2)
   const counts = new Map<string, number>()
   for (const note of notes) {
-    for (const term of candidates(note, vocabulary)) counts.set(term, (counts.get(term) ?? 0) + 1)
+    for (const term of candidates(note, vocabulary, exclude)) counts.set(term, (counts.get(term) ?? 0) + 1)
   }
   const kept = [...counts].filter(([term, n]) => n >= minCount && meaningful(term, vocab, exclude))
-  // a term that only ever appears inside a longer kept one (as often) gives way to it
-  const closed = kept.filter(([term, n]) => !kept.some(([other, m]) => m === n && other.length > term.length && other.includes(term)))
+  // a term that mostly appears inside a longer kept one (in at least two thirds of its notes) gives way to it:
+  // 施工时间 (5) rather than 施工 (6)
+  const closed = kept.filter(([term, n]) => !kept.some(([other, m]) => 3 * m >= 2 * n && other.length > term.length && other.includes(term)))
   closed.sort(
     ([a, n], [b, m]) => m - n || [...b].length - [...a].length || Number(vocab.has(b)) - Number(vocab.has(a)) || byCodePoint(a, b),
   )
   const themes: Theme[] = []
   for (const [term, count] of closed) {
     if (themes.length >= max) break
-    if (themes.some((t) => t.term.includes(term) || term.includes(t.term))) continue
+    // no two themes say the same thing: none holds another or shares two characters in a row with it
+    if (themes.some((t) => t.term.includes(term) || term.includes(t.term) || sharesPair(term, t.term))) continue
     themes.push({ term, count })
   }
   return themes
