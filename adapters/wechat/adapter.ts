@@ -377,7 +377,8 @@ export class WechatAdapter implements ChatAdapter {
       })
     }
     if (out.file) {
-      const doc = FileBox.fromBuffer(Buffer.from(out.file.bytes), out.file.name)
+      // base64 like the picture above: a buffer FileBox cannot be serialized to a puppet service (file-box issue 25)
+      const doc = FileBox.fromBase64(Buffer.from(out.file.bytes).toString('base64'), out.file.name)
       await this.queue.run(target, () => to.say(doc)).catch((err: unknown) => {
         throw toAdapterError(err)
       })
