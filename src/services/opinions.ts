@@ -168,7 +168,7 @@ export async function closeOpinionRound(tx: Tx, compound: CompoundRow, pollId: n
   if (!closed) return null
   const t = compoundTranslator(compound)
   const replies: DetachedReply[] = [
-    { to: 'compound', text: countsText(t, closed, s.counts, s.themes, compound.timeZone, { announcement: true }), dedupeKey: `opinion-closed:${closed.id}` },
+    { to: 'compound', text: countsText(t, closed, s.counts, s.themes, compound.timeZone, { announcement: true }), dedupeKey: `poll-closed:${closed.id}` },
   ]
   const list = committeeList(t, compound, closed, s)
   for (const memberId of await committeeOf(tx, compound.id)) {

@@ -281,6 +281,8 @@ export async function remindOpenPolls(
   for (const p of await runningPolls(db, now)) {
     // the scheduler reminds each compound at its own local time
     if (only && !only.has(p.compoundId)) continue
+    // an opinion round is signed, not voted: the digest's 没有投票 would misname it
+    if (p.kind === 'opinion') continue
     byCompound.set(p.compoundId, [...(byCompound.get(p.compoundId) ?? []), p])
   }
   for (const [compoundId, running] of byCompound) {
