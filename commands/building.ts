@@ -13,7 +13,7 @@ export default defineCommand({
   name: 'building',
   keywords: { 'zh-CN': ['楼栋', '楼栋情况'], 'zh-TW': ['樓棟', '樓棟情況'], en: ['building'] },
   role: 'committee',
-  or: captainRule<{ buildings: string[] }>('captain', async (_ctx, args) => (args.buildings.length > 0 ? args.buildings : null)),
+  or: captainRule<{ buildings: string[] }>('captain', 'captain.notCaptain', async (_ctx, args) => (args.buildings.length > 0 ? args.buildings : null)),
   parse(raw) {
     return { buildings: parseBuildingList(raw) }
   },

@@ -29,7 +29,7 @@ export default defineCommand({
   keywords: { 'zh-CN': ['代录'], 'zh-TW': ['代錄'], en: ['record'] },
   role: 'head',
   // a captain, for a household of their buildings (the building of the room named)
-  or: captainRule<Args>('captainOfRoom', async (ctx, args) => {
+  or: captainRule<Args>('captainOfRoom', 'record.notCaptain', async (ctx, args) => {
     const found = await resolveHousehold(ctx.tx, ctx.compound.id, args.room)
     return found.ok && found.row ? [found.row.building] : null
   }),

@@ -76,13 +76,18 @@ export async function buildingOverview(tx: Tx, compound: CompoundRow, buildings:
  * household) the arguments name when they are theirs. `scope` reads what the arguments name: buildings, or one
  * household's building; null when they name none (then any captain may run it on their own buildings).
  */
-export function captainRule<A>(name: string, scope: (ctx: CompoundContext, args: A) => Promise<string[] | null>): RoleAlternative<A> {
+export function captainRule<A>(
+  name: string,
+  /** the refusal of someone who is no captain: who else may run the command */
+  notCaptain: string,
+  scope: (ctx: CompoundContext, args: A) => Promise<string[] | null>,
+): RoleAlternative<A> {
   return {
     name,
     from: 'resident',
     async check(ctx, args) {
       const mine = await myBuildings(ctx)
-      if (mine.length === 0) throw new UserError('captain.notCaptain')
+      if (mine.length === 0) throw new UserError(notCaptain)
       const named = await scope(ctx, args)
       const outside = (named ?? []).filter((b) => !mine.includes(b))
       if (outside.length > 0) {
