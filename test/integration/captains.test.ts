@@ -257,6 +257,15 @@ describe('代录: paper ballots, signatures and acknowledgements', () => {
     // later photos are not ballots'
     w.clock.advance(5 * 60_000)
     await w.says('cap', '', { images: ['/p/other.jpg'], private: true }).then((x) => x.expectNoReply())
+
+    // the closed result keeps the count (stored snapshot), the group's announcement shows no recorded room
+    const closed = await w.says('boss', '结束投票 #1')
+    const announced = groupTexts(closed).join('\n')
+    expect(announced).toContain('其中楼栋长代录 2 户')
+    expect(announced).not.toContain('（代录）')
+    const [p1] = await w.db.db.select().from(polls).where(eq(polls.compoundId, compoundId))
+    expect(p1!.result).toMatchObject({ recorded: 2, recordedRooms: ['1-1-102', '1-1-103'] })
+    expect((await w.says('o5', '结果 #1', { private: true })).text).toContain('1-1-102（代录）、1-1-103（代录）')
   })
 
   it('refuses another building, a household outside the frozen electorate, a closed poll and bad choices, writing nothing', async () => {
