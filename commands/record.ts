@@ -128,6 +128,7 @@ async function recordAck(ctx: CompoundContext, args: Args): Promise<Reply[]> {
   const privately = (text: string) => reply.private(text, { groupAck: t('common.answeredPrivately', { name }), groupFallback: t('common.cannotDm', { name }) })
   if (await householdAcked(tx, notice.id, household.id)) return [privately(t('record.noticeAlready', { no: notice.no, room: household.code }))]
   const ok = await recordNoticeAck(tx, { compoundId: compound.id, noticeId: notice.id, captainId: ctx.member.id, householdId: household.id, at: ctx.now })
-  if (!ok) throw new UserError('record.noticeOnePerCaptain', { no: notice.no })
+  // a record for the household made meanwhile (two captains, one door)
+  if (!ok) return [privately(t('record.noticeAlready', { no: notice.no, room: household.code }))]
   return [privately(t('record.noticeDone', { no: notice.no, room: household.code }))]
 }

@@ -161,8 +161,8 @@ export async function householdAcked(q: Queryable, noticeId: number, householdId
 }
 
 /**
- * A captain's record of a household's acknowledgement (member_id = recorded_by = the captain). False when the
- * captain already has a row for this notice: notice_acks is keyed by (notice, member), so the schema holds one.
+ * A captain's record of a household's acknowledgement (member_id = recorded_by = the captain). False when a
+ * record for this household was made meanwhile: captain-recorded rows are unique per (notice, household).
  */
 export async function recordNoticeAck(
   tx: Tx,

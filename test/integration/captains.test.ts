@@ -316,13 +316,16 @@ describe('代录: paper ballots, signatures and acknowledgements', () => {
     const [ack] = await w.db.db.select().from(noticeAcks)
     expect(ack).toMatchObject({ noticeId: n.id, memberId: members.cap, householdId: hh['1-1-104'], recordedBy: members.cap })
     await w.says('cap', '代录 通知 #1 1-1-104').then((x) => x.expectReply('1-1-104 已确认过通知 #1，无需代录。'))
+    // a captain records as many households of a notice as they visit: one row per household
+    await w.says('cap', '代录 通知 #1 1-2-104').then((x) => x.expectReply('已为 1-2-104 代录通知 #1 的确认。'))
+    expect((await w.db.db.select().from(noticeAcks)).map((a) => a.householdId).sort()).toEqual([hh['1-1-104'], hh['1-2-104']].sort())
     await w.says('cap', '代录 通知 #1 2-1-104').then((x) => x.expectReply('不是你负责的楼栋'))
     await w.says('cap', '代录 通知 #5 1-1-104').then((x) => x.expectReply('没有通知 #5。'))
     const text = privateTo(await w.says('cap', '楼栋'), 'cap').join('\n')
-    expect(text).toContain('通知 #1「本周六停水」：7/8 户未确认')
+    expect(text).toContain('通知 #1「本周六停水」：6/8 户未确认')
     const lines = text.split('\n')
     const missing = lines[lines.findIndex((l) => l.startsWith('通知 #1')) + 1]!
-    expect(roomsIn(missing)).toEqual(['1-1-101', '1-1-102', '1-1-103', '1-2-101', '1-2-102', '1-2-103', '1-2-104'])
+    expect(roomsIn(missing)).toEqual(['1-1-101', '1-1-102', '1-1-103', '1-2-101', '1-2-102', '1-2-103'])
   })
 
   it('works in zh-TW and en', async () => {
