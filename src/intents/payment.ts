@@ -4,7 +4,7 @@
 import { parseMoney } from '../domain/money.ts'
 import type { Span } from './places.ts'
 
-export const PAY_VERB = /交了|缴了|付了|已交|已缴|已付|已收|收讫|交过|收到|收了|转了|转账|交费|缴费|\bpaid\b|\breceived\b|\btransferred\b|\bgot\b|\bcollected\b/
+export const PAY_VERB = /^收\s*(?=\d)|交了|缴了|付了|已交|已缴|已付|已收|收讫|交过|收到|收了|转了|转账|交费|缴费|\bpaid\b|\breceived\b|\btransferred\b|\bgot\b|\bcollected\b/
 
 // an amount token: ¥ and digits (with thousands separators and cents), or Chinese numerals with 百/千/万
 // or a 元/块 unit; not a date, a floor, a count or a poll number

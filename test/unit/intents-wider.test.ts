@@ -127,3 +127,44 @@ describe('fee, ledger, help, bind, payment and vote forms', () => {
     expect(read('@Linli vote A on poll 3')).toMatchObject({ intent: 'vote', slots: { poll: 3, option: 1 } })
   })
 })
+
+// after blind set 6 (written after the changes above, scored before these)
+describe('round two: fee units, pests, 停运, 夹人, tripping, rooms after a colon, commands listed', () => {
+  it.each(['@邻里 管理费多少钱一个月', '@邻里 卫生费按人收吗', '@鄰里 管理費每坪多少'])('fee schedule: %s', (text) => {
+    expect(read(text).slots.schedule).toBe(true)
+  })
+
+  it.each([
+    ['@邻里 地下室老鼠成灾了', 'sanitation'],
+    ['@邻里 3栋电梯停运了', 'lift'],
+    ['@鄰里 電梯門夾人', 'lift'],
+    ['@Linli the breaker in the hallway keeps tripping', 'electricity'],
+    ['@Linli rubbish all over the yard', 'sanitation'],
+  ])('repair: %s', (text, category) => {
+    expect(read(text)).toMatchObject({ intent: 'repair', slots: { category } })
+  })
+
+  it('a room after a colon is a room; a time is not', () => {
+    expect(read('@邻里 房号：9-301').slots.room).toBe('9-301')
+    expect(read('@邻里 我住3栋，房号: 3-2-201').slots.room).toBe('3-2-201')
+    expect(read('@邻里 10:30-1200 交了300').slots.room).toBeUndefined()
+  })
+
+  it('status: 有人去看了吗 and 没修好的有几个', () => {
+    expect(read('@邻里 #5 有人去看了吗')).toMatchObject({ intent: 'status', slots: { ticket: 5 } })
+    expect(read('@邻里 没处理的报修有几个')).toMatchObject({ intent: 'status', slots: { list: true } })
+  })
+
+  it('收 + a room is a payment; help by 指令有哪些 / your commands; bind by I’m in', () => {
+    expect(read('@邻里 收5-101物业费300')).toMatchObject({ intent: 'payment', action: 'show', slots: { room: '5-101', amountFen: 30000n } })
+    expect(read('@邻里 收费标准').intent).toBe('fee')
+    expect(read('@邻里 命令都有啥').intent).toBe('help')
+    expect(read('@Linli list your commands').intent).toBe('help')
+    expect(read("@Linli I'm at 2-1-402")).toMatchObject({ intent: 'bind', slots: { room: '2-1-402' } })
+  })
+
+  it.each(['楼下好多人在跳舞', '这次停运的公交线路改了', '晚上别在地下室玩，老鼠多', 'rubbish day is tomorrow'])('chatter left alone: %s', (text) => {
+    expect(groupRepair(text, ctx())).toBeNull()
+  })
+})
+
