@@ -20,6 +20,8 @@ export default defineCommand({
     const poll = no === undefined ? await latestPoll(tx, compound.id) : await findPoll(tx, compound.id, no)
     if (!poll) throw new UserError(no === undefined ? 'results.none' : 'poll.unknown', { no })
     const snap = await pollResult(tx, poll)
-    return [reply.chat(resultsText(t, pollView(poll), snap, compound.timeZone))]
+    // a private chat may see which rooms a building captain recorded; a group, how many
+    const markRecorded = ctx.message.chat.kind === 'private'
+    return [reply.chat(resultsText(t, pollView(poll), snap, compound.timeZone, { markRecorded }))]
   },
 })
