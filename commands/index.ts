@@ -28,6 +28,7 @@ import feerule from './feerule.ts'
 import help from './help.ts'
 import income from './income.ts'
 import ledger from './ledger.ts'
+import oversee from './oversee.ts'
 import pay from './pay.ts'
 import poll from './poll.ts'
 import results from './results.ts'
@@ -76,6 +77,7 @@ export const commands: AnyCommand[] = [
   arrears,
   disclose,
   verifyLedger,
+  oversee,
 ]
 
 /** Handlers for non-command messages that carry photos (attach to a fresh ticket or expense). */
