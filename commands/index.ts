@@ -17,6 +17,7 @@ import approve from './approve.ts'
 import ack from './ack.ts'
 import arrears from './arrears.ts'
 import bind from './bind.ts'
+import building from './building.ts'
 import closepoll from './closepoll.ts'
 import consult from './consult.ts'
 import confirmdup from './confirm-duplicate.ts'
@@ -31,9 +32,12 @@ import income from './income.ts'
 import ledger from './ledger.ts'
 import notice from './notice.ts'
 import opinions from './opinions.ts'
+import oversee from './oversee.ts'
 import pay from './pay.ts'
 import poll from './poll.ts'
 import results from './results.ts'
+import record from './record.ts'
+import { recordPhotoHandler } from './record-photo.ts'
 import reverse from './reverse.ts'
 import setup from './setup.ts'
 import sign from './sign.ts'
@@ -69,6 +73,8 @@ export const commands: AnyCommand[] = [
   opinions,
   notice,
   ack,
+  building,
+  record,
   removeHousehold,
   feerule,
   fee,
@@ -81,7 +87,8 @@ export const commands: AnyCommand[] = [
   arrears,
   disclose,
   verifyLedger,
+  oversee,
 ]
 
 /** Handlers for non-command messages that carry photos (attach to a fresh ticket or expense). */
-export const passiveHandlers: PassiveHandler[] = [repairPhotoHandler, expenseReceiptHandler]
+export const passiveHandlers: PassiveHandler[] = [repairPhotoHandler, recordPhotoHandler, expenseReceiptHandler]

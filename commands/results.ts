@@ -23,6 +23,8 @@ export default defineCommand({
     // an opinion round shows its counts and themes, never who signed
     if (poll.kind === 'opinion') return [reply.chat(await opinionResultText(tx, compound, t, poll))]
     const snap = await pollResult(tx, poll)
-    return [reply.chat(resultsText(t, pollView(poll), snap, compound.timeZone))]
+    // a private chat may see which rooms a building captain recorded; a group, how many
+    const markRecorded = ctx.message.chat.kind === 'private'
+    return [reply.chat(resultsText(t, pollView(poll), snap, compound.timeZone, { markRecorded }))]
   },
 })

@@ -21,10 +21,11 @@
 // - notices: the one reminder of a notice when its time has come, outside the compound's quiet hours
 //   (src/services/notices.ts remindDueNotices; one statement when none is due).
 // - the committee: overdue repair tickets and legal-calendar flags, once a day from DAILY_HOUR local.
+// - community supervisors: a weekly private digest of the compounds they oversee (./oversight.ts).
 // The daily jobs that already ran today (their job_runs rows) are read for every compound in one statement;
 // only the others are claimed. Billing and the committee's messages run set-based, in chunks of compounds
 // (./daily.ts): the first tick of a day costs a few statements per chunk, not per compound. Runs older than
-// JOB_RUNS_KEEP_DAYS are pruned by the tick that does a day's work.
+// JOB_RUNS_KEEP_DAYS are pruned by the tick that does a day's work, and so are the outbox's sent pictures and old replies.
 import type { Db } from '../../db/client.ts'
 import {
   allCompounds,
@@ -38,6 +39,7 @@ import {
   releaseJobRun,
   undisclosedPeriods,
 } from '../../db/disclosure.ts'
+import { pruneOutbox } from '../../db/outbox.ts'
 import type { Period, PeriodKind } from '../domain/calendar.ts'
 import { isQuiet, quietHoursOf } from '../domain/quiet-hours.ts'
 import { type DisclosureItem, postDisclosures } from '../disclosure/batch.ts'
@@ -49,10 +51,10 @@ import { closeDueOpinionRounds } from '../services/opinions.ts'
 import { closeDuePolls, remindOpenPolls } from '../services/polls.ts'
 import type { PollRow } from '../../db/polls.ts'
 import { billDaily, type CommitteeJob, committeeDaily, type DailyItem } from './daily.ts'
-import { latestSlot, localDay, periodDueAt, type SlotSpec, slotsOf } from './schedule.ts'
+import { oversightDigests } from './oversight.ts'
+import { LATE_AFTER_MS, latestSlot, localDay, periodDueAt, type SlotSpec, slotsOf } from './schedule.ts'
 
-/** A post later than this after its slot is a catch-up (补发). */
-export const LATE_AFTER_MS = 15 * 60_000
+export { LATE_AFTER_MS } from './schedule.ts'
 /** Daily jobs (poll reminders, overdue tickets, legal calendar) run from this local hour on. */
 export const DAILY_HOUR = 9
 /** The cron job's name: its per-minute fires are recorded in job_runs under it. */
@@ -61,6 +63,10 @@ export const TICK_JOB = 'linli-tick'
 const DAILY_JOBS = ['bill', 'repair-overdue', 'legal-calendar', 'poll-remind'] as const
 /** How long job runs are kept (the per-minute fires of the tick itself: two days). */
 export const JOB_RUNS_KEEP_DAYS = 90
+/** A sent post's picture or document is kept this long (a weekly chart is ~140 KiB a chat), its row longer. */
+export const OUTBOX_BYTES_KEEP_DAYS = 2
+/** Sent replies (rows without a dedupe key) are kept this long for `linli outbox`. */
+export const OUTBOX_ROWS_KEEP_DAYS = 90
 
 export interface TickOptions {
   /** who runs it (job_runs.instance) */
@@ -77,12 +83,23 @@ export interface TickReport {
   /** notices whose one reminder was posted */
   noticeReminders: number
   committeeMessages: number
+  /** weekly digests sent to community supervisors (./oversight.ts) */
+  oversightDigests: number
   errors: number
 }
 
 /** Run everything due at `now`. Never throws: a failing part is logged and counted, the rest still runs. */
 export async function runDue(db: Db, now: Date, opts: TickOptions): Promise<TickReport> {
-  const report: TickReport = { disclosures: [], billed: [], closedPolls: 0, pollReminders: 0, noticeReminders: 0, committeeMessages: 0, errors: 0 }
+  const report: TickReport = {
+    disclosures: [],
+    billed: [],
+    closedPolls: 0,
+    pollReminders: 0,
+    noticeReminders: 0,
+    committeeMessages: 0,
+    oversightDigests: 0,
+    errors: 0,
+  }
   const attempt = async (what: string, fn: () => Promise<void>, ctx: Record<string, unknown> = {}) => {
     try {
       await fn()
@@ -219,10 +236,23 @@ export async function runDue(db: Db, now: Date, opts: TickOptions): Promise<Tick
   }
   await committeeDone
 
+  // the supervisors' weekly digests, after the week's 公示 went out (they say whether it did)
+  await attempt('oversight digests', async () => {
+    report.oversightDigests = await oversightDigests(db, new Map(compounds.map((c) => [c.id, c])), now, opts.instance)
+  })
+
   await attempt('pruning job runs', () => pruneJobRuns(db, TICK_JOB, new Date(now.getTime() - 2 * 86_400_000)))
   // the daily runs are kept JOB_RUNS_KEEP_DAYS (a few hundred thousand rows at 10,000 compounds): pruned by a tick
   // that did a day's work, not by every tick
   if (dailyRuns > 0) await attempt('pruning old job runs', () => pruneJobRunsBefore(db, new Date(now.getTime() - JOB_RUNS_KEEP_DAYS * 86_400_000)).then(() => {}))
+  if (dailyRuns > 0) {
+    await attempt('pruning the outbox', () =>
+      pruneOutbox(db, {
+        bytesBefore: new Date(now.getTime() - OUTBOX_BYTES_KEEP_DAYS * 86_400_000),
+        rowsBefore: new Date(now.getTime() - OUTBOX_ROWS_KEEP_DAYS * 86_400_000),
+      }).then(() => {}),
+    )
+  }
   return report
 }
 
