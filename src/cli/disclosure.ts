@@ -160,7 +160,7 @@ export const tickCmd: CliCommand = {
       const r = await runDue(db.db, now, { instance: `cli:${process.pid}` })
       for (const d of r.disclosures) print(`disclosure ${d.period} of compound #${d.compoundId} queued for ${d.chats} chat(s)${d.late ? ' (late)' : ''}`)
       for (const b of r.billed) print(`billed ${b.month} for compound #${b.compoundId}: ${b.charged} charge(s)`)
-      print(`polls closed: ${r.closedPolls}; poll reminders queued: ${r.pollReminders}; committee messages queued: ${r.committeeMessages}; errors: ${r.errors}`)
+      print(`polls closed: ${r.closedPolls}; poll reminders queued: ${r.pollReminders}; notice reminders: ${r.noticeReminders}; committee messages queued: ${r.committeeMessages}; errors: ${r.errors}`)
       return r.errors > 0 ? 1 : 0
     })
   },

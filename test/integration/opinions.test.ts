@@ -4,8 +4,9 @@
 // the full list with a CSV. Everything through the real pipeline and scheduler on a real database.
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { ballots, currentBallots, polls, resultWindows } from '../../db/schema.ts'
+import { ballots, compounds, currentBallots, polls, resultWindows } from '../../db/schema.ts'
 import { runDue } from '../../src/scheduler/tick.ts'
+import { opinionCsvOf } from '../../src/services/opinions.ts'
 import { useTestDatabases } from '../helpers/db.ts'
 import { bindMember, ROSTER_HEADER, townWorld } from '../helpers/fixtures.ts'
 import { groupTexts, privateTo, TestClock, type World } from '../helpers/world.ts'
@@ -183,6 +184,22 @@ describe('opinion rounds: 征求意见, 签字, 意见', () => {
     // a formula is defused in the CSV
     expect(Buffer.from(msg!.file!.bytes).toString('utf8')).toContain(`1-1-101,同意,"'=HYPERLINK(""x"")"`)
     await w.says('cc', '意见 #7').then((r) => r.expectReply('没有征求意见 #7。'))
+  })
+
+  it('the CLI’s export (linli export --opinion) is the committee’s CSV; a poll number or an unknown one gives none', async () => {
+    const { w, compoundId } = await setUp()
+    await w.says('cc', '发起投票 路灯颜色 选项 暖光/白光')
+    await w.says('cc', '征求意见 外墙翻新方案')
+    await w.says('o3', '签字 #2 不同意 太贵')
+    const [c] = await w.db.db.select().from(compounds).where(eq(compounds.id, compoundId))
+    expect(await opinionCsvOf(w.db.db, c!, 1)).toBe('notOpinion')
+    expect(await opinionCsvOf(w.db.db, c!, 9)).toBe('unknown')
+    const res = await opinionCsvOf(w.db.db, c!, 2)
+    if (typeof res === 'string') throw new Error(res)
+    expect(res.name).toBe('opinion-2.csv')
+    const lines = Buffer.from(res.bytes).toString('utf8').split('\r\n')
+    expect(lines).toHaveLength(8) // header, six households, the final line end
+    expect(lines[4]).toBe('2-1-101,不同意,太贵,2026-11-20 10:00,50.00,')
   })
 
   it('speaks zh-TW and English', async () => {
