@@ -169,6 +169,8 @@ describe('opinion rounds: 征求意见, 签字, 意见', () => {
     await runDue(w.db.db, w.clock.now(), { instance: 'test' })
     expect((await delivered(w)).filter((s) => s.chat)).toEqual([])
     await w.says('o4', '结果 #1').then((r) => r.expectReply('意见主题：施工时间 (3)、噪音 (2)'))
+    // the week's 公示 lists the round with its counts
+    await w.says('cc', '公示 本周').then((r) => r.expectReply('#1 夜间施工安排：征求意见：同意 2 户，不同意 1 户，只提意见 1 户，未签字 2 户'))
   })
 
   it('意见 #n: the committee gets the list and the CSV privately, others are refused', async () => {
