@@ -148,3 +148,6 @@ export function electionFromJson(json: unknown): ElectionCount | null {
     return null
   }
 }
+
+/** The ballot letter of a candidate position: 0 → A … 25 → Z (elections have at most 20 candidates). */
+export const letterOf = (idx: number): string => String.fromCharCode(65 + idx)

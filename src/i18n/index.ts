@@ -10,11 +10,12 @@ import disclosure from './disclosure.ts'
 import roster from './roster.ts'
 import claims from './claims.ts'
 import intents from './intents.ts'
+import elections from './elections.ts'
 
 export { type Lang, LANGS, isLang } from './define.ts'
 
 /** Register each domain's messages here (one line per domain). */
-export const messageSets: MessageSet<string>[] = [core, wechat, telegram, repairs, polls, fees, disclosure, roster, claims, intents]
+export const messageSets: MessageSet<string>[] = [core, wechat, telegram, repairs, polls, fees, disclosure, roster, claims, intents, elections]
 
 const tables: Record<Lang, Map<string, string>> = { 'zh-CN': new Map(), 'zh-TW': new Map(), en: new Map() }
 for (const set of messageSets) for (const lang of LANGS) for (const [k, v] of Object.entries(set[lang])) tables[lang].set(k, v)

@@ -20,6 +20,7 @@ import {
   compoundOf,
   currentBallotsOf,
   duePolls,
+  electorateMembership,
   type ElectorateRow,
   electorateOf,
   findPollById,
@@ -41,12 +42,64 @@ import { packMessages } from '../render/summary.ts'
 import { tally, type Voter } from '../domain/tally.ts'
 import { isLang, type Translator, translator } from '../i18n/index.ts'
 import { type DetachedReply, enqueueReplies } from '../outbox/enqueue.ts'
+import { type CompoundContext, UserError } from '../pipeline/command.ts'
+import { holdHouseholds } from '../../db/households.ts'
+import type { ElectionCount } from '../domain/election.ts'
+import { electionResultsText, windowLine } from '../render/elections.ts'
+import { electionSnapshot, electionSnapshotToJson, electionView } from './elections.ts'
+import { hasWindow, openWindow } from './objections.ts'
 
 type Queryable = Db | Tx
 
 // the plain queries the poll commands need, so that a command reads polls through this module only
 export { castBallot, createPoll, electorateMembership, findPoll, latestPoll, openPollsOf } from '../../db/polls.ts'
 export { holdHouseholds } from '../../db/households.ts'
+
+/** A household an owner acts for (votes, nominates, objects): voter key `h:<id>` and its room code. */
+export interface OwnerHousehold {
+  key: string
+  householdId: number
+  label: string
+}
+
+/**
+ * The households the sender acts for as an owner: their verified owner bindings, still on the roster, in one
+ * lock order (no deadlock between co-owners). Refused with why: a pending binding, a tenant or family member,
+ * nobody bound, or a room the head removed meanwhile (its bindings went with it).
+ */
+export async function ownerHouseholds(ctx: CompoundContext): Promise<OwnerHousehold[]> {
+  const owned = ctx.bindings.filter((b) => b.relation === 'owner' && b.status === 'verified').sort((a, b) => a.household.id - b.household.id)
+  if (owned.length === 0) {
+    const rooms = [...new Set(ctx.bindings.map((b) => b.household.code))].join('、')
+    if (ctx.bindings.some((b) => b.relation === 'owner')) throw new UserError('vote.ownerPending', { rooms })
+    if (ctx.bindings.length > 0) throw new UserError('vote.notOwner', { rooms, relation: ctx.t(`relation.${ctx.bindings[0]!.relation}`) })
+    throw new UserError('vote.notBound')
+  }
+  const present = await holdHouseholds(ctx.tx, ctx.compound.id, owned.map((b) => b.household.id))
+  const still = owned.filter((b) => present.has(b.household.id))
+  if (still.length === 0) throw new UserError('vote.notBound')
+  return still.map((b) => ({ key: `h:${b.household.id}`, householdId: b.household.id, label: b.household.code }))
+}
+
+/**
+ * Of the voters the sender acts for, those in the poll's electorate frozen at launch (or all, for a poll launched
+ * before electorates were frozen), and the labels of those outside. Refused when none is inside.
+ */
+export async function withinElectorate<V extends { key: string; label: string }>(
+  ctx: CompoundContext,
+  poll: Pick<PollRow, 'id' | 'no' | 'electorate'>,
+  voters: V[],
+): Promise<{ inside: V[]; outside: string[] }> {
+  const membership = await electorateMembership(ctx.tx, ctx.compound.id, poll.id, voters.map((v) => v.key))
+  if (!membership.frozen) return { inside: voters, outside: [] }
+  const inside = voters.filter((v) => membership.members.has(v.key))
+  const outside = voters.filter((v) => !membership.members.has(v.key)).map((v) => v.label)
+  if (inside.length === 0) {
+    if (poll.electorate === 'residents') throw new UserError('vote.residentNotInElectorate', { no: poll.no })
+    throw new UserError('vote.notInElectorate', { no: poll.no, rooms: outside.join('、') })
+  }
+  return { inside, outside }
+}
 
 export function pollView(p: PollRow): PollView {
   return {
@@ -174,24 +227,36 @@ export async function pollResult(q: Queryable, poll: PollRow): Promise<PollSnaps
 
 export interface ClosedPoll {
   poll: PollRow
-  snapshot: PollSnapshot
+  /** the stored poll snapshot; null for an election (its ElectionSnapshot is in poll.result) */
+  snapshot: PollSnapshot | null
+  outcome: PollSnapshot['tally']['outcome'] | ElectionCount['outcome']
   /** the result post to every chat of the compound (dedupe key `poll-closed:<id>`) */
   announcement: DetachedReply
 }
 
 /**
- * Close an open poll inside `tx`: lock it (votes in flight finish first, later ones see it closed),
- * count, store the snapshot, and build the announcement. Null when it is not open any more.
+ * Close an open poll or election inside `tx`: lock it (votes in flight finish first, later ones see it
+ * closed), count, store the snapshot, open its objection window (./objections.ts) and build the announcement,
+ * which says until when objections may be filed. Null when it is not open any more.
  */
 export async function closePoll(tx: Tx, compound: CompoundRow, pollId: number, now: Date): Promise<ClosedPoll | null> {
   const locked = await findPollById(tx, pollId, 'update')
   if (!locked || locked.status !== 'open' || locked.compoundId !== compound.id) return null
+  const t = compoundTranslator(compound)
+  if (locked.kind === 'election') {
+    const snap = await electionSnapshot(tx, locked)
+    const closed = await markClosed(tx, pollId, now, electionSnapshotToJson(snap))
+    if (!closed) return null
+    const until = await openWindow(tx, compound, closed, now)
+    const text = [electionResultsText(t, electionView(closed), snap.count, snap.voted, compound.timeZone, { announcement: true }), windowLine(t, closed.no, until, compound.timeZone)].join('\n')
+    return { poll: closed, snapshot: null, outcome: snap.count.outcome, announcement: { to: 'compound', text, dedupeKey: `poll-closed:${closed.id}` } }
+  }
   const { snapshot } = await tallyPoll(tx, locked)
   const closed = await markClosed(tx, pollId, now, snapshotToJson(snapshot))
   if (!closed) return null
-  const t = compoundTranslator(compound)
-  const text = resultsText(t, pollView(closed), snapshot, compound.timeZone, { announcement: true })
-  return { poll: closed, snapshot, announcement: { to: 'compound', text, dedupeKey: `poll-closed:${closed.id}` } }
+  const lines = [resultsText(t, pollView(closed), snapshot, compound.timeZone, { announcement: true })]
+  if (hasWindow(closed)) lines.push(windowLine(t, closed.no, await openWindow(tx, compound, closed, now), compound.timeZone))
+  return { poll: closed, snapshot, outcome: snapshot.tally.outcome, announcement: { to: 'compound', text: lines.join('\n'), dedupeKey: `poll-closed:${closed.id}` } }
 }
 
 function dbOf(database: Database | Db): Db {
@@ -203,7 +268,7 @@ export interface CloseDueReport {
   compoundName: string
   no: number
   title: string
-  outcome: PollSnapshot['tally']['outcome']
+  outcome: ClosedPoll['outcome']
 }
 
 /**
@@ -221,7 +286,7 @@ export async function closeDuePolls(database: Database | Db, now: Date): Promise
       const closed = await closePoll(tx, compound, p.id, now)
       if (!closed) return null
       await enqueueReplies(tx, compound, [closed.announcement], { now })
-      return { compoundId: compound.id, compoundName: compound.name, no: closed.poll.no, title: closed.poll.title, outcome: closed.snapshot.tally.outcome }
+      return { compoundId: compound.id, compoundName: compound.name, no: closed.poll.no, title: closed.poll.title, outcome: closed.outcome }
     })
     if (done) out.push(done)
   }
