@@ -18,7 +18,7 @@ export default defineCommand({
     const m = /^#?\s*(\d{1,6})(?:\s+(.*))?$/s.exec(raw.trim())
     return m ? { no: Number(m[1]), name: (m[2] ?? '').trim() } : { name: raw.trim() }
   },
-  args: z.object({ no: z.number().int().positive().optional(), name: z.string().max(MAX_CANDIDATE_NAME + 1, 'election.candidateTooLong') }),
+  args: z.object({ no: z.number().int().positive().optional(), name: z.string().max(MAX_CANDIDATE_NAME + 1, 'nominate.nameTooLong') }),
   async run(ctx, { no: given, name: written }) {
     const { t, tx, compound } = ctx
     let poll

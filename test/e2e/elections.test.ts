@@ -88,7 +88,7 @@ describe('e2e: a committee election in the sandbox', () => {
     const run2msgs: object[] = []
     const say2 = (from: string, text: string, extra: object = {}) => run2msgs.push({ chat: 'g1', from, text, id: `f${++id}`, ...extra })
     say2(HEAD, '结束投票 #1')
-    say2('u25', '异议 #1 5-101 的纸质选票没有计入')
+    say2('u25', '异议 #1 5-101 的纸质选票没有计入', { name: '业主25' })
     say2(HEAD, '答复异议 #1-1 已核对，该户未在截止前投票')
     const run2 = await linli(['sandbox', '--jsonl', '--data-dir', dir], dir, START, script(run2msgs))
     expect(run2.code, run2.stderr).toBe(0)
@@ -105,7 +105,7 @@ describe('e2e: a committee election in the sandbox', () => {
     expect(tick.code, tick.stderr).toBe(0)
     expect(tick.stdout).toContain('final results posted: 1')
     const run3 = await linli(['sandbox', '--jsonl', '--data-dir', dir], dir, '2026-11-26T03:01:00Z', script([
-      { chat: 'g1', from: 'u1', text: '发起投票 新委员会第一次表决 选项 是/否', id: 'g1' },
+      { chat: 'g1', from: 'u1', name: '业主1', text: '发起投票 新委员会第一次表决 选项 是/否', id: 'g1' },
     ]))
     expect(run3.code, run3.stderr).toBe(0)
     const out3 = lines(run3.stdout)
