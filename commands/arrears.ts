@@ -7,19 +7,14 @@ import { formatMoney } from '../src/domain/money.ts'
 import { defineCommand, reply, UserError } from '../src/pipeline/command.ts'
 import { arrearsFromDues, compoundDues } from '../src/services/ledger.ts'
 import { householdsOf } from '../src/services/roster.ts'
+import { buildingOf } from '../src/domain/rooms.ts'
 import { person } from '../src/domain/group-privacy.ts'
 
 /** At most this many lines in one message; the rest are counted. */
 export const ARREARS_MAX_LINES = 60
 
-const CN_NUM: Record<string, string> = { 一: '1', 二: '2', 两: '2', 兩: '2', 三: '3', 四: '4', 五: '5', 六: '6', 七: '7', 八: '8', 九: '9', 十: '10' }
-
-/** `3`, `3栋`, `3号楼`, `三栋`, `A座` → the building as stored ('3', 'A'). */
-export function buildingOf(input: string): string {
-  let s = input.trim().replace(/(?:栋|棟|幢|号楼|號樓|座|楼|樓)$/u, '').replace(/^building\s*/i, '').trim()
-  if (CN_NUM[s]) s = CN_NUM[s]!
-  return s.replace(/^0+(?=\d)/, '').toUpperCase()
-}
+// the building normalization lives with the room parsing; re-exported for the tests that know it here
+export { buildingOf } from '../src/domain/rooms.ts'
 
 export default defineCommand({
   name: 'arrears',

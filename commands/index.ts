@@ -16,6 +16,7 @@ import appoint from './appoint.ts'
 import approve from './approve.ts'
 import arrears from './arrears.ts'
 import bind from './bind.ts'
+import building from './building.ts'
 import closepoll from './closepoll.ts'
 import election from './election.ts'
 import nominate from './nominate.ts'
@@ -35,6 +36,8 @@ import ledger from './ledger.ts'
 import pay from './pay.ts'
 import poll from './poll.ts'
 import results from './results.ts'
+import record from './record.ts'
+import { recordPhotoHandler } from './record-photo.ts'
 import reverse from './reverse.ts'
 import setup from './setup.ts'
 import verifyBinding from './verify-binding.ts'
@@ -69,6 +72,8 @@ export const commands: AnyCommand[] = [
   elect,
   objectCmd,
   answer,
+  building,
+  record,
   removeHousehold,
   feerule,
   fee,
@@ -84,4 +89,4 @@ export const commands: AnyCommand[] = [
 ]
 
 /** Handlers for non-command messages that carry photos (attach to a fresh ticket or expense). */
-export const passiveHandlers: PassiveHandler[] = [repairPhotoHandler, expenseReceiptHandler]
+export const passiveHandlers: PassiveHandler[] = [repairPhotoHandler, recordPhotoHandler, expenseReceiptHandler]

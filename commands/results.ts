@@ -31,6 +31,8 @@ export default defineCommand({
       return [reply.chat(electionResultsText(t, e, r.count, r.voted, compound.timeZone))]
     }
     const snap = await pollResult(tx, poll)
-    return [reply.chat(resultsText(t, pollView(poll), snap, compound.timeZone))]
+    // a private chat may see which rooms a building captain recorded; a group, how many
+    const markRecorded = ctx.message.chat.kind === 'private'
+    return [reply.chat(resultsText(t, pollView(poll), snap, compound.timeZone, { markRecorded }))]
   },
 })

@@ -1,5 +1,5 @@
 // Who sent a message and where, for the pipeline: the member, the compound (the group chat's, or in a private
-// chat the member's only one), their role there and their household bindings, the compound's roster version,
+// chat the member's only one, by role, binding or captaincy), their role there and their household bindings, the compound's roster version,
 // and optionally the inbox claim — in ONE statement, so a command's context costs one round trip.
 //
 // Nothing here is cached: every message reads the current rows, so a role granted by the CLI in another
@@ -75,7 +75,8 @@ const TEXT = `WITH m AS (
     WHEN $3::text IS NOT NULL THEN (SELECT compound_id FROM chats WHERE platform = $1 AND platform_chat_id = $3::text)
     ELSE (SELECT CASE WHEN count(*) = 1 THEN min(x.id) END FROM (
       SELECT r.compound_id AS id FROM roles r JOIN m ON r.member_id = m.id
-      UNION SELECT b.compound_id FROM household_bindings b JOIN m ON b.member_id = m.id) x)
+      UNION SELECT b.compound_id FROM household_bindings b JOIN m ON b.member_id = m.id
+      UNION SELECT k.compound_id FROM captain_buildings k JOIN m ON k.member_id = m.id) x)
   END
 ), i AS (
   INSERT INTO inbox (platform, chat_id, message_id, compound_id, member_id, command, received_at)

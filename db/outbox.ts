@@ -167,3 +167,22 @@ export async function releaseOutboxRow(db: Db, id: number, delayMs: number, erro
       last_error = coalesce(${error ?? null}, last_error)
     WHERE id = ${id}`)
 }
+
+/**
+ * Keep the outbox small: a sent row's picture or document (a chart is ~140 KiB) is dropped once `bytesBefore`
+ * has passed — nothing sends a sent row again — and a sent row without a dedupe key (a reply) is deleted once
+ * `rowsBefore` has passed. Rows with a dedupe key stay: they are how a job knows it already posted
+ * (pollResultsSent, ON CONFLICT on dedupe_key).
+ */
+export async function pruneOutbox(q: Queryable, opts: { bytesBefore: Date; rowsBefore: Date }): Promise<{ stripped: number; deleted: number }> {
+  const stripped = await q.execute(sql`WITH s AS (UPDATE outbox SET image = NULL, file = NULL
+      WHERE status = 'sent' AND sent_at < ${opts.bytesBefore.toISOString()}::timestamptz AND (image IS NOT NULL OR file IS NOT NULL)
+      RETURNING 1)
+    SELECT count(*)::int AS n FROM s`)
+  const deleted = await q.execute(sql`WITH d AS (DELETE FROM outbox
+      WHERE status = 'sent' AND dedupe_key IS NULL AND sent_at < ${opts.rowsBefore.toISOString()}::timestamptz
+      RETURNING 1)
+    SELECT count(*)::int AS n FROM d`)
+  const n = (res: unknown) => Number(((res as { rows?: { n: number }[] }).rows ?? (res as { n: number }[]))[0]?.n ?? 0)
+  return { stripped: n(stripped), deleted: n(deleted) }
+}

@@ -85,6 +85,12 @@ export interface CastInput {
   memberId: number
   options: number[]
   now: Date
+  /** opinion rounds: the household's free text with its signature */
+  note?: string | null
+  /** a paper ballot recorded by a building captain (memberId is the captain too) */
+  recordedBy?: number | null
+  /** the photo of the paper: the platform's file reference */
+  evidence?: { platform: string; ref: string } | null
 }
 
 export interface CurrentBallot {
@@ -94,6 +100,8 @@ export interface CurrentBallot {
   memberId: number
   options: number[]
   castAt: Date
+  /** the building captain who recorded this paper ballot, or null (cast by the voter) */
+  recordedBy: number | null
 }
 
 /** The counted ballot of one voter, if any. */
@@ -111,6 +119,7 @@ export async function currentBallotOf(
       memberId: ballots.memberId,
       options: ballots.options,
       castAt: ballots.castAt,
+      recordedBy: ballots.recordedBy,
     })
     .from(currentBallots)
     .innerJoin(ballots, and(eq(currentBallots.ballotId, ballots.id), eq(ballots.compoundId, compoundId)))
@@ -135,6 +144,10 @@ export async function castBallot(tx: Tx, b: CastInput): Promise<{ ballotId: numb
       memberId: b.memberId,
       options: b.options,
       castAt: b.now,
+      note: b.note ?? null,
+      recordedBy: b.recordedBy ?? null,
+      evidencePlatform: b.evidence?.platform ?? null,
+      evidenceRef: b.evidence?.ref ?? null,
     })
     .returning({ id: ballots.id })
   const ballotId = row!.id
@@ -159,6 +172,7 @@ export async function currentBallotsOf(q: Queryable, compoundId: number, pollId:
       memberId: ballots.memberId,
       options: ballots.options,
       castAt: ballots.castAt,
+      recordedBy: ballots.recordedBy,
     })
     .from(currentBallots)
     .innerJoin(ballots, and(eq(currentBallots.ballotId, ballots.id), eq(ballots.compoundId, compoundId)))

@@ -4,7 +4,7 @@
 //   options: --no-write (print only), --verbose (list every miss)
 //
 // Deterministic (fixed clock, fixed open polls, no LLM); the timings are informational.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -44,6 +44,19 @@ const corpus = loadCorpus()
 const s = score(corpus)
 const holdoutDir = join(HERE, 'holdout')
 const holdout = existsSync(join(holdoutDir, 'addressed.jsonl')) ? score(loadCorpus(holdoutDir)) : null
+// bench/intents/blind/<n>/: sets written blind, scored one by one (see its README.md)
+const blindDir = join(HERE, 'blind')
+const blind = existsSync(blindDir)
+  ? readdirSync(blindDir)
+      .filter((d) => existsSync(join(blindDir, d, 'addressed.jsonl')))
+      .sort((a, b) => Number(a) - Number(b))
+      .map((name) => ({ name, s: score(loadCorpus(join(blindDir, name))) }))
+  : []
+const blindRows = blind.map(({ name, s: b }) => {
+  const w = b.addressed.filter((a) => a.item.intent !== 'none')
+  const wrong = w.filter((a) => !a.intentOk && (a.result?.intent ?? 'none') !== 'none').length
+  return `| ${name} | ${pct(b.understoodRate)} (${w.filter((a) => a.understood).length} of ${w.length}) | ${pct(b.intentRate)} | ${wrong} | ${pct(b.chatterLeftAlone)} (${b.chatter.filter((c) => !c.result).length} of ${b.chatter.length}) | ${b.groupRepairs.filter((g) => g.understood).length} of ${b.groupRepairs.length} | ${b.unconfirmedWrites.length} |`
+})
 
 const byLang = (lang: string) => corpus.addressed.filter((a) => a.lang === lang).length
 const withIntent = s.addressed.filter((a) => a.item.intent !== 'none')
@@ -107,12 +120,45 @@ and it joined the corpus above.
 | 2 (after set 1's fixes) | 70.4% (81) | 75.3% | 97.8% (93): 上个月楼道灯坏了一次, 楼道灯坏了没？我看还亮着 | 9 of 12 | 0 |
 | 3 (after set 2's fixes) | 73.1% (67) | 80.6% | 98.7% (75): 二单元门口停了辆三轮车 | 10 of 11 | 0 |
 
-So on new phrasings the rules read about three messages in four, and a wrongly offered repair in group
-chatter is rare but not yet below the 0.5% target (1 in 75 on the last set). What misses is unknown wording:
-it falls to \`none\` (the bot then says what it can do) far more often than to a wrong action, and a wrong
-action is at worst an offer the resident declines: nothing writes without a 是, and money never. The
-optional LLM reader (src/intents/llm.ts) is the way past the lexicon for addressed messages. Put a new set
-in bench/intents/holdout/ (same three files) to measure it again: it is scored separately, never tuned on.
+On sets 1–3 the rules then read about three messages in four; a wrongly offered repair in group chatter
+was rare but not below the 0.5% target (1 in 75 on set 3).
+
+Sets 4, 5 and 6 are kept apart in bench/intents/blind/<n>/ (see its README.md): each was written and
+committed before its misses were looked at. Sets 4 and 5 (written first) were then used to widen the lexicon
+by word classes (round 1: trees, rubbish, tap water, hanging wires, flicker, silence; ticket references
+such as 报修21 / 单号10 / 第17号工单 and lookups; 我家 + a room, 房号, 房客; 已收, a count of days not read as
+money; colour stems, "vote A"; the compound, its districts and whole buildings as places of a group
+report). Set 6 was written after round 1 and scored before round 2, which came from its misses (fee per
+month and per 坪, pests, 停运, 夹人, tripping, a room after a colon, 指令有哪些, I'm in). "Blind" is a set's
+figure when it was written; "after" is the figure on the rules as they stand, which were tuned on it: it
+says the set is covered, not how new sentences fare.
+
+| Blind set | Scored blind | Addressed understood, blind → after | Intent alone, blind → after | Wrong action, blind → after | Chatter left alone, blind → after | Group reports, blind → after | Writes without confirmation |
+|---|---|---|---|---|---|---|---|
+| 4 (180 addressed, 168 chatter) | before round 1 | 88.9% (160) → 100% | 92.2% → 100% | 4 → 0 | 100% → 100% | 13 → 15 of 15 | 0 → 0 |
+| 5 (178 addressed, 161 chatter) | before round 1 | 87.1% (155) → 100% | 87.1% → 100% | 4 → 0 | 100% → 100% | 13 → 15 of 15 | 0 → 0 |
+| 6 (104 addressed, 122 chatter) | after round 1, before round 2 | 84.6% (88) → 99.0% (103) | 89.4% → 100% | 1 → 0 | 100% → 100% | 10 → 10 of 10 | 0 → 0 |
+
+As the rules stand (printed by this run; wrong action: a labelled message read as another intent rather
+than as none):
+
+| Blind set | Addressed understood | Intent alone | Wrong action | Chatter left alone | Group reports offered | Writes without confirmation |
+|---|---|---|---|---|---|---|
+${blindRows.join('\n')}
+
+So on sentences nobody tuned on, the rules read 85–89% of addressed messages: **under the 90% target** on
+each of sets 4–6 when written. Set 6 is the only measurement of round 1 on new sentences (84.6%, lower than
+4 and 5 were on the rules before it); round 2 has no untuned measurement yet. None of the 451 chatter lines
+of sets 4–6 got an offer, blind (sets 2 and 3 each had one). Wrong actions were rare (9 of 462 blind
+messages: 交到哪个月 read as "where to pay", "my account" as the ledger, 已收 / 收+room as a fee question,
+"garbage … for 3 days" shown a pay line, 8月份账单 as a fee, two votes as result questions) and none wrote
+anything. The one miss left in set 6 is a category: a branch hanging on a wire is filed as electricity (电
+comes before 树 in the domain's category order; the committee corrects it with 分类). What misses is unknown
+wording: it falls to \`none\` (the bot then says what it can do) far more often than to a wrong action, and
+a wrong action is at worst an offer the resident declines: nothing writes without a 是, and money never.
+The optional LLM reader (src/intents/llm.ts) is the way past the lexicon for addressed messages. To measure
+again, add bench/intents/blind/<next>/ (same three files), commit it before looking at its misses, and
+record its first figures here.
 
 **Cost.** Unaddressed chatter: ${chatterUs.toFixed(1)} µs per message on average; ${chatterStopped} of ${corpus.chatter.length} chatter lines
 (${pct(chatterStopped / corpus.chatter.length)}) stop at one precompiled regular-expression test on the raw text (no
@@ -134,7 +180,9 @@ dictionary and about 53 MB of memory, on a bot whose start-up is budgeted. The l
 `
 
 process.stdout.write(`${section}\n`)
-if (values.verbose) for (const m of [...misses(s), ...(holdout ? misses(holdout).map((m) => `holdout ${m}`) : [])]) process.stdout.write(`${m}\n`)
+if (values.verbose)
+  for (const m of [...misses(s), ...(holdout ? misses(holdout).map((m) => `holdout ${m}`) : []), ...blind.flatMap((b) => misses(b.s).map((m) => `blind ${b.name} ${m}`))])
+    process.stdout.write(`${m}\n`)
 process.stdout.write(`(${((performance.now() - t0) / 1000).toFixed(1)} s)\n`)
 if (!values['no-write']) {
   const path = resolve(HERE, '../RESULTS.md')

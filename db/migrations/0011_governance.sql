@@ -29,13 +29,13 @@ CREATE TABLE "nominations" (
 );
 --> statement-breakpoint
 CREATE TABLE "notice_acks" (
+	"id" serial PRIMARY KEY NOT NULL,
 	"compound_id" integer NOT NULL,
 	"notice_id" integer NOT NULL,
 	"member_id" integer NOT NULL,
 	"household_id" integer,
 	"recorded_by" integer,
-	"acked_at" timestamp with time zone DEFAULT now() NOT NULL,
-	CONSTRAINT "notice_acks_notice_id_member_id_pk" PRIMARY KEY("notice_id","member_id")
+	"acked_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "notices" (
@@ -127,6 +127,8 @@ ALTER TABLE "result_windows" ADD CONSTRAINT "result_windows_compound_id_compound
 ALTER TABLE "supervisors" ADD CONSTRAINT "supervisors_compound_id_compounds_id_fk" FOREIGN KEY ("compound_id") REFERENCES "public"."compounds"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE UNIQUE INDEX "captain_buildings_uq" ON "captain_buildings" USING btree ("compound_id","member_id","building");--> statement-breakpoint
 CREATE UNIQUE INDEX "nominations_once_uq" ON "nominations" USING btree ("poll_id","candidate_name","household_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "notice_acks_member_uq" ON "notice_acks" USING btree ("notice_id","member_id") WHERE recorded_by IS NULL;--> statement-breakpoint
+CREATE UNIQUE INDEX "notice_acks_recorded_uq" ON "notice_acks" USING btree ("notice_id","household_id") WHERE recorded_by IS NOT NULL;--> statement-breakpoint
 CREATE INDEX "notice_acks_household_idx" ON "notice_acks" USING btree ("notice_id","household_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "notices_compound_no_uq" ON "notices" USING btree ("compound_id","no");--> statement-breakpoint
 CREATE INDEX "notices_remind_idx" ON "notices" USING btree ("remind_at");--> statement-breakpoint

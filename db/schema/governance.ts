@@ -2,6 +2,7 @@
 // community supervisors. Elections and opinion rounds are polls (polls.kind), so they share the poll numbering
 // (#n), the frozen electorate, the append-only ballots and the one-ballot-per-household invariant.
 import { boolean, index, integer, jsonb, pgTable, primaryKey, serial, text, uniqueIndex } from 'drizzle-orm/pg-core'
+import { sql } from 'drizzle-orm'
 import { tstz } from './columns.ts'
 import { compounds, households, members } from './compounds.ts'
 import { polls } from './polls.ts'
@@ -114,11 +115,13 @@ export const notices = pgTable(
 
 /**
  * An acknowledgement (收到) of a notice, append-only: one per member, counted per household through the
- * member's verified bindings at the time. recorded_by: a building captain who recorded it for the household.
+ * member's verified bindings at the time. recorded_by: a building captain who recorded it for the household
+ * (member_id is then the captain): one such row per household, however many households a captain records.
  */
 export const noticeAcks = pgTable(
   'notice_acks',
   {
+    id: serial('id').primaryKey(),
     compoundId: integer('compound_id').notNull().references(() => compounds.id),
     noticeId: integer('notice_id').notNull().references(() => notices.id),
     memberId: integer('member_id').notNull().references(() => members.id),
@@ -126,7 +129,11 @@ export const noticeAcks = pgTable(
     recordedBy: integer('recorded_by').references(() => members.id),
     ackedAt: tstz('acked_at').notNull().defaultNow(),
   },
-  (t) => [primaryKey({ columns: [t.noticeId, t.memberId] }), index('notice_acks_household_idx').on(t.noticeId, t.householdId)],
+  (t) => [
+    uniqueIndex('notice_acks_member_uq').on(t.noticeId, t.memberId).where(sql`recorded_by IS NULL`),
+    uniqueIndex('notice_acks_recorded_uq').on(t.noticeId, t.householdId).where(sql`recorded_by IS NOT NULL`),
+    index('notice_acks_household_idx').on(t.noticeId, t.householdId),
+  ],
 )
 
 /** A building captain (楼栋长): a member scoped to one building of a compound (one row per building). */

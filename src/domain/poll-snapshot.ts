@@ -28,6 +28,10 @@ export interface PollSnapshot {
    * before electorates were frozen). Absent in snapshots stored before it existed.
    */
   roster?: 'frozen' | 'live'
+  /** counted ballots a building captain recorded from paper (absent: none, or stored before captains existed) */
+  recorded?: number
+  /** their rooms (owner polls, not secret): a private list marks them; a group sees only the count */
+  recordedRooms?: string[]
 }
 
 /** The approving option of ordinary and major polls (the first; 同意 by default). */
@@ -62,7 +66,7 @@ const frac = (f: { num: unknown; den: unknown }): Fraction => ({ num: big(f.num)
 /** Read a stored snapshot back; null when there is none or it is not one. */
 export function snapshotFromJson(json: unknown): PollSnapshot | null {
   if (!json || typeof json !== 'object') return null
-  const o = json as { tally?: Record<string, unknown>; voted?: unknown; casts?: unknown; roster?: unknown }
+  const o = json as { tally?: Record<string, unknown>; voted?: unknown; casts?: unknown; roster?: unknown; recorded?: unknown; recordedRooms?: unknown }
   const r = o.tally as (TallyResult & Record<string, unknown>) | undefined
   if (!r || !Array.isArray(r.options)) return null
   try {
@@ -88,6 +92,8 @@ export function snapshotFromJson(json: unknown): PollSnapshot | null {
       casts: typeof o.casts === 'number' ? o.casts : 0,
     }
     if (o.roster === 'frozen' || o.roster === 'live') snap.roster = o.roster
+    if (typeof o.recorded === 'number' && o.recorded > 0) snap.recorded = o.recorded
+    if (Array.isArray(o.recordedRooms)) snap.recordedRooms = o.recordedRooms.map(String)
     return snap
   } catch {
     return null

@@ -22,8 +22,8 @@ export function isRepairCategory(x: unknown): x is RepairCategory {
 // 下水道 before 水, 漏水 (water) before 卫生 (卫生间漏水).
 const RULES: readonly (readonly [RepairCategory, RegExp])[] = [
   ['lift', /电梯|電梯|\blifts?\b|elevator/i],
-  ['drainage', /下水|排水|污水|化粪池|化糞池|地漏|马桶|馬桶|返水|堵|\bdrains?\b|\bdrainage\b|clog|\bblocked\b|sewage|sewer|toilet/i],
-  ['lighting', /灯|燈|照明|\blights?\b|\blamps?\b|\bbulbs?\b|lighting/i],
+  ['drainage', /下水|排水|污水|化粪池|化糞池|地漏|马桶|馬桶|返水|堵|\bdrains?\b|\bdrainage\b|clog|\bblocked\b|sewage|sewer|toilet|septic/i],
+  ['lighting', /灯|燈|照明|\blights?\b|streetlights?|\blamps?\b|\bbulbs?\b|lighting/i],
   ['water', /水管|漏水|跑水|渗水|滲水|水龙头|水龍頭|水表|水錶|停水|爆管|自来水|自來水|水压|水壓|\bwater\b|\bleak|\bpipes?\b|\btap\b/i],
   [
     'door',
@@ -31,7 +31,7 @@ const RULES: readonly (readonly [RepairCategory, RegExp])[] = [
   ],
   ['electricity', /电|電|跳闸|跳閘|\belectric|\bpower\b|\bsockets?\b|\boutlets?\b|breaker|wiring/i],
   ['greenery', /树|樹|绿化|綠化|草坪|草地|花坛|花壇|灌木|\btrees?\b|garden|\bgrass\b|hedge|branch/i],
-  ['sanitation', /垃圾|卫生|衛生|清洁|清潔|保洁|保潔|异味|異味|老鼠|蟑螂|\btrash\b|garbage|rubbish|litter|\bclean|\bsmell|\brats?\b/i],
+  ['sanitation', /垃圾|卫生|衛生|清洁|清潔|保洁|保潔|异味|異味|老鼠|蟑螂|\btrash\b|garbage|rubbish|litter|\bbins?\b|\bclean|\bsmell|\brats?\b/i],
 ]
 
 /** The category the words suggest; `other` when none does. */

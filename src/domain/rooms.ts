@@ -166,3 +166,16 @@ export function extractRoom(text: string): { address: RoomAddress; matched: stri
     : text.slice(to).replace(JOIN_START, '')
   return { address: hit.address, matched, rest: rest.trim() }
 }
+
+/**
+ * `3`, `3栋`, `3号楼`, `三栋`, `十一栋`, `A座`, `building 3` → the building as the roster stores it ('3', '11', 'A'):
+ * how 欠费, 任命 … 楼栋长 and 楼栋 name a building.
+ */
+export function buildingOf(input: string): string {
+  let s = input.trim().replace(/(?:栋|棟|幢|号楼|號樓|座|楼|樓)$/u, '').replace(/^building\s*/i, '').trim()
+  if (/^[一二两兩三四五六七八九十]+$/u.test(s)) {
+    const n = cnNumber(s.replace(/兩/g, '两'))
+    if (Number.isInteger(n) && n > 0) s = String(n)
+  }
+  return normalize(s).norm.replace(/^0+(?=\d)/, '').toUpperCase()
+}

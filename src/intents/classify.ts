@@ -22,7 +22,7 @@ export const MAX_LENGTH = 200
 // ---- lexicon ------------------------------------------------------------------------------------
 
 const HELP_GENERAL =
-  /怎么用|咋用|如何使用|怎么使用|使用说明|说明书|你.{0,4}(?:会|能|可以).{0,4}(?:干嘛|干啥|做啥|干什么|做什么|啥|什么)|有(?:什么|哪些|啥)(?:功能|命令|指令|用处)|功能列表|菜单|^帮助|(?:看|查看|发|给我)(?:一?下)?帮助|帮助(?:文档|说明|信息|菜单)|怎么玩|咋玩|机器人怎么|(?:怎么|如何|咋)操作|帮帮忙|不会用|教教我|教我用|第一次用|新手|^[?？]+$|^help\b|what can you do|what can i (?:ask|do|say)|what do you do|how does (?:this|it) work|how do i use|^commands?\??$|(?:what|which|list of) commands|commands are there|^menu\??$|instructions|tutorial|user guide|\bmanual\b/
+  /怎么用|咋用|如何使用|怎么使用|使用说明|说明书|你.{0,4}(?:会|能|可以).{0,4}(?:干嘛|干啥|做啥|干什么|做什么|啥|什么)|有(?:什么|哪些|啥)(?:功能|命令|指令|用处)|(?:功能|命令|指令)都?(?:有|是)?(?:哪些|什么|啥)|功能列表|菜单|^帮助|(?:看|查看|发|给我)(?:一?下)?帮助|帮助(?:文档|说明|信息|菜单)|怎么玩|咋玩|你是(?:干嘛|干啥|做什么|干什么|做啥|啥)的|使用方法|用法|(?:能|可以)问(?:你)?(?:些)?(?:什么|啥|哪些)|问你(?:些)?(?:什么|啥)|机器人怎么|(?:怎么|如何|咋)操作|帮帮忙|不会用|教教我|教我用|第一次用|新手|^[?？]+$|^help\b|what can you do|what can i (?:ask|do|say)|what do you do|how does (?:this|it) work|how do i use|^commands?\??$|(?:what|which|list of) commands|(?:your|the) commands|commands are there|^menu\??$|instructions|tutorial|user guide|\bmanual\b/
 // how to do something (not 怎么样 / 怎么又 / 怎么办: those are not questions about the bot)
 const HOW = /(?:怎么|咋|如何|怎样)(?!样|么样|回事|又|办|还|没|不|这么|那么)|\bhow (?:do|can|should|does) (?:i|we|one|you)\b|\bhow to\b/
 const HELP_TOPICS: readonly (readonly [CommandName, RegExp])[] = [
@@ -33,27 +33,29 @@ const HELP_TOPICS: readonly (readonly [CommandName, RegExp])[] = [
   ['bind', /绑定|绑|认证|登记|\bbind\b|\bregister\b|\blink\b/],
   ['ledger', /账目|账本|收支|\bledger\b|\baccounts\b/],
 ]
-const WHERE_TO_PAY = /(?:交|缴|付)(?:到)?哪|(?:交|缴)给谁|(?:哪里|哪儿|在哪|去哪)(?:交|缴)|找谁交|where (?:do|can|should) i pay/
+const WHERE_TO_PAY = /(?:交|缴|付)(?:到)?哪(?!个月|一?年|天|一?期|一?月)|(?:交|缴)给谁|(?:哪里|哪儿|在哪|去哪)(?:交|缴)|找谁交|where (?:do|can|should) i pay/
 const WANT_TO_VOTE = /^(?:我)?(?:要|想)投票[了吧啊呀]?$|^i (?:want|would like) to vote$/
 // a concrete request: the sentence asks for something, not how to do it
 const REQUEST = /帮我?查|查一下|查下|查查|看看|看下|帮忙查/
 
 const SCHEDULE =
-  /收费标准|标准|怎么收|怎么算|如何收|怎么计算|按面积|多少钱一平|一平(?:米|方)?多少|(?:一年|一个月|每月|每年|一平)(?:要)?多少|单价|收法|怎么个收|多少钱?一?平(?:米|方)?|计费|收费方式|怎么收费|\brate\b|per (?:square|sq|m2)|square met|monthly fee|how much is the (?:management |property )?fee|fee (?:schedule|rule)|calculated|how (?:are|is) (?:the )?fees? (?:charged|worked out)/
+  /收费标准|多少钱一个?月|按(?:户|人|面积|平米|套|月)收|一坪|每坪|标准|怎么收|怎么算|如何收|怎么计算|按面积|多少钱一平|一平(?:米|方)?多少|(?:一年|一个月|每月|每年|一平)(?:要)?多少|单价|收法|怎么个收|多少钱?一?平(?:米|方)?|计费|收费方式|怎么收费|\brates?\b|per (?:square|sq|m2)|square met|monthly fee|how much is the (?:management |property )?fee|fee (?:schedule|rule)|calculated|how (?:are|is) (?:the )?fees? (?:charged|worked out)/
 const FEE =
-  /物业费|物业废|管理费|卫生费|服务费|费用|查费|查[^,，。?？]{0,10}费|欠|缴费记录|交费情况|缴费情况|[账帐]单|到期|交到几月|交清|交过|(?:交|缴)费?了(?:没|吗)|(?:还|该|要)(?:要|需要|差|得)?(?:交|缴)多少|还差多少|没交|没缴|未交|未缴|补交|补缴|交了多少|缴了多少|交的钱|够不够|拖欠|(?:要|需要|得|该)(?:再)?(?:交|缴)钱|交钱吗|交够|缴够|费交|(?:我|俺|咱)(?:们)?家?的?账(?![目本])|\bowed?\b|\bfees?\b|\bbill\b|\bbalance\b|behind on|\bdid\s+\d[\d-]*\s+pay\b|\bhave i paid\b|paid up|up to date|my dues/
+  /物业费|物业废|管理费|卫生费|服务费|费用|查费|查[^,，。?？]{0,10}费|欠|缴费记录|交费情况|缴费情况|(?<![月年周]份?的?)[账帐]单|到期|交到几月|交清|交过|(?:交|缴)费?了(?:没|吗)|(?:还|该|要)(?:要|需要|差|得)?(?:交|缴)多少|还差多少|没交|没缴|未交|未缴|补交|补缴|交了多少|缴了多少|交的钱|够不够|拖欠|(?:要|需要|得|该)(?:再)?(?:交|缴)钱|交钱吗|交够|缴够|费交|(?:我|俺|咱)(?:们)?家?的?账(?![目本])|\bowed?\b|\bfees?\b|\bbill\b|\bbalance\b|behind on|outstanding|unpaid|arrears|\bdid\s+\d[\d-]*\s+pay\b|\bhave i paid\b|paid up|up to date|my dues/
 const OWN = /我|俺|咱|\bmy\b|\bi\b|\bme\b/
 const LEDGER =
-  /账目|帐目|账本|帐本|收支|(?<!报)账(?!单)|帐(?!单)|花了多少|花销|开销|花费|支出|花哪|花在哪|收入|收了多少|收益|结余|余额|(?:还)?剩(?:下)?多少|财务|公开|公布|明细|花了(?:啥|什么|哪些)|花钱|开支|基金|资金|经费|公款|\bledger\b|\baccounts?\b|\bspen[dt]\b|spending|expenses?|income|money go|\bfund\b|balance of|kitty|how much money|financ|what did we pay|用在哪|用到哪|用哪了|花在|钱.{0,4}(?:用|花)(?:在|到)?哪/
+  /账目|(?<=[月年周]份?的?)[账帐]单|帐目|账本|帐本|收支|(?<!报)账(?!单)|帐(?!单)|花了多少|花销|开销|花费|支出|花哪|花在哪|收入|收了多少|收益|结余|余额|(?:还)?剩(?:下)?多少|财务|公开|公布|明细|花了(?:啥|什么|哪些)|花钱|开支|基金|资金|经费|公款|\bledger\b|(?<!\bmy |\byour |\bthe bot )\baccounts?\b|\bspen[dt]\b|spending|expenses?|income|money go|\bfund\b|balance of|kitty|how much money|financ|what did we pay|用在哪|用到哪|用哪了|花在|钱.{0,4}(?:用|花)(?:在|到)?哪/
 
-const REPAIR_REF = /报修|报的|修|工单|维修单|单子|ticket|repair|\bfix|\breport(?:ed)?\b/
+const REPAIR_REF = /报修|报的|修|工单|维修单|单子|单号|ticket|repair|\bfix|\breport(?:ed)?\b/
 const STATUS_Q =
-  /怎么样|咋样|怎样|进度|进展|修好|修了没|修了吗|修没|好了没|好没|修得|派给|谁(?:来)?修|给谁了|谁负责|处理到|到哪了|到哪一步|did anyone (?:fix|look|come)|anyone fix|有下文|下文|回音|还没人|没人来|没人管|没人修|怎么还没|没处理|未处理|\bnews\b|heard anything|有人(?:管|处理|接|修|看|来)|处理(?:没|了没|了吗|得|情况)|解决(?:没|了没|了吗)|搞定|处理好|完工|完成|弄好|谁在修|接了|啥时候|什么时候|何时|多久|(?:单子|报修|工单)呢|情况|(?:进展|进度|情况|处理得?)如何|\bstatus\b|update|progress|fixed|\bdone\b|looked at|still open|open repairs|what repairs|when will|\bwhen\b/
-const LIST = /哪些|所有|还有多少|多少.{0,3}没|有?几个没|列表|清单|\blist\b|what repairs|open repairs|which repairs|all (?:repair )?(?:tickets|repairs)|which tickets|open tickets|tickets (?:are )?(?:still )?open/
+  /怎么样|修不修|到底|修完|都修|what'?s happening|happening with|any news|what happened|咋样|怎样|进度|进展|修好|修了没|修了吗|修没|好了没|好没|修得|派给|谁(?:来)?修|给谁了|谁负责|处理到|到哪了|到哪一步|did anyone (?:fix|look|come)|anyone fix|有下文|下文|回音|还没人|没人来|没人管|没人修|怎么还没|没处理|未处理|\bnews\b|heard anything|有人(?:去)?(?:管|处理|接|修|看|来)|处理(?:没|了没|了吗|得|情况)|解决(?:没|了没|了吗)|搞定|处理好|完工|完成|弄好|谁在修|接了|啥时候|什么时候|何时|多久|(?:单子|报修|工单)呢|情况|(?:进展|进度|情况|处理得?)如何|\bstatus\b|update|progress|fixed|\bdone\b|looked at|still open|open repairs|what repairs|when will|\bwhen\b/
+const LIST = /哪些|所有|没(?:修|处理)好?的|全部|都有(?:啥|什么)|有(?:啥|什么)报修|都(?:修|处理|弄)(?:完|好)|还有多少|多少.{0,3}没|有?几个没|列表|清单|\blist\b|what repairs|open repairs|which repairs|all (?:repair )?(?:tickets|repairs)|which tickets|open tickets|tickets (?:are )?(?:still )?open/
+// a lookup of one's own or all tickets: 查一下我的维修单 / 我的工单
+const LOOKUP = /^(?:帮我)?(?:查|看)|^(?:show|check|see)\b|^(?:我的|my)\s*(?:报修单?|工单|维修单|单子|repairs?|tickets?)\s*[?？]?$/
 const MINE = /我(?:报|的|上次|之前|前天|昨天|那)|(?:上回|上次|之前|前几天|昨天|前天|上周|上个?礼拜|上星期)报的|\bmy\b|\bi reported\b/
 const TICKET_NO = [
-  /(?:工单|单子|维修单|报修单|\bticket|\brepair)\s*(?:no\.?)?\s*#?\s*(\d{1,6})/,
-  /第?\s*(\d{1,6})\s*号\s*(?:报修单|工单|单子|单|维修单)/,
+  /(?:工单|单子|维修单|报修单|报修|单号|\bticket|\brepair)\s*(?:no\.?)?\s*#?\s*(\d{1,6})(?!\s*(?:栋|幢|号楼|单元|-))/,
+  /第?\s*(\d{1,6})\s*号\s*(?:报修单|报修|工单|单子|单|维修单)/,
   /#\s*(\d{1,6})/,
 ]
 
@@ -62,10 +64,10 @@ const RESULT_Q =
   /结果|情况|进度|多少|几户|几个人|通过|截止|结束|统计|怎么样|咋样|怎样|现在|看看|看下|有什么|什么票|在投|啥时候|什么时候|过了没|过了吗|过没过|几个|进行|目前|领先|\bresults?\b|\bhow is\b|how's|\bgoing\b|\bpass(?:ed)?\b|\bopen\b|how many|\bstatus\b|\btally\b|winning|deadline|\bends?\b|\bclose/
 
 const BIND =
-  /绑定|绑上|绑一下|绑|关联|登记|认证|注册|我是|我住|我家是|我家在|住在|住户|业主|房主|租户|租客|租的|租了|我租|租房|家属|\brent\b|\brenting\b|\badd me\b|\bowns?\b|\bbind\b|\blink\b|\bregister\b|\bi live\b|\bi'?m the owner\b|\bi am the owner\b|\bowner of\b|\btenant\b|my flat|my apartment/
+  /房号|房间号|门牌|绑定|绑上|绑一下|绑|关联|登记|认证|注册|我是|我住|我家是|我家在|住在|住户|业主|房主|租户|租客|租的|租了|我租|租房|家属|\brent\b|\brenting\b|\badd me\b|\bowns?\b|\bbind\b|\blink\b|\bregister\b|\bi live\b|\bi'?m (?:in|at)\b|\bi am (?:in|at)\b|\bi'?m the owner\b|\bi am the owner\b|\bowner of\b|\btenant\b|my flat|my apartment/
 const RELATIONS: readonly (readonly [Relation, RegExp])[] = [
-  ['family', /家属|家人|儿子|女儿|老婆|老公|爸|妈|父母|孩子|\bfamily\b|\bson\b|\bdaughter\b|\bwife\b|\bhusband\b|\bparents?\b|\bmum\b|\bmom\b|\bdad\b|\bfather\b|\bmother\b/],
-  ['tenant', /租户|租客|租的|租住|租了|我租|租房|\btenant\b|\brenting\b|\brent\b/],
+  ['family', /家属|家人|儿子|女儿|老婆|老公|爸|妈|父母|孩子|亲戚|\bfamily\b|\bson\b|\bdaughter\b|\bwife\b|\bhusband\b|\bparents?\b|\bmum\b|\bmom\b|\bdad\b|\bfather\b|\bmother\b/],
+  ['tenant', /租户|租客|房客|租的|租住|租了|我租|租房|\btenant\b|\brenting\b|\brent\b/],
   ['owner', /业主|房主|户主|屋主|产权人|房东|\bowner\b|\bown\b/],
 ]
 
@@ -128,9 +130,11 @@ const status: Rule = (t) => {
   const f = t.folded
   if (/^我的报修$|^my repairs\??$/.test(f)) return { intent: 'status', slots: { mine: true } }
   const ticket = ticketNumberOf(f)
-  const asks = STATUS_Q.test(f) || LIST.test(f)
-  if (!asks) return null
   const aboutRepair = REPAIR_REF.test(f)
+  // `第17号工单`: a ticket named and nothing wrong said about anything is a look at that ticket
+  const bareTicket = ticket !== undefined && aboutRepair && !hasProblem(f) && !VOTE_WORD.test(f) && f.length <= 16
+  const asks = STATUS_Q.test(f) || LIST.test(f) || bareTicket || (aboutRepair && LOOKUP.test(f) && !hasProblem(f))
+  if (!asks) return null
   if (ticket !== undefined && (aboutRepair || !VOTE_WORD.test(f))) return { intent: 'status', slots: { ticket } }
   if (!aboutRepair) return null
   // a report that also wonders when it will be fixed is a report
@@ -208,7 +212,10 @@ const repair: Rule = (t) => {
 const bind: Rule = (t) => {
   const f = t.folded
   const room = findRoom(f)
-  if (!room || !BIND.test(f)) return null
+  if (!room) return null
+  // `我家5栋3单元201`: the home said and nothing else
+  const ownHome = /(?:我|我们|俺|咱)家\s*(?:是|在|住)?\s*$/.test(f.slice(0, room.from)) && /^[\s,，。!！~]*$/.test(f.slice(room.to))
+  if (!ownHome && !BIND.test(f)) return null
   const slots: Slots = { room: room.code }
   for (const [relation, re] of RELATIONS) {
     if (re.test(f)) {

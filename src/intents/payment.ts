@@ -4,12 +4,12 @@
 import { parseMoney } from '../domain/money.ts'
 import type { Span } from './places.ts'
 
-export const PAY_VERB = /交了|缴了|付了|已交|已缴|交过|收到|收了|转了|转账|交费|缴费|\bpaid\b|\breceived\b|\btransferred\b|\bgot\b|\bcollected\b/
+export const PAY_VERB = /^收\s*(?=\d)|交了|缴了|付了|已交|已缴|已付|已收|收讫|交过|收到|收了|转了|转账|交费|缴费|\bpaid\b|\breceived\b|\btransferred\b|\bgot\b|\bcollected\b/
 
 // an amount token: ¥ and digits (with thousands separators and cents), or Chinese numerals with 百/千/万
 // or a 元/块 unit; not a date, a floor, a count or a poll number
 const AMOUNT =
-  /(?<![#\d.\-a-z])(?<!\d,)(?:¥|rmb\s*|cny\s*)?(\d{1,3}(?:,\d{3})+|\d{1,9})(?:\.(\d{1,2}))?(?!\d)\s*(元|块钱?|yuan|rmb|cny)?(?!\s*(?:月|日|号|栋|幢|楼|层|单元|室|点|%|个|户|年|天|次|人|-\d))|([零〇一二两三四五六七八九十百千万]{2,12}|[一二两三四五六七八九十])\s*(元|块钱?)?/g
+  /(?<![#\d.\-a-z])(?<!\d,)(?:¥|rmb\s*|cny\s*)?(\d{1,3}(?:,\d{3})+|\d{1,9})(?:\.(\d{1,2}))?(?!\d)\s*(元|块钱?|yuan|rmb|cny)?(?!\s*(?:月|日|号|栋|幢|楼|层|单元|室|点|%|个|户|年|天|次|人|-\d|(?:days?|weeks?|months?|years?|hours?|times|floors?|people|households?|flats?)\b))|([零〇一二两三四五六七八九十百千万]{2,12}|[一二两三四五六七八九十])\s*(元|块钱?)?/g
 
 export interface AmountHit extends Span {
   fen: bigint

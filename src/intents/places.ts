@@ -35,7 +35,7 @@ export function ordinalNumber(s: string): string | null {
 }
 
 // 3-2-201 / 5-101 / A-1-302: not inside a longer number, date or phone number
-const DASH_ROOM = /(?<![\d\-./:a-z])([a-z]|\d{1,3})\s*-\s*(?:(\d{1,2})\s*-\s*)?(\d{3,5})(?![\d\-./:])/g
+const DASH_ROOM = /(?<![\d\-./a-z])(?<!\d:)([a-z]|\d{1,3})\s*-\s*(?:(\d{1,2})\s*-\s*)?(\d{3,5})(?![\d\-./:])/g
 const CN_ROOM = new RegExp(
   `(?<![\\d])([a-z]|\\d{1,3}|${CN})\\s*(?:栋|幢|座|号楼)\\s*(?:(\\d{1,2}|${CN})\\s*单元\\s*)?(\\d{3,5}|[零〇一二三四五六七八九]{3,5})(?![\\d楼层单栋幢座])(?:\\s*(?:室(?![内外])|号(?!楼)))?`,
   'g',

@@ -71,7 +71,7 @@ export function stanceOf(folded: string): Stance | undefined {
 const ORDINAL_EN: Record<string, number> = { first: 1, second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6 }
 const ORDINALS: readonly RegExp[] = [
   new RegExp(`第\\s*(\\d{1,2}|${CN})\\s*(?:个|項|项|种|號|号)?(?!\\s*[个号]?\\s*(?:投票|表决|票))`),
-  new RegExp(`(?:选项?|投|option|choice|pick)\\s*#?\\s*(\\d{1,2}|${CN}|[a-h])(?![a-z\\d])`),
+  new RegExp(`(?:选项?|投|vote(?:\\s+for)?|option|choice|pick)\\s*#?\\s*(\\d{1,2}|${CN}|[a-h])(?![a-z\\d])`),
   /\bthe\s+(first|second|third|fourth|fifth|sixth)\b/,
   /\b(first|second|third)\s+(?:one|option|choice)\b/,
 ]
@@ -95,6 +95,10 @@ export function choiceOf(rest: string, options?: readonly string[]): Choice | nu
     }
     const compact = optionKey(rest)
     for (const [k, i] of byLength) if (k && compact.includes(k)) return { ...out, option: i + 1 }
+    // a colour by its stem (灰的 / 选灰 for 灰色), when no other option shares the stem
+    const stems = keys.map((k) => (/^.+色$/.test(k) ? k.slice(0, -1) : ''))
+    const hit = stems.findIndex((s) => s && (compact.includes(`${s}的`) || compact.endsWith(s)))
+    if (hit >= 0 && stems.filter((s) => s === stems[hit]).length === 1) return { ...out, option: hit + 1 }
   }
   const ordinal = ordinalOf(rest)
   if (ordinal !== undefined) return { ...out, option: ordinal }

@@ -29,6 +29,7 @@ import {
 import { CommandParser, type ParsedCommand } from './parser.ts'
 import { authorize, authorizeArgs, mayHandle } from './permissions.ts'
 import { PlainLanguage } from './plain.ts'
+import { readsAsSentence } from './sentence.ts'
 import { formatZodIssue } from './validation.ts'
 
 export interface PipelineOptions {
@@ -99,6 +100,8 @@ export class Pipeline {
       return parsed.kind === 'none' ? this.plain.handle(msg) : { status: 'ignored' }
     }
     const cmd = parsed.parsed
+    // `@邻里 投票结果出来了吗`: a keyword opening a sentence; the arguments are read before any statement
+    if (readsAsSentence(msg, cmd, this.opts.botNames)) return this.plain.handle(msg)
     // the admin check may call the platform: do it before the transaction
     const needsAdmin = cmd.command.role === 'chatAdmin'
     const isAdmin = needsAdmin ? await this.checkAdmin(msg) : undefined

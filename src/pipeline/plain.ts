@@ -63,7 +63,7 @@ export interface PlainDeps {
   botNames: readonly string[]
   context(tx: Tx, msg: IncomingMessage, lang: Lang): Promise<Resolved>
   run(tx: Tx, ctx: BaseContext, parsed: ParsedCommand): Promise<{ replies: Reply[]; error?: 'user' | 'internal' }>
-  claim(tx: Tx, msg: IncomingMessage, who: { compoundId: number | null; memberId: number }): Promise<number | null>
+  claim(tx: Tx, msg: IncomingMessage, who: { compoundId: number | null; memberId: number; command: string | null }): Promise<number | null>
   write(tx: Tx, msg: IncomingMessage, compound: Compound | null, replies: Reply[], inboxId: number): Promise<number[]>
   edits(tx: Tx, msg: IncomingMessage, compound: Compound | null, replies: Reply[]): Promise<Outgoing[]>
   isChatAdmin(msg: IncomingMessage): Promise<boolean>
@@ -84,6 +84,8 @@ interface Answer {
 interface Acted {
   replies: Reply[]
   error?: 'user' | 'internal'
+  /** the command run (a safe read, an accepted offer): counted in inbox.command like a typed one */
+  command?: string
 }
 
 const IGNORED = { status: 'ignored' } as const
@@ -178,7 +180,7 @@ export class PlainLanguage {
   /** Claim the inbox row (a redelivery then rolls back everything above) and write the replies. */
   private async finish(tx: Tx, msg: IncomingMessage, base: Resolved, label: string, acted: Acted): Promise<PlainOutcome> {
     if (!acted.replies.some((r) => r.to !== 'origin')) return IGNORED
-    const inboxId = await this.d.claim(tx, msg, { compoundId: base.compound?.id ?? null, memberId: base.member.id })
+    const inboxId = await this.d.claim(tx, msg, { compoundId: base.compound?.id ?? null, memberId: base.member.id, command: acted.command ?? null })
     if (inboxId === null) throw new DuplicateInTx()
     const outboxIds = await this.d.write(tx, msg, base.compound, acted.replies, inboxId)
     const edits = await this.d.edits(tx, msg, base.compound, acted.replies)
@@ -244,7 +246,8 @@ export class PlainLanguage {
       log.error({ line, platform: msg.platform, chat: msg.chat.id, msg: msg.id }, 'plain language: a command line that does not parse')
       return { replies: [chat(base.t('common.internalError'))], error: 'internal' }
     }
-    return this.d.run(tx, this.commandContext(base, msg, parsed.parsed.command), parsed.parsed)
+    const done = await this.d.run(tx, this.commandContext(base, msg, parsed.parsed.command), parsed.parsed)
+    return { ...done, command: parsed.parsed.command.name }
   }
 
   // ---- an addressed message ----------------------------------------------------------------------

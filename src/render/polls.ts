@@ -50,7 +50,14 @@ export function launchText(t: Translator, poll: PollView, timeZone: string, opts
  * against 2/3 of area and of owners (民法典 第二百七十八条第二款); what is still missing; approval against
  * 1/2 or 3/4; valid or not yet; for open polls, who voted. An open secret poll: participation only.
  */
-export function resultsText(t: Translator, poll: PollView, snap: PollSnapshot, timeZone: string, opts: { announcement?: boolean } = {}): string {
+export function resultsText(
+  t: Translator,
+  poll: PollView,
+  snap: PollSnapshot,
+  timeZone: string,
+  /** markRecorded: a private reply marks the rooms a captain recorded (a group sees the count only) */
+  opts: { announcement?: boolean; markRecorded?: boolean } = {},
+): string {
   const r = snap.tally
   const closed = poll.status === 'closed'
   const lines: string[] = []
@@ -68,6 +75,7 @@ export function resultsText(t: Translator, poll: PollView, snap: PollSnapshot, t
   const hidden = secretWhileOpen(poll)
   if (!hidden) lines.push(...optionLines(t, poll, r))
   lines.push(votedLine(t, poll, snap))
+  if (snap.recorded) lines.push(t('poll.results.recorded', { households: snap.recorded }))
   const mark = (ok: boolean) => t(ok ? 'poll.mark.met' : 'poll.mark.notMet')
   if (legal) {
     const twoThirds = { num: 2n, den: 3n }
@@ -121,7 +129,8 @@ export function resultsText(t: Translator, poll: PollView, snap: PollSnapshot, t
   if (poll.secret) {
     if (!hidden) lines.push(t('poll.results.secret'))
   } else if (snap.voted && snap.voted.length > 0) {
-    const shown = snap.voted.slice(0, VOTED_LIST_MAX)
+    const byCaptain = new Set(opts.markRecorded ? (snap.recordedRooms ?? []) : [])
+    const shown = snap.voted.slice(0, VOTED_LIST_MAX).map((room) => (byCaptain.has(room) ? t('poll.results.recordedMark', { room }) : room))
     const more = snap.voted.length - shown.length
     lines.push(t('poll.results.voted', { list: shown.join('、') + (more > 0 ? t('poll.results.votedMore', { n: more }) : '') }))
   }

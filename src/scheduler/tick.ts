@@ -24,7 +24,7 @@
 // The daily jobs that already ran today (their job_runs rows) are read for every compound in one statement;
 // only the others are claimed. Billing and the committee's messages run set-based, in chunks of compounds
 // (./daily.ts): the first tick of a day costs a few statements per chunk, not per compound. Runs older than
-// JOB_RUNS_KEEP_DAYS are pruned by the tick that does a day's work.
+// JOB_RUNS_KEEP_DAYS are pruned by the tick that does a day's work, and so are the outbox's sent pictures and old replies.
 import type { Db } from '../../db/client.ts'
 import {
   allCompounds,
@@ -38,6 +38,7 @@ import {
   releaseJobRun,
   undisclosedPeriods,
 } from '../../db/disclosure.ts'
+import { pruneOutbox } from '../../db/outbox.ts'
 import type { Period, PeriodKind } from '../domain/calendar.ts'
 import { isQuiet, quietHoursOf } from '../domain/quiet-hours.ts'
 import { type DisclosureItem, postDisclosures } from '../disclosure/batch.ts'
@@ -60,6 +61,10 @@ export const TICK_JOB = 'linli-tick'
 const DAILY_JOBS = ['bill', 'repair-overdue', 'legal-calendar', 'poll-remind'] as const
 /** How long job runs are kept (the per-minute fires of the tick itself: two days). */
 export const JOB_RUNS_KEEP_DAYS = 90
+/** A sent post's picture or document is kept this long (a weekly chart is ~140 KiB a chat), its row longer. */
+export const OUTBOX_BYTES_KEEP_DAYS = 2
+/** Sent replies (rows without a dedupe key) are kept this long for `linli outbox`. */
+export const OUTBOX_ROWS_KEEP_DAYS = 90
 
 export interface TickOptions {
   /** who runs it (job_runs.instance) */
@@ -221,6 +226,14 @@ export async function runDue(db: Db, now: Date, opts: TickOptions): Promise<Tick
   // the daily runs are kept JOB_RUNS_KEEP_DAYS (a few hundred thousand rows at 10,000 compounds): pruned by a tick
   // that did a day's work, not by every tick
   if (dailyRuns > 0) await attempt('pruning old job runs', () => pruneJobRunsBefore(db, new Date(now.getTime() - JOB_RUNS_KEEP_DAYS * 86_400_000)).then(() => {}))
+  if (dailyRuns > 0) {
+    await attempt('pruning the outbox', () =>
+      pruneOutbox(db, {
+        bytesBefore: new Date(now.getTime() - OUTBOX_BYTES_KEEP_DAYS * 86_400_000),
+        rowsBefore: new Date(now.getTime() - OUTBOX_ROWS_KEEP_DAYS * 86_400_000),
+      }).then(() => {}),
+    )
+  }
   return report
 }
 

@@ -194,7 +194,15 @@ export async function tallyPoll(q: Queryable, poll: PollRow): Promise<LiveTally>
     }
     const voted = frozen.filter((v) => votedKeys.has(v.voterKey)).map((v) => v.code ?? v.voterKey)
     const notVoted = frozen.filter((v) => !votedKeys.has(v.voterKey)).map((v) => v.code ?? v.voterKey)
-    return { snapshot: { tally: result, voted: poll.secret ? null : voted, casts, roster: 'frozen' }, notVoted }
+    const snapshot: PollSnapshot = { tally: result, voted: poll.secret ? null : voted, casts, roster: 'frozen' }
+    // paper ballots a building captain recorded: always counted, their rooms only where rooms are shown at all
+    const recordedKeys = new Set(current.filter((b) => b.recordedBy !== null).map((b) => b.voterKey))
+    const recorded = frozen.filter((v) => recordedKeys.has(v.voterKey))
+    if (recorded.length > 0) {
+      snapshot.recorded = recorded.length
+      if (!poll.secret) snapshot.recordedRooms = recorded.map((v) => v.code ?? v.voterKey)
+    }
+    return { snapshot, notVoted }
   }
   if (poll.electorate === 'residents') {
     const voters: Voter[] = current.map((b) => ({ key: b.voterKey, areaCentiM2: 0n, ownerKeys: [b.voterKey] }))

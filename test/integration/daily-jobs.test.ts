@@ -1,7 +1,7 @@
 // The scheduler's daily work set-based (src/scheduler/daily.ts): billing many compounds at once writes the very
 // ledger entries, chain hashes included, that billing them one by one writes; the first tick of a day costs the
 // same statements for 3 compounds as for 30 with bills, overdue tickets and legal flags in every one; the
-// daily runs are kept 90 days.
+// daily runs are kept 90 days; the outbox drops sent pictures after two days and sent replies after 90.
 import { and, asc, eq, sql } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import type { Database } from '../../db/client.ts'
@@ -10,7 +10,7 @@ import { appendLedgerEntry } from '../../db/ledger.ts'
 import { compounds, jobRuns, ledgerEntries, outbox } from '../../db/schema.ts'
 import { monthKeyOf } from '../../src/domain/calendar.ts'
 import { billCurrentMonths, billMonthTx } from '../../src/services/fees.ts'
-import { JOB_RUNS_KEEP_DAYS, runDue } from '../../src/scheduler/tick.ts'
+import { JOB_RUNS_KEEP_DAYS, OUTBOX_BYTES_KEEP_DAYS, OUTBOX_ROWS_KEEP_DAYS, runDue } from '../../src/scheduler/tick.ts'
 import { useTestDatabases } from '../helpers/db.ts'
 
 const dbs = useTestDatabases()
@@ -143,5 +143,37 @@ describe('the daily jobs, set-based', () => {
     expect(today.map((r) => `${r.job} ${r.fireKey}`).sort()).toEqual(
       ['bill', 'legal-calendar', 'poll-remind', 'repair-overdue'].flatMap((j) => [`${j} 1:2026-11-30`, `${j} 2:2026-12-01`]).sort(),
     )
+  })
+
+  it(`drops a sent row's picture after ${OUTBOX_BYTES_KEEP_DAYS} days and a sent reply after ${OUTBOX_ROWS_KEEP_DAYS}; keeps keyed and unsent rows`, async () => {
+    const db = await dbs.fresh()
+    await world(db, 1)
+    const day = 86_400_000
+    const ago = (days: number) => new Date(TUE_0905.getTime() - days * day)
+    const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47])
+    const row = (text: string, extra: Partial<typeof outbox.$inferInsert>) => ({ platform: 'console', targetKind: 'chat' as const, targetId: 'g1', text, ...extra })
+    await db.db.insert(outbox).values([
+      row('old chart', { image: png, status: 'sent', sentAt: ago(OUTBOX_BYTES_KEEP_DAYS + 1), dedupeKey: 'chart-old' }),
+      row('new chart', { image: png, status: 'sent', sentAt: ago(OUTBOX_BYTES_KEEP_DAYS - 1), dedupeKey: 'chart-new' }),
+      row('old csv', { file: png, fileName: 'a.csv', status: 'sent', sentAt: ago(OUTBOX_BYTES_KEEP_DAYS + 1) }),
+      row('unsent chart', { image: png, status: 'failed', createdAt: ago(OUTBOX_ROWS_KEEP_DAYS + 5) }),
+      row('old reply', { status: 'sent', sentAt: ago(OUTBOX_ROWS_KEEP_DAYS + 1) }),
+      row('old keyed post', { status: 'sent', sentAt: ago(OUTBOX_ROWS_KEEP_DAYS + 1), dedupeKey: 'poll-closed:9:1' }),
+      row('recent reply', { status: 'sent', sentAt: ago(OUTBOX_ROWS_KEEP_DAYS - 1) }),
+    ])
+    await runDue(db.db, TUE_0905, { instance: 'a' })
+    const left = await db.db
+      .select({ text: outbox.text, image: sql<boolean>`${outbox.image} IS NOT NULL`, file: sql<boolean>`${outbox.file} IS NOT NULL` })
+      .from(outbox)
+      .where(sql`${outbox.text} IN ('old chart', 'new chart', 'old csv', 'unsent chart', 'old reply', 'old keyed post', 'recent reply')`)
+      .orderBy(asc(outbox.id))
+    expect(left).toEqual([
+      { text: 'old chart', image: false, file: false },
+      { text: 'new chart', image: true, file: false },
+      { text: 'old csv', image: false, file: false },
+      { text: 'unsent chart', image: true, file: false },
+      { text: 'old keyed post', image: false, file: false },
+      { text: 'recent reply', image: false, file: false },
+    ])
   })
 })

@@ -109,6 +109,7 @@ describe('the declaration is the permission', () => {
     expect(whoMayRun(by('done'), en)).toBe('committee member, or the ticket’s assignee')
     expect(whoMayRun(by('reopen'), en)).toBe('committee member, or the ticket’s reporter')
     expect(whoMayRun(by('assign'), en)).toBe('committee member')
+    expect(whoMayRun(by('record'), en)).toBe('committee head, or the captain of the household’s building')
     expect([entryRole(by('done')), entryRole(by('confirmdup')), entryRole(by('feerule')), entryRole(by('assign'))]).toEqual([
       'resident',
       'collector',
@@ -117,7 +118,7 @@ describe('the declaration is the permission', () => {
     ])
     // an `or` rule opens a command to some below its role (else it would be the role)
     const widened = commands.filter((c) => 'or' in c && c.or)
-    expect(widened.map((c) => c.name).sort()).toEqual(['confirm', 'confirmdup', 'done', 'fee', 'feerule', 'progress', 'reopen'])
+    expect(widened.map((c) => c.name).sort()).toEqual(['building', 'confirm', 'confirmdup', 'done', 'fee', 'feerule', 'progress', 'record', 'reopen'])
     for (const c of widened) {
       if (!('or' in c) || !c.or) continue
       expect(ROLE_RANK[c.or.from], c.name).toBeLessThan(ROLE_RANK[c.role])

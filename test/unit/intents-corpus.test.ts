@@ -1,6 +1,6 @@
 // The benchmark's targets (issue 14) hold on the labelled corpus in bench/intents/: deterministic (fixed
 // clock, fixed polls, the local rules only), so a regression in the rules fails here.
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { HERE, loadCorpus, score } from '../../bench/intents/corpus.ts'
@@ -49,5 +49,18 @@ describe.runIf(existsSync(join(HERE, 'holdout', 'addressed.jsonl')))('held-out s
     const h = score(loadCorpus(join(HERE, 'holdout')))
     expect(h.chatterLeftAlone).toBeGreaterThanOrEqual(0.995)
     expect(h.unconfirmedWrites).toEqual([])
+  })
+})
+
+// the blind sets (bench/intents/blind/<n>/): the safety targets hold on each; their recall is reported by
+// the benchmark with the figures they had when written (bench/RESULTS.md)
+const blindDir = join(HERE, 'blind')
+const blindSets = existsSync(blindDir) ? readdirSync(blindDir).filter((d) => existsSync(join(blindDir, d, 'addressed.jsonl'))) : []
+describe.each(blindSets)('blind set %s', (name) => {
+  it('leaves ≥ 99.5% of chatter alone and writes nothing unconfirmed; money only shown', () => {
+    const b = score(loadCorpus(join(blindDir, name)))
+    expect(b.chatterLeftAlone, b.chatter.filter((c) => c.result).map((c) => c.text).join('\n')).toBeGreaterThanOrEqual(0.995)
+    expect(b.unconfirmedWrites).toEqual([])
+    for (const a of b.addressed) if (a.result?.intent === 'payment') expect(a.result.action).toBe('show')
   })
 })
