@@ -261,6 +261,8 @@ export interface RemindedPoll {
   electorate: 'owners' | 'residents'
   /** a residents poll launched before electorates were frozen has no list of who may vote: `count` is who voted */
   countsVoted?: true
+  /** an election: its reminder says how to mark candidates (选 #n) */
+  election?: true
 }
 
 export interface RemindReport {
@@ -311,7 +313,7 @@ export async function remindOpenPolls(
       for (const p of due) {
         const { snapshot, notVoted } = await tallyPoll(tx, p)
         const deadline = formatDeadline(p.deadline, tz)
-        const base = { no: p.no, title: p.title, electorate: p.electorate, deadline, notVoted }
+        const base = { no: p.no, title: p.title, electorate: p.electorate, deadline, notVoted, ...(p.kind === 'election' && { election: true as const }) }
         if (notVoted) {
           if (notVoted.length > 0) polls.push({ ...base, count: notVoted.length })
         } else if (snapshot.roster === 'frozen') {
@@ -350,11 +352,12 @@ type DigestPoll = RemindedPoll & { deadline: string; notVoted: string[] | null }
 /** What a group's reminder says: one poll in its own words, several as one digest (split only past a message's length). */
 function groupReminder(t: Translator, polls: readonly DigestPoll[]): string[] {
   const which = (p: DigestPoll) => (p.notVoted ? '' : p.countsVoted ? 'Residents' : 'ResidentsMissing')
+  const prefix = (p: DigestPoll) => (p.election ? 'election.remind.' : 'poll.remind.')
   if (polls.length === 1) {
     const p = polls[0]!
-    return [t(`poll.remind.group${which(p)}`, { no: p.no, title: p.title, count: p.count, deadline: p.deadline })]
+    return [t(`${prefix(p)}group${which(p)}`, { no: p.no, title: p.title, count: p.count, deadline: p.deadline })]
   }
-  const lines = polls.map((p) => t(`poll.remind.line${which(p)}`, { no: p.no, title: p.title, count: p.count, deadline: p.deadline }))
+  const lines = polls.map((p) => t(`${prefix(p)}line${which(p)}`, { no: p.no, title: p.title, count: p.count, deadline: p.deadline }))
   return packMessages(t('poll.remind.digestTitle', { count: polls.length }), t('poll.remind.digestCont'), [...lines, t('poll.remind.digestFooter')])
 }
 

@@ -6,7 +6,7 @@ import { compounds, electionCandidates, objections, outbox, pollElectorate, poll
 import { runDue } from '../../src/scheduler/tick.ts'
 import { openDueElections } from '../../src/services/nominations.ts'
 import { finishDueWindows } from '../../src/services/objections.ts'
-import { closeDuePolls } from '../../src/services/polls.ts'
+import { closeDuePolls, remindOpenPolls } from '../../src/services/polls.ts'
 import { useTestDatabases } from '../helpers/db.ts'
 import { ROSTER_HEADER, townWorld } from '../helpers/fixtures.ts'
 import type { World } from '../helpers/world.ts'
@@ -195,6 +195,10 @@ describe('elections: launch, vote, count, objection window', () => {
 
     for (const o of ['o0', 'o1', 'o2', 'o3']) await w.says(o, '选 #1 A')
     await w.says('o4', '选 #1 钱七').then((r) => r.expectReply('已收到 1-2-101 的选票（#1）。')) // 记名: the room is shown
+    // the daily reminder speaks of 选, not 投票
+    await flushed(w)
+    expect((await remindOpenPolls(w.db, new Date('2026-11-25T01:00:00Z')))[0]!.polls).toEqual([{ no: 1, title: '第二届', electorate: 'owners', count: 1, election: true }])
+    expect((await flushed(w)).find((s) => s.chat)!.text).toBe('【选举 #1 提醒】第二届：还有 1 户没有投票，截止 2026-12-01 12:00。发送「选 #1 A B」参加（候选人字母）。')
     const closed = await closeDuePolls(w.db, new Date('2026-12-01T04:00:00Z'))
     expect(closed.map((c) => c.outcome)).toEqual(['elected'])
     const announced = (await flushed(w)).find((s) => s.chat)!.text
