@@ -2,13 +2,15 @@
 // current period's summary (so far) and chart to every chat of the compound now. It does not use up the
 // scheduled disclosure: that one still goes out after the period ends. The chain head it shows is recorded
 // (src/services/disclosure.ts discloseNow) for 核验 to check later; when the ledger fails verification the
-// chats get what is wrong instead of the figures, and the committee is told privately.
+// chats get what is wrong instead of the figures, and the committee is told privately. A community supervisor
+// gets the summary to themselves instead (`oversee`).
 import { z } from 'zod'
 import { type PeriodKind, periodOf } from '../src/domain/calendar.ts'
 import { periodLabel } from '../src/render/summary.ts'
 import { defineCommand, type Reply, reply, UserError } from '../src/pipeline/command.ts'
-import { discloseNow } from '../src/services/disclosure.ts'
-import { checkLedgerOrAlert, untrustedDisclosureText } from '../src/services/ledger-trust.ts'
+import { disclosurePreview, discloseNow } from '../src/services/disclosure.ts'
+import { checkLedger, checkLedgerOrAlert, untrustedDisclosureText } from '../src/services/ledger-trust.ts'
+import { overseenCompound, toSupervisor } from '../src/services/oversight.ts'
 
 const WORDS: Record<string, PeriodKind> = {}
 const add = (kind: PeriodKind, words: string[]) => {
@@ -43,5 +45,16 @@ export default defineCommand({
     if (chart) out.push(reply.compound(chart.caption ?? '', chart))
     if (ctx.message.chat.kind === 'private') out.push(reply.chat(ctx.t('disclose.postedPrivately', { period: periodLabel(ctx.t, period) })))
     return out
+  },
+  // a community supervisor (docs/OVERSIGHT.md) reads the current summary themselves: nothing is posted to the
+  // groups or recorded, and only they get it
+  async oversee(ctx, args) {
+    const compound = overseenCompound(ctx)
+    const kind = discloseKind(args.period)
+    if (!kind) throw new UserError('disclose.badPeriod', { input: args.period }, true)
+    const period = periodOf(kind, ctx.now, compound.timeZone)
+    const v = await checkLedger(ctx.tx, compound.id)
+    const parts = v.ok ? await disclosurePreview(ctx.tx, compound, period, ctx.now) : [untrustedDisclosureText(ctx.t, compound, period, v)]
+    return [...parts, ctx.t('oversight.previewNote')].map((text) => toSupervisor(ctx, text))
   },
 })

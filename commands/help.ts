@@ -7,6 +7,7 @@ import { normalizeText } from '../src/domain/text.ts'
 import { mayList } from '../src/pipeline/permissions.ts'
 import { commandCounts } from '../src/services/members.ts'
 import { LANGS } from '../src/i18n/index.ts'
+import { toSupervisor } from '../src/services/oversight.ts'
 
 /** How many commands the short list shows. */
 export const SHORT_LIST = 6
@@ -73,5 +74,9 @@ export default defineCommand({
     // what the platform adds, e.g. Telegram with privacy mode on sees only slash commands
     for (const note of ctx.message.platformNotes ?? []) lines.push('', t(note))
     return [reply.chat(lines.join('\n'))]
+  },
+  // a community supervisor in a compound they oversee: what they can read there (docs/OVERSIGHT.md)
+  async oversee(ctx) {
+    return [toSupervisor(ctx, ctx.t('oversight.help', { compounds: ctx.overseen.map((c) => c.name).join('、') }))]
   },
 })

@@ -33,6 +33,7 @@ import feerule from './feerule.ts'
 import help from './help.ts'
 import income from './income.ts'
 import ledger from './ledger.ts'
+import oversee from './oversee.ts'
 import pay from './pay.ts'
 import poll from './poll.ts'
 import results from './results.ts'
@@ -86,6 +87,7 @@ export const commands: AnyCommand[] = [
   arrears,
   disclose,
   verifyLedger,
+  oversee,
 ]
 
 /** Handlers for non-command messages that carry photos (attach to a fresh ticket or expense). */

@@ -2,13 +2,15 @@
 // by category, opening and closing balance, and the chain head. Public: no household appears in it.
 // The ledger is checked first (db/ledger-check.ts, cheap): when it fails verification the group gets what is
 // wrong instead of the figures, and the committee is told privately (src/services/ledger-trust.ts).
+// A community supervisor reads it too (`oversee`), for any compound they oversee.
 import { z } from 'zod'
 import { isMonthKey, parseMonthInput } from '../src/domain/billing.ts'
 import { localDateString, monthKeyOf, type Period, type PeriodKind, periodFromKey, periodOf, previousPeriod } from '../src/domain/calendar.ts'
 import { formatMoney } from '../src/domain/money.ts'
 import { readPeriod } from '../src/intents/index.ts'
 import type { Translator } from '../src/i18n/index.ts'
-import { checkLedgerOrAlert, untrustedNotice } from '../src/services/ledger-trust.ts'
+import { checkLedger, checkLedgerOrAlert, untrustedNotice } from '../src/services/ledger-trust.ts'
+import { overseenCompound } from '../src/services/oversight.ts'
 import { type CompoundContext, defineCommand, reply, UserError } from '../src/pipeline/command.ts'
 import { categoryName, ledgerHead, periodTotals } from '../src/services/ledger.ts'
 
@@ -101,5 +103,15 @@ export default defineCommand({
     const v = await checkLedgerOrAlert(ctx.tx, ctx.compound, ctx.now)
     if (!v.ok) return [reply.chat(untrustedNotice(ctx.t, v, ctx.compound.timeZone))]
     return [reply.chat(await ledgerText(ctx, p, v))]
+  },
+  // a community supervisor (docs/OVERSIGHT.md): the same figures, `账目 幸福里 3月` naming the compound when they
+  // oversee several; a failing ledger is said, but the committee is not alerted from here (a read writes nothing)
+  async oversee(ctx, args) {
+    const compound = overseenCompound(ctx)
+    const p = periodFromInput(args.period, ctx.now, compound.timeZone)
+    if (!p) throw new UserError('ledger.badPeriod', { input: args.period }, true)
+    const v = await checkLedger(ctx.tx, compound.id)
+    if (!v.ok) return [reply.chat(untrustedNotice(ctx.t, v, compound.timeZone))]
+    return [reply.chat(await ledgerText({ tx: ctx.tx, t: ctx.t, compound }, p, v))]
   },
 })

@@ -1,6 +1,7 @@
 // Who sent a message and where, for the pipeline: the member, the compound (the group chat's, or in a private
-// chat the member's only one, by role, binding or captaincy), their role there and their household bindings, the compound's roster version,
-// and optionally the inbox claim — in ONE statement, so a command's context costs one round trip.
+// chat the member's only one, by role, binding or captaincy), their role there and their household bindings, the
+// compound's roster version, the compounds the sender supervises, and optionally the inbox claim — in ONE
+// statement, so a command's context costs one round trip.
 //
 // Nothing here is cached: every message reads the current rows, so a role granted by the CLI in another
 // process, a binding verified a second ago or a chat linked to another compound are seen by the next message.
@@ -25,6 +26,8 @@ export interface MessageContextRows {
   inboxId: number | null
   /** the compound's roster version (db/schema.ts rosterVersions), '' when it never changed */
   rosterVersion: string
+  /** the compounds this platform identity supervises (社区 oversight, db/supervisors.ts), in grant order */
+  supervised: number[]
 }
 
 export interface MessageContextQuery {
@@ -92,7 +95,8 @@ SELECT
     FROM household_bindings b JOIN households h ON h.id = b.household_id, m, c
     WHERE b.member_id = m.id AND b.compound_id = c.id) AS bindings,
   (SELECT id FROM i) AS inbox_id,
-  (SELECT v.version FROM roster_versions v, c WHERE v.compound_id = c.id) AS roster_version`
+  (SELECT v.version FROM roster_versions v, c WHERE v.compound_id = c.id) AS roster_version,
+  (SELECT json_agg(s.compound_id ORDER BY s.id) FROM supervisors s WHERE s.platform = $1 AND s.platform_user_id = $2) AS supervised`
 
 /** The placeholders of TEXT as a drizzle query (the text is fixed, so postgres.js prepares it once per connection). */
 function query(p: MessageContextQuery) {
@@ -130,5 +134,6 @@ export async function messageContext(tx: Tx, p: MessageContextQuery): Promise<Me
     bindings,
     inboxId: row.inbox_id == null ? null : Number(row.inbox_id),
     rosterVersion: row.roster_version == null ? '' : String(row.roster_version),
+    supervised: ((json(row.supervised) ?? []) as unknown[]).map(Number),
   }
 }

@@ -7,6 +7,7 @@ import { billCmd } from './cli/money.ts'
 import { pollsCloseDue, pollsRemind } from './cli/polls.ts'
 import { sandboxCmd, startCmd } from './cli/run.ts'
 import { settingsCmd } from './cli/settings.ts'
+import { supervisorGrant, supervisorList, supervisorRevoke } from './cli/supervisor.ts'
 import { installDriverFaultGuard } from '../db/client.ts'
 import { loadConfig } from './config.ts'
 import { DataFolderError } from './embedded/folder.ts'
@@ -15,7 +16,7 @@ import { closeOwnedFolders } from './embedded/open.ts'
 import { log } from './log.ts'
 
 /** Every CLI command, in the order `linli help` lists them. */
-export const cliCommands: CliCommand[] = [startCmd, sandboxCmd, migrateCmd, compoundCreate, rosterImport, rosterRemove, chatLink, chatList, roleGrant, pollsCloseDue, pollsRemind, billCmd, exportCmd, outboxCmd, tickCmd, scheduleCmd, settingsCmd]
+export const cliCommands: CliCommand[] = [startCmd, sandboxCmd, migrateCmd, compoundCreate, rosterImport, rosterRemove, chatLink, chatList, roleGrant, supervisorGrant, supervisorRevoke, supervisorList, pollsCloseDue, pollsRemind, billCmd, exportCmd, outboxCmd, tickCmd, scheduleCmd, settingsCmd]
 
 function usage(): string {
   return ['usage: linli <command>', ...cliCommands.map((c) => `  ${c.usage}`)].join('\n')

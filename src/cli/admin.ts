@@ -11,7 +11,7 @@ import { removeHousehold } from '../services/roster.ts'
 import { importRoster, parseRoster, RosterError } from './roster.ts'
 import { args, type CliCommand, nowFrom, print, requireCompound, UsageError, withDatabase } from './common.ts'
 
-const PLATFORMS = ['console', 'telegram', 'wechat']
+export const PLATFORMS = ['console', 'telegram', 'wechat']
 const ROLES = ['collector', 'committee', 'head']
 
 export const migrateCmd: CliCommand = {

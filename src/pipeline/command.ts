@@ -65,6 +65,25 @@ export interface BaseContext {
   config: Config
   /** all command definitions (help lists them) */
   commands: readonly AnyCommand[]
+  /** the compounds the sender supervises as a 社区/街道 supervisor (docs/OVERSIGHT.md), in grant order; mostly none */
+  supervised: readonly number[]
+}
+
+/**
+ * A community supervisor acting on a compound they supervise (src/pipeline/oversight.ts): they hold no role
+ * there, and only a command that declares `oversee` answers them, by that handler, which reads and never writes.
+ */
+export interface OversightContext extends BaseContext {
+  role: 'anyone'
+  /**
+   * the supervised compound the message is about: the group's, the one named first in the arguments, the
+   * sender's own, or their only one; null when they supervise several and named none
+   */
+  compound: Compound | null
+  /** every compound the sender supervises, in grant order */
+  overseen: Compound[]
+  /** the compound was named in the arguments (not implied) */
+  named: boolean
 }
 
 export interface CompoundContext extends BaseContext {
@@ -91,6 +110,13 @@ interface CommandBase<A> {
    * before parse runs, so a hostile 40 KB message costs nothing. Default DEFAULT_MAX_ARGS.
    */
   maxArgs?: number
+  /**
+   * how this command answers a community supervisor acting on a compound they supervise: read-only (no write,
+   * no outbox row but the replies). A command without it is refused to them, whatever else they are.
+   */
+  oversee?: (ctx: OversightContext, args: A) => Promise<Reply[]>
+  /** for community supervisors only (监督): help lists it to them alone, the README says so; `run` refuses others */
+  supervisorsOnly?: boolean
 }
 
 /** The argument cap of a command that sets none: ten times the longest text any command stores (500). */

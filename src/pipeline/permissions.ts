@@ -34,6 +34,9 @@ export function entryRole(cmd: AnyCommand): DeclaredRole {
  * the caller before its transaction because it may call the platform.
  */
 export function authorize(ctx: BaseContext, cmd: AnyCommand, isAdmin: boolean | undefined): void {
+  // a supervisor holds no role in a compound they oversee, whatever the roles table or the platform says: their
+  // reads go through `oversee` (./oversight.ts), and this check refuses everything else, plain-language offers too
+  if (ctx.compound && ctx.supervised.includes(ctx.compound.id)) throw new UserError('oversight.readOnly')
   if (cmd.role === 'anyone') return
   if (cmd.role === 'chatAdmin') {
     if (ctx.message.chat.kind !== 'group') throw new UserError('common.groupOnly')
@@ -59,6 +62,7 @@ export async function authorizeArgs(ctx: BaseContext, cmd: AnyCommand, args: unk
  * an admin would hold help's transaction open on a network call.
  */
 export async function mayList(ctx: BaseContext, cmd: AnyCommand): Promise<boolean> {
+  if (cmd.supervisorsOnly) return ctx.supervised.length > 0
   if (cmd.role === 'anyone') return true
   if (cmd.role === 'chatAdmin') return !ctx.compound && ctx.message.chat.kind === 'group'
   if (!ctx.compound) return false
@@ -74,6 +78,7 @@ export function mayHandle(ctx: CompoundContext, handler: PassiveHandler): boolea
 
 /** Who may run `cmd`, for people: "committee member, or the ticket's assignee" (the README's who column). */
 export function whoMayRun(cmd: AnyCommand, t: Translator): string {
+  if (cmd.supervisorsOnly) return t('role.supervisor')
   const role = t(`role.${cmd.role}`)
   const alt = alternativeOf(cmd)
   return alt ? t(`role.or.${alt.name}`, { role }) : role

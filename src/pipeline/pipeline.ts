@@ -27,6 +27,7 @@ import {
   usageLine,
 } from './command.ts'
 import { CommandParser, type ParsedCommand } from './parser.ts'
+import { oversightOf } from './oversight.ts'
 import { authorize, authorizeArgs, mayHandle } from './permissions.ts'
 import { PlainLanguage } from './plain.ts'
 import { readsAsSentence } from './sentence.ts'
@@ -140,6 +141,8 @@ export class Pipeline {
     return this.opts.database.db.transaction(async (tx) => {
       const { inboxId: _none, ...base } = await this.resolveContext(tx, msg, 'zh-CN', null)
       if (!base.compound) return { status: 'ignored' } as const
+      // a supervisor's photos attach to nothing in a compound they oversee (read-only: docs/OVERSIGHT.md)
+      if (base.supervised.includes(base.compound.id)) return { status: 'ignored' } as const
       for (const handler of this.opts.passive ?? []) {
         const ctx = { ...base, compound: base.compound, usage: () => '', isChatAdmin: () => this.checkAdmin(msg) }
         if (!mayHandle(ctx, handler)) continue
@@ -246,6 +249,7 @@ export class Pipeline {
       bindings,
       config: this.opts.config,
       commands: this.opts.commands,
+      supervised: rows.supervised,
     }
   }
 
@@ -267,12 +271,16 @@ export class Pipeline {
     const usage = () => t('common.usage', { usage: ctx.usage() })
     let running = false
     try {
-      authorize(ctx, cmd, isAdmin)
+      // a supervisor acting on a compound they oversee never reaches the role check: read-only handlers or nothing
+      const over = await oversightOf(ctx, parsed.args)
+      if (over && !cmd.oversee) throw new UserError('oversight.readOnly')
+      if (!over) authorize(ctx, cmd, isAdmin)
+      const args = over ? over.args : parsed.args
       // the length cap comes before any parsing: no parser ever sees more than a command can use
       const max = cmd.maxArgs ?? DEFAULT_MAX_ARGS
-      const n = parsed.args.length > max ? codePoints(parsed.args) : 0
+      const n = args.length > max ? codePoints(args) : 0
       if (n > max) throw new UserError('common.argsTooLong', { max, n }, true)
-      const raw = cmd.parse ? cmd.parse(parsed.args, ctx.message) : { text: parsed.args }
+      const raw = cmd.parse ? cmd.parse(args, ctx.message) : { text: args }
       const valid = cmd.args.safeParse(raw)
       if (!valid.success) {
         const what = formatZodIssue(valid.error.issues[0], t)
@@ -281,6 +289,10 @@ export class Pipeline {
       let out: Reply[] = []
       const run = async (q: Tx) => {
         const runCtx = { ...ctx, tx: q }
+        if (over && cmd.oversee) {
+          out = await cmd.oversee({ ...runCtx, role: 'anyone', bindings: [], compound: over.compound, overseen: over.overseen, named: over.named }, valid.data)
+          return
+        }
         // a rule that needs the arguments (the ticket's assignee) reads them here, where the command runs
         await authorizeArgs(runCtx, cmd, valid.data)
         out = await cmd.run(runCtx as never, valid.data)

@@ -14,13 +14,13 @@ import { localDateString } from '../domain/calendar.ts'
 import { daysOverdue, isOverdue, overdueDaysOf } from '../domain/repair-overdue.ts'
 import { packMessages } from '../render/summary.ts'
 import { formatLocal } from '../domain/poll-time.ts'
+import { noticeDays, resultDue, shortNotice } from '../domain/legal-calendar.ts'
 import { translator } from '../i18n/index.ts'
 import type { DetachedReply } from '../outbox/enqueue.ts'
 import { compoundLang } from '../disclosure/build.ts'
 
 const DAY = 86_400_000
-/** A closed poll's result must reach the chats within this long. */
-export const RESULT_POST_DAYS = 3
+export { RESULT_POST_DAYS } from '../domain/legal-calendar.ts'
 /** How far back the legal calendar looks. */
 const LOOKBACK_DAYS = 30
 const MAX_LISTED = 40
@@ -86,24 +86,14 @@ export async function legalCalendarFlags(q: Queryable, compound: CompoundRow, no
   const flags: { key: string; text: string }[] = []
   const since = legalCalendarSince(now)
   for (const p of data?.polls ?? (await recentPollsOf(q, compound.id, since))) {
-    const running = p.status === 'open' && p.deadline.getTime() > now.getTime()
-    if (p.rule !== 'simple' && running && !p.urgent && p.createdAt.getTime() >= since.getTime()) {
-      const notice = p.deadline.getTime() - p.createdAt.getTime()
-      if (notice < minDays * DAY) {
-        flags.push({
-          key: `legal-notice:${p.id}`,
-          text: t('disclosure.legal.shortNotice', { no: p.no, title: p.title, rule: t(`disclosure.rule.${p.rule}`), days: Math.floor(notice / DAY), min: minDays }),
-        })
-      }
+    if (shortNotice(p, now, minDays, since)) {
+      flags.push({
+        key: `legal-notice:${p.id}`,
+        text: t('disclosure.legal.shortNotice', { no: p.no, title: p.title, rule: t(`disclosure.rule.${p.rule}`), days: noticeDays(p), min: minDays }),
+      })
     }
-    if (
-      p.status === 'closed' &&
-      p.closedAt !== null &&
-      p.closedAt.getTime() >= since.getTime() &&
-      now.getTime() - p.closedAt.getTime() >= RESULT_POST_DAYS * DAY &&
-      !(data ? data.resultsSent.has(p.id) : await pollResultSent(q, p.id))
-    ) {
-      flags.push({ key: `legal-result:${p.id}`, text: t('disclosure.legal.resultNotPosted', { no: p.no, title: p.title, date: formatLocal(p.closedAt, tz) }) })
+    if (resultDue(p, now, since) && !(data ? data.resultsSent.has(p.id) : await pollResultSent(q, p.id))) {
+      flags.push({ key: `legal-result:${p.id}`, text: t('disclosure.legal.resultNotPosted', { no: p.no, title: p.title, date: formatLocal(p.closedAt!, tz) }) })
     }
   }
   if (flags.length === 0) return []

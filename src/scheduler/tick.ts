@@ -21,6 +21,7 @@
 //   voting (src/services/nominations.ts); objection windows that ended get their final announcement and the
 //   elected their committee role (src/services/objections.ts). Both wait out the compound's quiet hours.
 // - the committee: overdue repair tickets and legal-calendar flags, once a day from DAILY_HOUR local.
+// - community supervisors: a weekly private digest of the compounds they oversee (./oversight.ts).
 // The daily jobs that already ran today (their job_runs rows) are read for every compound in one statement;
 // only the others are claimed. Billing and the committee's messages run set-based, in chunks of compounds
 // (./daily.ts): the first tick of a day costs a few statements per chunk, not per compound. Runs older than
@@ -49,10 +50,10 @@ import { closeDuePolls, remindOpenPolls } from '../services/polls.ts'
 import { openDueElections } from '../services/nominations.ts'
 import { finishDueWindows, governanceDue } from '../services/objections.ts'
 import { billDaily, type CommitteeJob, committeeDaily, type DailyItem } from './daily.ts'
-import { latestSlot, localDay, periodDueAt, type SlotSpec, slotsOf } from './schedule.ts'
+import { oversightDigests } from './oversight.ts'
+import { LATE_AFTER_MS, latestSlot, localDay, periodDueAt, type SlotSpec, slotsOf } from './schedule.ts'
 
-/** A post later than this after its slot is a catch-up (补发). */
-export const LATE_AFTER_MS = 15 * 60_000
+export { LATE_AFTER_MS } from './schedule.ts'
 /** Daily jobs (poll reminders, overdue tickets, legal calendar) run from this local hour on. */
 export const DAILY_HOUR = 9
 /** The cron job's name: its per-minute fires are recorded in job_runs under it. */
@@ -81,12 +82,14 @@ export interface TickReport {
   finalResults: number
   pollReminders: number
   committeeMessages: number
+  /** weekly digests sent to community supervisors (./oversight.ts) */
+  oversightDigests: number
   errors: number
 }
 
 /** Run everything due at `now`. Never throws: a failing part is logged and counted, the rest still runs. */
 export async function runDue(db: Db, now: Date, opts: TickOptions): Promise<TickReport> {
-  const report: TickReport = { disclosures: [], billed: [], closedPolls: 0, electionsOpened: 0, finalResults: 0, pollReminders: 0, committeeMessages: 0, errors: 0 }
+  const report: TickReport = { disclosures: [], billed: [], closedPolls: 0, electionsOpened: 0, finalResults: 0, pollReminders: 0, committeeMessages: 0, oversightDigests: 0, errors: 0 }
   const attempt = async (what: string, fn: () => Promise<void>, ctx: Record<string, unknown> = {}) => {
     try {
       await fn()
@@ -221,6 +224,11 @@ export async function runDue(db: Db, now: Date, opts: TickOptions): Promise<Tick
     )
   }
   await committeeDone
+
+  // the supervisors' weekly digests, after the week's 公示 went out (they say whether it did)
+  await attempt('oversight digests', async () => {
+    report.oversightDigests = await oversightDigests(db, new Map(compounds.map((c) => [c.id, c])), now, opts.instance)
+  })
 
   await attempt('pruning job runs', () => pruneJobRuns(db, TICK_JOB, new Date(now.getTime() - 2 * 86_400_000)))
   // the daily runs are kept JOB_RUNS_KEEP_DAYS (a few hundred thousand rows at 10,000 compounds): pruned by a tick

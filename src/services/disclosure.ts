@@ -6,6 +6,8 @@ import { recordOnDemandDisclosure } from '../../db/disclosure.ts'
 import type { Period } from '../domain/calendar.ts'
 import { gatherDisclosure } from '../disclosure/build.ts'
 import { type DisclosureMessages, disclosureMessages } from '../disclosure/messages.ts'
+import { renderSummary } from '../render/summary.ts'
+import type { Queryable } from '../../db/client.ts'
 
 /** The messages of `period`'s disclosure as of `now`; what it shows is recorded in the caller's transaction. */
 export async function discloseNow(tx: Tx, compound: CompoundRow, period: Period, now: Date): Promise<DisclosureMessages> {
@@ -21,4 +23,10 @@ export async function discloseNow(tx: Tx, compound: CompoundRow, period: Period,
     at: now,
   })
   return messages
+}
+
+/** The text of `period`'s disclosure as of `now`, recording and posting nothing: a supervisor's read (docs/OVERSIGHT.md). */
+export async function disclosurePreview(q: Queryable, compound: CompoundRow, period: Period, now: Date): Promise<string[]> {
+  const data = await gatherDisclosure(q, compound, period, { now })
+  return renderSummary(data.summary)
 }

@@ -12,7 +12,7 @@ import { isLang, type Translator, translator } from '../i18n/index.ts'
 import { log } from '../log.ts'
 import { enqueueReplies } from '../outbox/enqueue.ts'
 
-export { verifyCompoundLedger } from '../../db/ledger-check.ts'
+export { checkLedger, verifyCompoundLedger } from '../../db/ledger-check.ts'
 
 /** Hex digits of a hash shown in chats (as the summaries and 核验 show the head). */
 export const HEAD_DIGITS = 12
