@@ -18,6 +18,11 @@ import arrears from './arrears.ts'
 import bind from './bind.ts'
 import building from './building.ts'
 import closepoll from './closepoll.ts'
+import election from './election.ts'
+import nominate from './nominate.ts'
+import elect from './elect.ts'
+import objectCmd from './object.ts'
+import answer from './answer.ts'
 import confirmdup from './confirm-duplicate.ts'
 import decline from './decline.ts'
 import disclose from './disclose.ts'
@@ -63,6 +68,11 @@ export const commands: AnyCommand[] = [
   vote,
   results,
   closepoll,
+  election,
+  nominate,
+  elect,
+  objectCmd,
+  answer,
   building,
   record,
   removeHousehold,
