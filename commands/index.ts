@@ -20,6 +20,11 @@ import bind from './bind.ts'
 import building from './building.ts'
 import closepoll from './closepoll.ts'
 import consult from './consult.ts'
+import election from './election.ts'
+import nominate from './nominate.ts'
+import elect from './elect.ts'
+import objectCmd from './object.ts'
+import answer from './answer.ts'
 import confirmdup from './confirm-duplicate.ts'
 import decline from './decline.ts'
 import disclose from './disclose.ts'
@@ -73,6 +78,11 @@ export const commands: AnyCommand[] = [
   opinions,
   notice,
   ack,
+  election,
+  nominate,
+  elect,
+  objectCmd,
+  answer,
   building,
   record,
   removeHousehold,

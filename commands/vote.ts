@@ -19,14 +19,14 @@ import { parseVote, resolveChoice } from '../src/domain/poll-syntax.ts'
 import { readChoice } from '../src/intents/index.ts'
 import {
   castBallot,
-  electorateMembership,
   findPoll,
-  holdHouseholds,
   noticeDaysOf,
   openPollsOf,
+  ownerHouseholds,
   pollView,
   shortNotice,
   tallyPoll,
+  withinElectorate,
 } from '../src/services/polls.ts'
 import { defineCommand, type Reply, reply, UserError } from '../src/pipeline/command.ts'
 import { person } from '../src/domain/group-privacy.ts'
@@ -42,8 +42,8 @@ export default defineCommand({
     if ('ok' in parsed) throw new UserError(parsed.key, parsed.params, true)
     let no = parsed.pollNo
     if (no === undefined) {
-      // an opinion round is signed (签字), not voted
-      const open = (await openPollsOf(tx, compound.id, ctx.now)).filter((p) => p.kind !== 'opinion')
+      // elections (选) and opinion rounds (签字) have their own commands: 投票 without a number means a poll
+      const open = (await openPollsOf(tx, compound.id, ctx.now)).filter((p) => p.kind === 'poll')
       if (open.length === 0) throw new UserError('vote.noOpenPoll')
       if (open.length > 1) throw new UserError('vote.whichPoll', { list: open.map((p) => `#${p.no}`).join('、'), no: open[0]!.no })
       no = open[0]!.no
@@ -52,6 +52,7 @@ export default defineCommand({
     const poll = await findPoll(tx, compound.id, no, 'share')
     if (!poll) throw new UserError('poll.unknown', { no })
     if (poll.kind === 'opinion') throw new UserError('opinion.isOpinion', { no })
+    if (poll.kind === 'election') throw new UserError('election.useElect', { no })
     const deadline = formatDeadline(poll.deadline, compound.timeZone)
     if (poll.status === 'closed') throw new UserError('vote.closed', { no })
     if (poll.deadline.getTime() <= ctx.now.getTime()) throw new UserError('vote.pastDeadline', { no, deadline })
@@ -63,38 +64,14 @@ export default defineCommand({
 
     let voters: { key: string; householdId: number | null; label: string }[]
     if (poll.electorate === 'owners') {
-      const owned = ctx.bindings
-        .filter((b) => b.relation === 'owner' && b.status === 'verified')
-        .sort((a, b) => a.household.id - b.household.id) // one lock order: no deadlock between co-owners
-      if (owned.length === 0) {
-        const rooms = [...new Set(ctx.bindings.map((b) => b.household.code))].join('、')
-        if (ctx.bindings.some((b) => b.relation === 'owner')) throw new UserError('vote.ownerPending', { rooms })
-        if (ctx.bindings.length > 0) {
-          const relation = t(`relation.${ctx.bindings[0]!.relation}`)
-          throw new UserError('vote.notOwner', { rooms, relation })
-        }
-        throw new UserError('vote.notBound')
-      }
-      // a room the head removed from the roster meanwhile has no vote (its bindings went with it)
-      const present = await holdHouseholds(tx, compound.id, owned.map((b) => b.household.id))
-      const still = owned.filter((b) => present.has(b.household.id))
-      if (still.length === 0) throw new UserError('vote.notBound')
-      voters = still.map((b) => ({ key: `h:${b.household.id}`, householdId: b.household.id, label: b.household.code }))
+      voters = await ownerHouseholds(ctx)
     } else {
       voters = [{ key: `m:${ctx.member.id}`, householdId: null, label: person(ctx.member.displayName) }]
     }
     // the electorate frozen at launch decides who votes (and with what weight: see tallyPoll)
-    const outside: string[] = []
-    const membership = await electorateMembership(tx, compound.id, poll.id, voters.map((v) => v.key))
-    if (membership.frozen) {
-      const inside = voters.filter((v) => membership.members.has(v.key))
-      outside.push(...voters.filter((v) => !membership.members.has(v.key)).map((v) => v.label))
-      if (inside.length === 0) {
-        if (poll.electorate === 'residents') throw new UserError('vote.residentNotInElectorate', { no })
-        throw new UserError('vote.notInElectorate', { no, rooms: outside.join('、') })
-      }
-      voters = inside
-    }
+    const within = await withinElectorate(ctx, poll, voters)
+    const outside = within.outside
+    voters = within.inside
 
     let changed = false
     let replacedOther = false

@@ -152,7 +152,7 @@ export const outboxCmd: CliCommand = {
 
 export const tickCmd: CliCommand = {
   name: 'tick',
-  usage: 'linli tick [--now <ISO time>]   (run what the scheduler would run now: disclosures, billing, polls, reminders; safe to repeat)',
+  usage: 'linli tick [--now <ISO time>]   (run what the scheduler would run now: disclosures, billing, polls, elections, objection windows, reminders; safe to repeat)',
   async run(argv, config) {
     const { values } = args(argv, { now: { type: 'string' } }, 0)
     const now = nowFrom(values.now, config)
@@ -160,7 +160,7 @@ export const tickCmd: CliCommand = {
       const r = await runDue(db.db, now, { instance: `cli:${process.pid}` })
       for (const d of r.disclosures) print(`disclosure ${d.period} of compound #${d.compoundId} queued for ${d.chats} chat(s)${d.late ? ' (late)' : ''}`)
       for (const b of r.billed) print(`billed ${b.month} for compound #${b.compoundId}: ${b.charged} charge(s)`)
-      print(`polls closed: ${r.closedPolls}; poll reminders queued: ${r.pollReminders}; notice reminders: ${r.noticeReminders}; committee messages queued: ${r.committeeMessages}; errors: ${r.errors}`)
+      print(`polls closed: ${r.closedPolls}; elections opened: ${r.electionsOpened}; final results posted: ${r.finalResults}; poll reminders queued: ${r.pollReminders}; notice reminders: ${r.noticeReminders}; committee messages queued: ${r.committeeMessages}; errors: ${r.errors}`)
       return r.errors > 0 ? 1 : 0
     })
   },

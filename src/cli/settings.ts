@@ -1,4 +1,4 @@
-// linli settings --compound <name> [--group-repair-offers on|off] [--quiet-hours "21:00-08:00"|off]
+// linli settings --compound <name> [--group-repair-offers on|off] [--quiet-hours "21:00-08:00"|off] [--objection-days N]
 // [--notice-reminder-hours N]: a compound's
 // settings, shown, and set when a flag is given (like `linli schedule` for the disclosure times). One row per
 // setting in SETTINGS: its flag, its key in compounds.settings, how a flag value is read and how it is shown.
@@ -6,6 +6,7 @@ import { eq } from 'drizzle-orm'
 import { compounds, type CompoundSettings } from '../../db/schema.ts'
 import { DEFAULT_QUIET_HOURS, describeQuietHours, parseQuietHours, quietHoursOf } from '../domain/quiet-hours.ts'
 import { noticeReminderHoursOf } from '../services/notices.ts'
+import { objectionDaysOf } from '../services/objections.ts'
 import { args, type CliCommand, print, requireCompound, UsageError, withDatabase } from './common.ts'
 
 interface Setting {
@@ -48,6 +49,17 @@ const SETTINGS: readonly Setting[] = [
       return q === null ? false : describeQuietHours(q)
     },
     show: (settings) => describeQuietHours(quietHoursOf(settings)),
+  },
+  {
+    flag: 'objection-days',
+    key: 'objectionDays',
+    values: '<days>',
+    what: 'the objection period (公示期) after a poll or election result, in days (docs/POLLS.md)',
+    parse(v) {
+      if (!/^\d{1,3}$/.test(v)) throw new UsageError(`--objection-days must be a whole number of days (0–999), got "${v}"`)
+      return Number(v)
+    },
+    show: (settings) => String(objectionDaysOf(settings)),
   },
   {
     flag: 'notice-reminder-hours',

@@ -279,7 +279,8 @@ export class PlainLanguage {
   }
 
   private async intentContext(q: Queryable, msg: IncomingMessage, compound: Compound | null, lang: Lang, now: Date): Promise<IntentContext> {
-    const polls = compound ? (await openPollsOf(q, compound.id, now)).map((p) => ({ no: p.no, options: p.options })) : []
+    // a plain-language vote means a poll (选 marks election candidates, typed)
+    const polls = compound ? (await openPollsOf(q, compound.id, now)).filter((p) => p.kind === 'poll').map((p) => ({ no: p.no, options: p.options })) : []
     return { lang, botNames: this.namesOf(msg), polls, now, timeZone: compound?.timeZone ?? this.d.config.LINLI_DEFAULT_TZ }
   }
 

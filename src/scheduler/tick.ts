@@ -18,8 +18,10 @@
 // - polls: closing polls past their deadline (every tick), reminders once a day (one digest per compound, outside
 //   its quiet hours: src/services/polls.ts remindOpenPolls). Opinion rounds close with them (their own counts and
 //   the committee's list: src/services/opinions.ts).
-// - notices: the one reminder of a notice when its time has come, outside the compound's quiet hours
-//   (src/services/notices.ts remindDueNotices; one statement when none is due).
+// - self-governance (every tick, one statement when nothing is due): elections whose nomination ended open for
+//   voting (src/services/nominations.ts); objection windows that ended get their final announcement and the
+//   elected their committee role (src/services/objections.ts); a notice's one reminder (src/services/notices.ts).
+//   All wait out the compound's quiet hours.
 // - the committee: overdue repair tickets and legal-calendar flags, once a day from DAILY_HOUR local.
 // - community supervisors: a weekly private digest of the compounds they oversee (./oversight.ts).
 // The daily jobs that already ran today (their job_runs rows) are read for every compound in one statement;
@@ -49,6 +51,8 @@ import { log } from '../log.ts'
 import { remindDueNotices } from '../services/notices.ts'
 import { closeDueOpinionRounds } from '../services/opinions.ts'
 import { closeDuePolls, remindOpenPolls } from '../services/polls.ts'
+import { openDueElections } from '../services/nominations.ts'
+import { finishDueWindows, governanceDue } from '../services/objections.ts'
 import type { PollRow } from '../../db/polls.ts'
 import { billDaily, type CommitteeJob, committeeDaily, type DailyItem } from './daily.ts'
 import { oversightDigests } from './oversight.ts'
@@ -79,6 +83,8 @@ export interface TickReport {
   disclosures: { compoundId: number; kind: PeriodKind; period: string; chats: number; late: boolean }[]
   billed: { compoundId: number; month: string; charged: number }[]
   closedPolls: number
+  electionsOpened: number
+  finalResults: number
   pollReminders: number
   /** notices whose one reminder was posted */
   noticeReminders: number
@@ -94,6 +100,8 @@ export async function runDue(db: Db, now: Date, opts: TickOptions): Promise<Tick
     disclosures: [],
     billed: [],
     closedPolls: 0,
+    electionsOpened: 0,
+    finalResults: 0,
     pollReminders: 0,
     noticeReminders: 0,
     committeeMessages: 0,
@@ -116,10 +124,21 @@ export async function runDue(db: Db, now: Date, opts: TickOptions): Promise<Tick
     const closed = await closeDuePolls(db, now, { opinionRounds: closing })
     report.closedPolls += closed.length
   })
-  // a notice's one reminder (src/services/notices.ts): one statement when none is due
-  await attempt('notice reminders', async () => {
-    report.noticeReminders = (await remindDueNotices(db, now)).length
+  // elections whose nomination ended open for voting; objection windows that ended get their final post; a
+  // notice's one reminder (one statement finds out whether any is due, for all compounds)
+  let governance = false
+  await attempt('reading the self-governance calendar', async () => {
+    governance = await governanceDue(db, now)
   })
+  if (governance) {
+    await attempt('elections and objection windows', async () => {
+      report.electionsOpened = (await openDueElections(db, now)).length
+      report.finalResults = (await finishDueWindows(db, now)).length
+    })
+    await attempt('notice reminders', async () => {
+      report.noticeReminders = (await remindDueNotices(db, now)).length
+    })
+  }
 
   const cal = calendarAt(now)
   let compounds: CompoundRow[] = []

@@ -41,12 +41,17 @@ import { packMessages } from '../render/summary.ts'
 import { tally, type Voter } from '../domain/tally.ts'
 import { isLang, type Translator, translator } from '../i18n/index.ts'
 import { type DetachedReply, enqueueReplies } from '../outbox/enqueue.ts'
+import type { ElectionCount } from '../domain/election.ts'
+import { electionResultsText, windowLine } from '../render/elections.ts'
+import { electionSnapshot, electionSnapshotToJson, electionView } from './elections.ts'
+import { hasWindow, openWindow } from './objections.ts'
 
 type Queryable = Db | Tx
 
 // the plain queries the poll commands need, so that a command reads polls through this module only
 export { castBallot, createPoll, electorateMembership, findPoll, latestPoll, openPollsOf } from '../../db/polls.ts'
 export { holdHouseholds } from '../../db/households.ts'
+export { type OwnerHousehold, ownerHouseholds, withinElectorate } from './voters.ts'
 
 export function pollView(p: PollRow): PollView {
   return {
@@ -182,25 +187,37 @@ export async function pollResult(q: Queryable, poll: PollRow): Promise<PollSnaps
 
 export interface ClosedPoll {
   poll: PollRow
-  snapshot: PollSnapshot
+  /** the stored poll snapshot; null for an election (its ElectionSnapshot is in poll.result) */
+  snapshot: PollSnapshot | null
+  outcome: PollSnapshot['tally']['outcome'] | ElectionCount['outcome']
   /** the result post to every chat of the compound (dedupe key `poll-closed:<id>`) */
   announcement: DetachedReply
 }
 
 /**
- * Close an open poll inside `tx`: lock it (votes in flight finish first, later ones see it closed),
- * count, store the snapshot, and build the announcement. Null when it is not open any more.
+ * Close an open poll or election inside `tx`: lock it (votes in flight finish first, later ones see it
+ * closed), count, store the snapshot, open its objection window (./objections.ts) and build the announcement,
+ * which says until when objections may be filed. Null when it is not open any more.
  */
 export async function closePoll(tx: Tx, compound: CompoundRow, pollId: number, now: Date): Promise<ClosedPoll | null> {
   const locked = await findPollById(tx, pollId, 'update')
   // an opinion round is closed by closeOpinionRound (src/services/opinions.ts): counts and themes, no tally
   if (!locked || locked.status !== 'open' || locked.compoundId !== compound.id || locked.kind === 'opinion') return null
+  const t = compoundTranslator(compound)
+  if (locked.kind === 'election') {
+    const snap = await electionSnapshot(tx, locked)
+    const closed = await markClosed(tx, pollId, now, electionSnapshotToJson(snap))
+    if (!closed) return null
+    const until = await openWindow(tx, compound, closed, now)
+    const text = [electionResultsText(t, electionView(closed), snap.count, snap.voted, compound.timeZone, { announcement: true }), windowLine(t, closed.no, until, compound.timeZone)].join('\n')
+    return { poll: closed, snapshot: null, outcome: snap.count.outcome, announcement: { to: 'compound', text, dedupeKey: `poll-closed:${closed.id}` } }
+  }
   const { snapshot } = await tallyPoll(tx, locked)
   const closed = await markClosed(tx, pollId, now, snapshotToJson(snapshot))
   if (!closed) return null
-  const t = compoundTranslator(compound)
-  const text = resultsText(t, pollView(closed), snapshot, compound.timeZone, { announcement: true })
-  return { poll: closed, snapshot, announcement: { to: 'compound', text, dedupeKey: `poll-closed:${closed.id}` } }
+  const lines = [resultsText(t, pollView(closed), snapshot, compound.timeZone, { announcement: true })]
+  if (hasWindow(closed)) lines.push(windowLine(t, closed.no, await openWindow(tx, compound, closed, now), compound.timeZone))
+  return { poll: closed, snapshot, outcome: snapshot.tally.outcome, announcement: { to: 'compound', text: lines.join('\n'), dedupeKey: `poll-closed:${closed.id}` } }
 }
 
 function dbOf(database: Database | Db): Db {
@@ -212,7 +229,7 @@ export interface CloseDueReport {
   compoundName: string
   no: number
   title: string
-  outcome: PollSnapshot['tally']['outcome']
+  outcome: ClosedPoll['outcome']
 }
 
 /**
@@ -239,7 +256,7 @@ export async function closeDuePolls(
       const closed = await closePoll(tx, compound, p.id, now)
       if (!closed) return null
       await enqueueReplies(tx, compound, [closed.announcement], { now })
-      return { compoundId: compound.id, compoundName: compound.name, no: closed.poll.no, title: closed.poll.title, outcome: closed.snapshot.tally.outcome }
+      return { compoundId: compound.id, compoundName: compound.name, no: closed.poll.no, title: closed.poll.title, outcome: closed.outcome }
     })
     if (done) out.push(done)
   }
@@ -254,6 +271,8 @@ export interface RemindedPoll {
   electorate: 'owners' | 'residents'
   /** a residents poll launched before electorates were frozen has no list of who may vote: `count` is who voted */
   countsVoted?: true
+  /** an election: its reminder says how to mark candidates (选 #n) */
+  election?: true
 }
 
 export interface RemindReport {
@@ -306,7 +325,7 @@ export async function remindOpenPolls(
       for (const p of due) {
         const { snapshot, notVoted } = await tallyPoll(tx, p)
         const deadline = formatDeadline(p.deadline, tz)
-        const base = { no: p.no, title: p.title, electorate: p.electorate, deadline, notVoted }
+        const base = { no: p.no, title: p.title, electorate: p.electorate, deadline, notVoted, ...(p.kind === 'election' && { election: true as const }) }
         if (notVoted) {
           if (notVoted.length > 0) polls.push({ ...base, count: notVoted.length })
         } else if (snapshot.roster === 'frozen') {
@@ -345,11 +364,12 @@ type DigestPoll = RemindedPoll & { deadline: string; notVoted: string[] | null }
 /** What a group's reminder says: one poll in its own words, several as one digest (split only past a message's length). */
 function groupReminder(t: Translator, polls: readonly DigestPoll[]): string[] {
   const which = (p: DigestPoll) => (p.notVoted ? '' : p.countsVoted ? 'Residents' : 'ResidentsMissing')
+  const prefix = (p: DigestPoll) => (p.election ? 'election.remind.' : 'poll.remind.')
   if (polls.length === 1) {
     const p = polls[0]!
-    return [t(`poll.remind.group${which(p)}`, { no: p.no, title: p.title, count: p.count, deadline: p.deadline })]
+    return [t(`${prefix(p)}group${which(p)}`, { no: p.no, title: p.title, count: p.count, deadline: p.deadline })]
   }
-  const lines = polls.map((p) => t(`poll.remind.line${which(p)}`, { no: p.no, title: p.title, count: p.count, deadline: p.deadline }))
+  const lines = polls.map((p) => t(`${prefix(p)}line${which(p)}`, { no: p.no, title: p.title, count: p.count, deadline: p.deadline }))
   return packMessages(t('poll.remind.digestTitle', { count: polls.length }), t('poll.remind.digestCont'), [...lines, t('poll.remind.digestFooter')])
 }
 

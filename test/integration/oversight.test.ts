@@ -163,6 +163,11 @@ describe('community oversight: read-only', () => {
   /** A plausible line for each command a supervisor might try (the refusal comes first anyway). */
   const LINES: Record<string, string> = {
     setup: '新小区',
+    election: '物管会 名额 1 候选人 张三/李四',
+    nominate: '#1 张三',
+    elect: '#1 A',
+    object: '#1 计票有误',
+    answer: '#1-1 已核对',
     bind: '1-1-101',
     verify: '全部',
     appoint: '@张三 委员',

@@ -85,8 +85,8 @@ describe('the cost of a tick', () => {
     const large = await idleTickCost(40)
     expect(large.next).toBe(small.next)
     expect(large.later).toBe(small.later)
-    // polls due, compounds, today's daily job runs, the periods some chat lacks, pruning the tick's job runs, the
-    // supervisors' weekly digest, notices whose one reminder is due (issue 17)
+    // polls due, compounds, today's daily job runs, the periods some chat lacks, pruning the tick's job runs,
+    // the supervisors' weeks, elections, objection windows and notice reminders due (governanceDue)
     expect(small.next).toBeLessThanOrEqual(7)
     // when everything is due, the disclosures, the billing and the daily jobs of all compounds are read and
     // written with one set of queries (a chunk), not per compound (src/scheduler/daily.ts)

@@ -91,6 +91,8 @@ const PRIVILEGED: Record<string, Omit<Attempt, 'by' | 'refusal'>> = {
   category: { texts: ['分类 #1 照明', '/category 1 lighting'] },
   poll: { texts: ['发起投票 修路 选项 同意/反对', '/poll Fix the road options yes/no'] },
   closepoll: { texts: ['结束投票 #1', '/closepoll 1'] },
+  election: { texts: ['发起选举 物管会 名额 1 候选人 张三/李四', '/election Committee seats 1 candidates Zhang/Li'] },
+  answer: { texts: ['答复异议 #1-1 已核对', '/answer 1-1 checked'] },
   removehousehold: { texts: ['删除房屋 1-1-102', '/removehousehold 1-1-102'] },
   expense: { texts: ['支出 100 保洁', '/expense 100 cleaning'] },
   income: { texts: ['收入 200 停车费', '/income 200 parking'] },
