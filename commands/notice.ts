@@ -14,6 +14,8 @@ export default defineCommand({
   name: 'notice',
   keywords: { 'zh-CN': ['通知'], 'zh-TW': ['通知'], en: ['notice'] },
   role: 'committee',
+  // 意见：… / 通知：… from a resident in the group is chatter, not a refused command
+  everydayWord: true,
   maxArgs: 2000,
   parse: (raw) => {
     const text = raw.trim()

@@ -10,6 +10,8 @@ export default defineCommand({
   name: 'opinions',
   keywords: { 'zh-CN': ['意见'], 'zh-TW': ['意見'], en: ['opinions'] },
   role: 'committee',
+  // 意见：… / 通知：… from a resident in the group is chatter, not a refused command
+  everydayWord: true,
   parse: (raw) => {
     const m = /^#?\s*(\d{1,6})$/.exec(raw.trim())
     return { no: m ? Number(m[1]) : raw.trim() === '' ? undefined : null }

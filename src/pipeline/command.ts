@@ -117,6 +117,11 @@ interface CommandBase<A> {
   oversee?: (ctx: OversightContext, args: A) => Promise<Reply[]>
   /** for community supervisors only (监督): help lists it to them alone, the README says so; `run` refuses others */
   supervisorsOnly?: boolean
+  /**
+   * the keyword is an everyday word residents open chatter with (意见：…, 通知：…): in a group, from someone the
+   * command is not for and without an @mention of the bot, the message is chatter and gets no refusal
+   */
+  everydayWord?: boolean
 }
 
 /** The argument cap of a command that sets none: ten times the longest text any command stores (500). */

@@ -274,7 +274,14 @@ export class Pipeline {
       // a supervisor acting on a compound they oversee never reaches the role check: read-only handlers or nothing
       const over = await oversightOf(ctx, parsed.args)
       if (over && !cmd.oversee) throw new UserError('oversight.readOnly')
-      if (!over) authorize(ctx, cmd, isAdmin)
+      if (!over) {
+        try {
+          authorize(ctx, cmd, isAdmin)
+        } catch (err) {
+          if (err instanceof UserError && cmd.everydayWord && ctx.message.chat.kind === 'group' && !ctx.message.mentionsBot) return { replies: [] }
+          throw err
+        }
+      }
       const args = over ? over.args : parsed.args
       // the length cap comes before any parsing: no parser ever sees more than a command can use
       const max = cmd.maxArgs ?? DEFAULT_MAX_ARGS

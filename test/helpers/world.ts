@@ -17,6 +17,8 @@ export interface SayOptions {
   private?: boolean
   images?: string[]
   replyTo?: IncomingMessage['replyTo']
+  /** the message @mentions the bot (the text need not say so) */
+  mentionsBot?: boolean
 }
 
 export class SaidMessage {
@@ -93,7 +95,7 @@ export async function world(dbs: TestDatabases, opts: { db?: Database; clock?: T
     chat: o.private ? { id: `dm:${from}`, kind: 'private' } : { id: o.chat ?? 'g1', kind: 'group' },
     sender: { id: from, name: rememberName(from, o.name) },
     text,
-    mentionsBot: false,
+    mentionsBot: o.mentionsBot ?? false,
     images: (o.images ?? []).map((ref) => ({ ref })),
     replyTo: o.replyTo,
     sentAt: clock.now(),

@@ -54,9 +54,14 @@ describe('notices: 通知, 收到, 未读', () => {
     expect(rows[0]!.remindAt).toEqual(new Date('2026-11-22T02:00:00Z')) // 48 hours later by default
   })
 
-  it('refuses residents and an empty notice, writing nothing', async () => {
+  it('refuses residents and an empty notice, writing nothing; a resident\'s 通知：… in the group is chatter', async () => {
     const { w } = await setUp()
-    await w.says('o0', '通知 明天停水').then((r) => r.expectReply('只有委员可以这样做'))
+    await w.says('o0', '通知 明天停水', { private: true }).then((r) => r.expectReply('只有委员可以这样做'))
+    await w.says('o0', '@邻里 通知 明天停水', { mentionsBot: true }).then((r) => r.expectReply('只有委员可以这样做'))
+    // relaying the water company's notice to the neighbours is not a command the bot should refuse in public
+    await w.says('o0', '通知：明天上午停水').then((r) => r.expectNoReply())
+    await w.says('o0', '意见：楼道太脏了').then((r) => r.expectNoReply())
+    await w.says('o0', '意见 #1', { private: true }).then((r) => r.expectReply('只有委员可以这样做'))
     await w.says('cc', '通知').then((r) => r.expectReply('请写上通知内容'))
     await w.says('cc', '通知 #1 未读').then((r) => r.expectReply('没有通知 #1。'))
     expect(await w.db.db.select().from(notices)).toEqual([])
@@ -96,7 +101,7 @@ describe('notices: 通知, 收到, 未读', () => {
     await w.says('tenant', '收到') // 1-1-102 through its tenant
     await w.says('o4', '收到')
     await w.says('drifter', '收到')
-    await w.says('o0', '通知 #1 未读').then((r) => r.expectReply('只有委员可以这样做'))
+    await w.says('o0', '通知 #1 未读', { private: true }).then((r) => r.expectReply('只有委员可以这样做'))
     await w.says('cc', '通知 #1 已读').then((r) => r.expectReply('后面只能写「未读」'))
     const r = await w.says('cc', '通知 #1 未读')
     expect(groupTexts(r)).toEqual([])

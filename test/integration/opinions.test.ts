@@ -177,7 +177,9 @@ describe('opinion rounds: 征求意见, 签字, 意见', () => {
     const { w } = await setUp()
     await w.says('cc', '征求意见 外墙翻新方案')
     await w.says('o0', '签字 #1 同意, =HYPERLINK("x")')
-    await w.says('o0', '意见 #1').then((r) => r.expectReply('只有委员可以这样做'))
+    await w.says('o0', '意见 #1', { mentionsBot: true }).then((r) => r.expectReply('只有委员可以这样做'))
+    // unaddressed in the group, 意见 is an everyday word: a resident's 意见 #1 there is left alone
+    await w.says('o0', '意见 #1').then((r) => r.expectNoReply())
     const r = await w.says('cc', '意见 #1')
     expect(groupTexts(r)).toEqual([])
     const [msg] = r.replies.filter((x) => x.user === 'cc')

@@ -147,7 +147,9 @@ describe('authorization: every write command by every lesser role', () => {
         if (name !== 'setup') tries.push({ text: a.texts[0], private: true })
         for (const { text, private: dm } of tries) {
           const max = await maxId(w.db, 'outbox')
-          const r = await w.says(who, text, { chat: a.chat, private: dm })
+          // an everyday word (通知, 意见) unaddressed in the group is chatter (test/integration/notices.test.ts): addressed here
+          const everyday = commands.find((c) => c.name === name)?.everydayWord === true
+          const r = await w.says(who, text, { chat: a.chat, private: dm, mentionsBot: !dm && everyday })
           tried++
           if (dm) privately++
           byRole.set(ROLE_OF[who], (byRole.get(ROLE_OF[who]) ?? 0) + 1)
