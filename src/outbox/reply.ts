@@ -10,9 +10,10 @@ export interface OutImage {
 /** Where a reply goes. Commands build replies with the `reply` helpers, never platform calls. */
 export type Reply =
   // buttons: optional inline buttons whose data is a command line (Telegram); other platforms show the text only
-  | { to: 'chat'; text: string; image?: OutImage; buttons?: Button[][] }
+  // publicNames: an election's candidates, shown in full where its text marks them candidate() (group-privacy.ts)
+  | { to: 'chat'; text: string; image?: OutImage; buttons?: Button[][]; publicNames?: readonly string[] }
   | { to: 'private'; text: string; image?: OutImage; groupAck?: string; groupFallback?: string; buttons?: Button[][] }
-  | { to: 'compound'; text: string; image?: OutImage; dedupeKey?: string; buttons?: Button[][] }
+  | { to: 'compound'; text: string; image?: OutImage; dedupeKey?: string; buttons?: Button[][]; publicNames?: readonly string[] }
   | { to: 'member'; memberId: number; text: string; image?: OutImage }
   | { to: 'chatOf'; platform: Platform; chatId: string; text: string; image?: OutImage; dedupeKey?: string }
   /**
