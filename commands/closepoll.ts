@@ -1,7 +1,8 @@
 // 结束投票 / 結束投票 / closepoll: a committee member closes a poll before its deadline; the result is
 // counted, stored (polls.result) and announced to every chat of the compound. Later ballots are refused.
 // Polls past their deadline are closed by the scheduler (or `linli polls close-due`) the same way. Elections
-// close the same way (not while still nominating); either way the result post opens the objection window.
+// close the same way (not while still nominating); either way the result post opens the objection window. An
+// opinion round is refused: it ends at its deadline (src/services/opinions.ts).
 import { z } from 'zod'
 import { closePoll, findPoll } from '../src/services/polls.ts'
 import { formatDeadline } from '../src/render/polls.ts'
@@ -20,6 +21,7 @@ export default defineCommand({
     const { tx, compound, t } = ctx
     const poll = await findPoll(tx, compound.id, no)
     if (!poll) throw new UserError('poll.unknown', { no })
+    if (poll.kind === 'opinion') throw new UserError('opinion.closesAtDeadline', { no, deadline: formatDeadline(poll.deadline, compound.timeZone) })
     if (poll.status === 'closed') throw new UserError('closepoll.already', { no })
     if (poll.status === 'nominating') {
       throw new UserError('elect.nominating', { no, until: formatDeadline(poll.nominationUntil ?? poll.deadline, compound.timeZone) })

@@ -14,10 +14,12 @@ import { repairPhotoHandler } from './repair-photo.ts'
 import repairs from './repairs.ts'
 import appoint from './appoint.ts'
 import approve from './approve.ts'
+import ack from './ack.ts'
 import arrears from './arrears.ts'
 import bind from './bind.ts'
 import building from './building.ts'
 import closepoll from './closepoll.ts'
+import consult from './consult.ts'
 import election from './election.ts'
 import nominate from './nominate.ts'
 import elect from './elect.ts'
@@ -33,6 +35,8 @@ import feerule from './feerule.ts'
 import help from './help.ts'
 import income from './income.ts'
 import ledger from './ledger.ts'
+import notice from './notice.ts'
+import opinions from './opinions.ts'
 import oversee from './oversee.ts'
 import pay from './pay.ts'
 import poll from './poll.ts'
@@ -41,6 +45,7 @@ import record from './record.ts'
 import { recordPhotoHandler } from './record-photo.ts'
 import reverse from './reverse.ts'
 import setup from './setup.ts'
+import sign from './sign.ts'
 import verifyBinding from './verify-binding.ts'
 import verifyLedger from './verify-ledger.ts'
 import vote from './vote.ts'
@@ -68,6 +73,11 @@ export const commands: AnyCommand[] = [
   vote,
   results,
   closepoll,
+  consult,
+  sign,
+  opinions,
+  notice,
+  ack,
   election,
   nominate,
   elect,

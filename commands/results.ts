@@ -5,6 +5,7 @@
 // election is open) and who is elected (src/render/elections.ts).
 import { z } from 'zod'
 import { resultsText } from '../src/render/polls.ts'
+import { opinionResultText } from '../src/services/opinions.ts'
 import { electionResultsText, nominationStatusText } from '../src/render/elections.ts'
 import { electionResult, electionView, nominationStatus } from '../src/services/elections.ts'
 import { findPoll, latestPoll, pollResult, pollView } from '../src/services/polls.ts'
@@ -23,6 +24,8 @@ export default defineCommand({
     const { tx, compound, t } = ctx
     const poll = no === undefined ? await latestPoll(tx, compound.id) : await findPoll(tx, compound.id, no)
     if (!poll) throw new UserError(no === undefined ? 'results.none' : 'poll.unknown', { no })
+    // an opinion round shows its counts and themes, never who signed
+    if (poll.kind === 'opinion') return [reply.chat(await opinionResultText(tx, compound, t, poll))]
     if (poll.kind === 'election') {
       const e = electionView(poll)
       // the candidates on the ballot are named in full (src/render/elections.ts); nominees are not yet

@@ -42,7 +42,7 @@ export default defineCommand({
     if ('ok' in parsed) throw new UserError(parsed.key, parsed.params, true)
     let no = parsed.pollNo
     if (no === undefined) {
-      // elections have their own command (选): 投票 without a number means a poll
+      // elections (选) and opinion rounds (签字) have their own commands: 投票 without a number means a poll
       const open = (await openPollsOf(tx, compound.id, ctx.now)).filter((p) => p.kind === 'poll')
       if (open.length === 0) throw new UserError('vote.noOpenPoll')
       if (open.length > 1) throw new UserError('vote.whichPoll', { list: open.map((p) => `#${p.no}`).join('、'), no: open[0]!.no })
@@ -51,6 +51,7 @@ export default defineCommand({
     // FOR SHARE: votes run side by side; closing (FOR UPDATE) waits for them and they see it closed after
     const poll = await findPoll(tx, compound.id, no, 'share')
     if (!poll) throw new UserError('poll.unknown', { no })
+    if (poll.kind === 'opinion') throw new UserError('opinion.isOpinion', { no })
     if (poll.kind === 'election') throw new UserError('election.useElect', { no })
     const deadline = formatDeadline(poll.deadline, compound.timeZone)
     if (poll.status === 'closed') throw new UserError('vote.closed', { no })

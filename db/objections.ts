@@ -3,7 +3,7 @@
 // announcement is written once (trigger).
 import { and, asc, desc, eq, inArray, isNull, lte, sql } from 'drizzle-orm'
 import type { Queryable, Tx } from './client.ts'
-import { objectionAnswers, objections, polls, resultWindows } from './schema.ts'
+import { notices, objectionAnswers, objections, polls, resultWindows } from './schema.ts'
 
 export type WindowRow = typeof resultWindows.$inferSelect
 export type ObjectionRow = typeof objections.$inferSelect
@@ -76,12 +76,16 @@ export async function windowsDue(q: Queryable, now: Date): Promise<WindowRow[]> 
     .orderBy(asc(resultWindows.compoundId), asc(resultWindows.until))
 }
 
-/** Whether anything of the self-governance calendar is due: one statement for every compound (the idle tick). */
+/**
+ * Whether anything of the self-governance calendar is due — an election's nomination end, an objection window's
+ * end, a notice's reminder (db/notices.ts dueNoticeReminders): one statement for every compound (the idle tick).
+ */
 export async function governanceDue(q: Queryable, now: Date): Promise<boolean> {
   const at = now.toISOString()
   const res = await q.execute(sql`SELECT
     EXISTS (SELECT 1 FROM ${polls} p WHERE p.status = 'nominating' AND p.nomination_until <= ${at}::timestamptz AND p.compound_id IS NOT NULL)
-    OR EXISTS (SELECT 1 FROM ${resultWindows} w WHERE w.final_at IS NULL AND w.until <= ${at}::timestamptz AND w.compound_id IS NOT NULL) AS due`)
+    OR EXISTS (SELECT 1 FROM ${resultWindows} w WHERE w.final_at IS NULL AND w.until <= ${at}::timestamptz AND w.compound_id IS NOT NULL)
+    OR EXISTS (SELECT 1 FROM ${notices} n WHERE n.reminded_at IS NULL AND n.remind_at <= ${at}::timestamptz AND n.compound_id IS NOT NULL) AS due`)
   const rows = ((res as { rows?: unknown[] }).rows ?? (res as unknown as unknown[])) as { due: unknown }[]
   return rows[0]?.due === true || rows[0]?.due === 't'
 }

@@ -16,6 +16,8 @@ export type NewOutboxRow = Pick<
   | 'targetId'
   | 'text'
   | 'image'
+  | 'file'
+  | 'fileName'
   | 'buttons'
   | 'groupChatId'
   | 'groupAckText'
@@ -28,11 +30,11 @@ export type NewOutboxRow = Pick<
 
 /** The columns a writer sets, in the order of insertOutboxRows' placeholders. */
 const INSERT_COLUMNS =
-  'compound_id, inbox_id, created_at, platform, target_kind, target_id, text, image, buttons, group_chat_id, group_ack_text, group_fallback_text, dedupe_key'
+  'compound_id, inbox_id, created_at, platform, target_kind, target_id, text, image, buttons, group_chat_id, group_ack_text, group_fallback_text, dedupe_key, file, file_name'
 /** the placeholders of row k: a missing created_at is the database's now(), as the column's default */
 const rowPlaceholders = (k: number) => {
-  const p = (i: number) => `$${k * 13 + i}`
-  return `(${p(1)}::int, ${p(2)}::int, coalesce(${p(3)}::timestamptz, now()), ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}::bytea, ${p(9)}::jsonb, ${p(10)}, ${p(11)}, ${p(12)}, ${p(13)})`
+  const p = (i: number) => `$${k * 15 + i}`
+  return `(${p(1)}::int, ${p(2)}::int, coalesce(${p(3)}::timestamptz, now()), ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}::bytea, ${p(9)}::jsonb, ${p(10)}, ${p(11)}, ${p(12)}, ${p(13)}, ${p(14)}::bytea, ${p(15)})`
 }
 /** the statement for n rows, built once per n (every reply of a command is one row or a few) */
 const insertTexts = new Map<number, string[]>()
@@ -67,6 +69,8 @@ export async function insertOutboxRows(q: Queryable, rows: readonly NewOutboxRow
     r.groupAckText ?? null,
     r.groupFallbackText ?? null,
     r.dedupeKey ?? null,
+    r.file ?? null,
+    r.fileName ?? null,
   ])
   const parts = insertText(rows.length)
   const chunks: SQL[] = [sql.raw(parts[0]!)]
@@ -111,6 +115,9 @@ export interface OutboxRow {
   group_ack_text: string | null
   group_fallback_text: string | null
   attempts: number
+  /** a document sent with the text, and its name */
+  file: Uint8Array | null
+  file_name: string | null
 }
 
 /**
@@ -143,7 +150,7 @@ export async function claimOutboxRows(
       ORDER BY o.id LIMIT ${opts.limit}
       FOR UPDATE SKIP LOCKED)
     RETURNING id, platform, target_kind, target_id, text, image, buttons, group_chat_id, group_ack_text,
-      group_fallback_text, attempts`)
+      group_fallback_text, attempts, file, file_name`)
   const rows = ((res as { rows?: OutboxRow[] }).rows ?? (res as unknown as OutboxRow[])) as OutboxRow[]
   return [...rows].sort((a, b) => a.id - b.id)
 }

@@ -51,7 +51,7 @@ async function run(config: Config, opts: RunOptions, signalled: Promise<void>): 
   // the terminal is the chat: log lines would print into the prompt
   const logFile = interactive ? logToFile(resolve(dataDir, 'linli.log')) : undefined
   const newConsole = (mode: 'interactive' | 'jsonl') =>
-    new ConsoleAdapter({ mode, imageDir: resolve(dataDir, 'images'), botName: config.LINLI_BOT_NAME, defaultSpeaker: DEMO_HEAD, logFile })
+    new ConsoleAdapter({ mode, imageDir: resolve(dataDir, 'images'), fileDir: resolve(dataDir, 'out'), botName: config.LINLI_BOT_NAME, defaultSpeaker: DEMO_HEAD, logFile })
   // The terminal sandbox shows its prompt as soon as the data folder is this process's: opening PGlite and the
   // rest of the start take seconds, and what is typed meanwhile waits for them (handled in order, after
   // what the services post at start, as below)

@@ -1,7 +1,7 @@
 // The console sandbox: a terminal group chat (TTY) or a JSON-lines protocol (pipes, --jsonl).
 // JSON lines in:  {"chat":"g1","from":"u1","name":"张三","text":"帮助","id":"m1","admin":true,"private":false,
 //                  "image":"<path>","replyTo":"<id>","username":"alice","mentions":[{"id":"u2"},{"username":"bob"}]}
-// JSON lines out: {"chat":"g1","text":"…"} | {"user":"u1","text":"…"} (+ "image":"<png path>")
+// JSON lines out: {"chat":"g1","text":"…"} | {"user":"u1","text":"…"} (+ "image":"<png path>", + "file":"<document path>")
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -18,6 +18,8 @@ export interface ConsoleOptions {
   output?: NodeJS.WritableStream
   /** where pictures the bot sends are written */
   imageDir: string
+  /** where documents the bot sends (an opinion round's CSV) are written; default `<imageDir>/../out` */
+  fileDir?: string
   botName: string
   /** interactive speaker at start (the demo head) */
   defaultSpeaker?: string
@@ -45,10 +47,11 @@ export class ConsoleAdapter implements ChatAdapter {
   private readonly usernames = new Map<string, string | null>()
   private readonly out: NodeJS.WritableStream
   private imageCount = 0
+  private fileCount = 0
   private autoId = 0
   private readonly runId = Date.now().toString(36)
   /** interactive mode prints through this instead of JSON */
-  printer?: (line: { chat?: string; user?: string; text: string; image?: string }) => void
+  printer?: (line: { chat?: string; user?: string; text: string; image?: string; file?: string }) => void
 
   constructor(private readonly opts: ConsoleOptions) {
     this.out = opts.output ?? process.stdout
@@ -195,11 +198,11 @@ export class ConsoleAdapter implements ChatAdapter {
   }
 
   async send(chatId: string, out: Outgoing): Promise<void> {
-    await this.emit({ chat: chatId, text: out.text, image: this.saveImage(out) })
+    await this.emit({ chat: chatId, text: out.text, image: this.saveImage(out), file: this.saveFile(out) })
   }
 
   async sendPrivate(userId: string, out: Outgoing): Promise<PrivateSendResult> {
-    await this.emit({ user: userId, text: out.text, image: this.saveImage(out) })
+    await this.emit({ user: userId, text: out.text, image: this.saveImage(out), file: this.saveFile(out) })
     return 'sent'
   }
 
@@ -211,7 +214,18 @@ export class ConsoleAdapter implements ChatAdapter {
     return path
   }
 
-  private emit(line: { chat?: string; user?: string; text: string; image?: string }): Promise<void> {
+  /** A document is written as `<n>-<its name>` (only the name's safe characters), so two of one name never clash. */
+  private saveFile(out: Outgoing): string | undefined {
+    if (!out.file) return undefined
+    const dir = this.opts.fileDir ?? resolve(this.opts.imageDir, '..', 'out')
+    mkdirSync(dir, { recursive: true })
+    const safe = out.file.name.replace(/[^\p{L}\p{N}._-]+/gu, '_').slice(-80) || 'file'
+    const path = resolve(dir, `${this.runId}-${++this.fileCount}-${safe}`)
+    writeFileSync(path, out.file.bytes)
+    return path
+  }
+
+  private emit(line: { chat?: string; user?: string; text: string; image?: string; file?: string }): Promise<void> {
     if (this.printer) {
       this.printer(line)
       return Promise.resolve()
@@ -219,6 +233,7 @@ export class ConsoleAdapter implements ChatAdapter {
     const obj: Record<string, string> = line.chat !== undefined ? { chat: line.chat } : { user: line.user! }
     obj.text = line.text
     if (line.image) obj.image = line.image
+    if (line.file) obj.file = line.file
     return new Promise((res) => {
       this.out.write(`${JSON.stringify(obj)}\n`, () => res())
     })

@@ -7,7 +7,7 @@ import type { MessageHandler } from '../../src/core/adapter.ts'
 
 /** What the prompt uses of the console adapter: declared here, so that this module does not import the adapter's back. */
 export interface SandboxChat {
-  printer?: (line: { chat?: string; user?: string; text: string; image?: string }) => void
+  printer?: (line: { chat?: string; user?: string; text: string; image?: string; file?: string }) => void
   setAdmin(chatId: string, userId: string, admin: boolean): void
   isChatAdmin(chatId: string, userId: string): Promise<boolean>
   message(from: string, name: string, text: string, opts: { private: boolean; images?: ImageRef[] }): IncomingMessage
@@ -51,7 +51,7 @@ export function runInteractive(
   let busy = false
   adapter.printer = (line) => {
     const where = line.chat !== undefined ? `→ 群 ${line.chat}` : `→ 私信 ${line.user}`
-    output.write(`\n${opts.botName} ${where}:\n${line.text}\n${line.image ? `[图片 image: ${line.image}]\n` : ''}`)
+    output.write(`\n${opts.botName} ${where}:\n${line.text}\n${line.image ? `[图片 image: ${line.image}]\n` : ''}${line.file ? `[文件 file: ${line.file}]\n` : ''}`)
     // a post nobody typed for (the scheduler's, also while the bot starts) gets a fresh prompt under it
     if (!busy) prompt()
   }

@@ -335,6 +335,7 @@ export class TelegramAdapter implements ChatAdapter {
       if (part.kind === 'text') {
         return this.bot.api.sendMessage(chat, part.text, { link_preview_options: { is_disabled: true }, ...extra })
       }
+      if (part.kind === 'document') return this.bot.api.sendDocument(chat, new InputFile(part.bytes, part.name), extra)
       return this.bot.api.sendPhoto(chat, new InputFile(part.png, 'image.png'), {
         ...(part.caption ? { caption: part.caption } : {}),
         ...extra,

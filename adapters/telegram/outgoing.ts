@@ -1,5 +1,5 @@
 // Outgoing → Bot API calls: text split at 4096 characters on line boundaries, a photo with a caption of at most
-// 1024 characters (the rest follows as text), inline buttons on the last message.
+// 1024 characters (the rest follows as text), inline buttons on the last message, a document (CSV) last.
 import type { InlineKeyboardMarkup } from 'grammy/types'
 import type { Button, Outgoing } from '../../src/core/messages.ts'
 
@@ -11,6 +11,7 @@ export const MAX_CALLBACK_DATA_BYTES = 64
 export type Part =
   | { kind: 'text'; text: string; keyboard?: InlineKeyboardMarkup }
   | { kind: 'photo'; png: Uint8Array; caption?: string; keyboard?: InlineKeyboardMarkup }
+  | { kind: 'document'; bytes: Uint8Array; name: string; keyboard?: InlineKeyboardMarkup }
 
 /** Split `text` into pieces of at most `max` characters, at line ends where possible (never inside a surrogate pair). */
 export function splitText(text: string, max = MAX_TEXT): string[] {
@@ -76,8 +77,10 @@ export function planOutgoing(out: Outgoing, onDroppedButton?: (b: Button) => voi
   } else {
     for (const text of splitText(out.text)) parts.push({ kind: 'text', text })
   }
+  // the document follows its text (which says what it is); the keyboard stays on the text
   const keyboard = inlineKeyboard(out.buttons, onDroppedButton)
   if (keyboard && parts.length > 0) parts[parts.length - 1]!.keyboard = keyboard
+  if (out.file) parts.push({ kind: 'document', bytes: out.file.bytes, name: out.file.name })
   return parts
 }
 

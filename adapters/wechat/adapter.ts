@@ -367,15 +367,15 @@ export class WechatAdapter implements ChatAdapter {
   }
 
   private async say(target: string, to: Room | Contact, out: Outgoing): Promise<void> {
-    await this.queue.run(target, () => to.say(out.text)).catch((err: unknown) => {
-      throw toAdapterError(err)
-    })
-    if (out.image) {
-      const box = FileBox.fromBase64(Buffer.from(out.image.png).toString('base64'), 'linli.png')
-      await this.queue.run(target, () => to.say(box)).catch((err: unknown) => {
+    // the text, then a picture, then a document; as base64 boxes: a buffer one cannot reach a puppet service (file-box #25)
+    const box = (bytes: Uint8Array, name: string) => FileBox.fromBase64(Buffer.from(bytes).toString('base64'), name)
+    const boxes = [...(out.image ? [box(out.image.png, 'linli.png')] : []), ...(out.file ? [box(out.file.bytes, out.file.name)] : [])]
+    const send = (say: () => Promise<unknown>) =>
+      this.queue.run(target, say).catch((err: unknown) => {
         throw toAdapterError(err)
       })
-    }
+    await send(() => to.say(out.text))
+    for (const b of boxes) await send(() => to.say(b))
   }
 
   private async room(id: string): Promise<Room> {

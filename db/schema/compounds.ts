@@ -15,6 +15,8 @@ export interface CompoundSettings {
   groupRepairOffers?: boolean
   /** 'HH:MM-HH:MM' local, or false: no unasked group post then (src/domain/quiet-hours.ts; default 21:00-08:00) */
   quietHours?: string | false
+  /** hours after a notice (通知) when its one reminder goes to the groups; 0: none (src/services/notices.ts; default 48) */
+  noticeReminderHours?: number
   [key: string]: unknown
 }
 

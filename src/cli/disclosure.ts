@@ -1,5 +1,6 @@
 // Disclosure operator commands:
 //   linli export --compound <name> --period <2026-W47|2026-11|2026> [--out FILE] [--unverified]   the period's ledger as CSV
+//   linli export --compound <name> --opinion <n> [--out FILE]                         an opinion round's CSV (issue 17)
 //   linli outbox [--status pending|sending|failed|sent] [--limit N]                  what waits to be sent, or failed
 //   linli tick [--now <ISO time>]                                                    run the scheduler's due work once
 //   linli schedule --compound <name> [--weekly SPEC|off] [--monthly SPEC|off] [--yearly SPEC|off]   disclosure times
@@ -15,6 +16,8 @@ import { compoundLang } from '../disclosure/build.ts'
 import { ledgerCsvData } from '../disclosure/csv.ts'
 import { translator } from '../i18n/index.ts'
 import { alertCommittee, ledgerProblemText } from '../services/ledger-trust.ts'
+import { opinionCsvOf } from '../services/opinions.ts'
+import type { Config } from '../config.ts'
 import { DEFAULT_SLOTS, parseSlot, SETTING_OF, type SlotSpec } from '../scheduler/schedule.ts'
 import { runDue } from '../scheduler/tick.ts'
 import { args, type CliCommand, nowFrom, print, requireCompound, UsageError, withDatabase } from './common.ts'
@@ -48,10 +51,16 @@ export const exportCmd: CliCommand = {
   name: 'export',
   usage:
     'linli export --compound <name> --period <2026-W47|2026-11|2026> [--out FILE] [--unverified]   (the period\'s ledger as CSV for the bulletin board; ' +
-    'refused when the ledger fails verification, unless --unverified: then the file starts with a warning line)',
+    'refused when the ledger fails verification, unless --unverified: then the file starts with a warning line)\n' +
+    '       linli export --compound <name> --opinion <n> [--out FILE]   (opinion round #n as the committee\'s CSV: every household, stance, opinion, time)',
   async run(argv, config) {
-    const { values } = args(argv, { compound: { type: 'string' }, period: { type: 'string' }, out: { type: 'string' }, unverified: { type: 'boolean' } }, 0)
+    const { values } = args(
+      argv,
+      { compound: { type: 'string' }, period: { type: 'string' }, opinion: { type: 'string' }, out: { type: 'string' }, unverified: { type: 'boolean' } },
+      0,
+    )
     if (!values.compound) throw new UsageError('--compound <name> is required')
+    if (values.opinion !== undefined) return exportOpinion(config, values.compound, values.opinion, values.out)
     if (!values.period) throw new UsageError('--period <2026-W47|2026-11|2026> is required')
     const key = values.period.trim().toUpperCase()
     return withDatabase(config, async (db) => {
@@ -76,6 +85,27 @@ export const exportCmd: CliCommand = {
       return 0
     })
   },
+}
+
+/** `linli export --opinion <n>`: the round's CSV, as the committee gets it (UTF-8 with a BOM). */
+async function exportOpinion(config: Config, compound: string, raw: string, out: string | undefined): Promise<number> {
+  const no = /^#?(\d{1,6})$/.exec(raw.trim())?.[1]
+  if (!no) throw new UsageError(`--opinion must be a round number (3 or #3), got "${raw}"`)
+  return withDatabase(config, async (db) => {
+    const c = await requireCompound(db, compound)
+    const res = await opinionCsvOf(db.db, c, Number(no))
+    if (typeof res === 'string') {
+      process.stderr.write(res === 'unknown' ? `"${c.name}" has no poll #${no}\n` : `#${no} of "${c.name}" is not an opinion round\n`)
+      return 1
+    }
+    if (out) {
+      writeFileSync(out, res.bytes)
+      process.stderr.write(`wrote opinion round #${no} of "${c.name}" to ${out}\n`)
+    } else {
+      process.stdout.write(Buffer.from(res.bytes))
+    }
+    return 0
+  })
 }
 
 const STATUSES: readonly OutboxStatus[] = ['pending', 'sending', 'failed', 'sent']
@@ -130,7 +160,7 @@ export const tickCmd: CliCommand = {
       const r = await runDue(db.db, now, { instance: `cli:${process.pid}` })
       for (const d of r.disclosures) print(`disclosure ${d.period} of compound #${d.compoundId} queued for ${d.chats} chat(s)${d.late ? ' (late)' : ''}`)
       for (const b of r.billed) print(`billed ${b.month} for compound #${b.compoundId}: ${b.charged} charge(s)`)
-      print(`polls closed: ${r.closedPolls}; elections opened: ${r.electionsOpened}; final results posted: ${r.finalResults}; poll reminders queued: ${r.pollReminders}; committee messages queued: ${r.committeeMessages}; errors: ${r.errors}`)
+      print(`polls closed: ${r.closedPolls}; elections opened: ${r.electionsOpened}; final results posted: ${r.finalResults}; poll reminders queued: ${r.pollReminders}; notice reminders: ${r.noticeReminders}; committee messages queued: ${r.committeeMessages}; errors: ${r.errors}`)
       return r.errors > 0 ? 1 : 0
     })
   },

@@ -1,5 +1,6 @@
 // `linli polls close-due` and `linli polls remind`: what the scheduler will run, by hand until then.
 // Both write outbox rows; a running bot (`linli start`, the sandbox) delivers them.
+import { closeDueOpinionRounds } from '../services/opinions.ts'
 import { closeDuePolls, remindOpenPolls } from '../services/polls.ts'
 import { args, type CliCommand, nowFrom, print, withDatabase } from './common.ts'
 
@@ -10,8 +11,10 @@ export const pollsCloseDue: CliCommand = {
     const { values } = args(argv, { now: { type: 'string' } }, 0)
     const now = nowFrom(values.now, config)
     return withDatabase(config, async (db) => {
-      const closed = await closeDuePolls(db, now)
-      if (closed.length === 0) print('no poll is due')
+      const rounds: { no: number }[] = []
+      const closed = await closeDuePolls(db, now, { opinionRounds: async (due) => rounds.push(...(await closeDueOpinionRounds(db.db, now, due))) })
+      if (closed.length === 0 && rounds.length === 0) print('no poll is due')
+      for (const r of rounds) print(`closed opinion round #${r.no}: counts posted, list sent to the committee`)
       for (const c of closed) print(`closed poll #${c.no} "${c.title}" of "${c.compoundName}": ${c.outcome}`)
       return 0
     })

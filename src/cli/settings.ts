@@ -1,9 +1,11 @@
-// linli settings --compound <name> [--group-repair-offers on|off] [--quiet-hours "21:00-08:00"|off] [--objection-days N]: a compound's
+// linli settings --compound <name> [--group-repair-offers on|off] [--quiet-hours "21:00-08:00"|off] [--objection-days N]
+// [--notice-reminder-hours N]: a compound's
 // settings, shown, and set when a flag is given (like `linli schedule` for the disclosure times). One row per
 // setting in SETTINGS: its flag, its key in compounds.settings, how a flag value is read and how it is shown.
 import { eq } from 'drizzle-orm'
 import { compounds, type CompoundSettings } from '../../db/schema.ts'
 import { DEFAULT_QUIET_HOURS, describeQuietHours, parseQuietHours, quietHoursOf } from '../domain/quiet-hours.ts'
+import { noticeReminderHoursOf } from '../services/notices.ts'
 import { objectionDaysOf } from '../services/objections.ts'
 import { args, type CliCommand, print, requireCompound, UsageError, withDatabase } from './common.ts'
 
@@ -40,7 +42,7 @@ const SETTINGS: readonly Setting[] = [
     flag: 'quiet-hours',
     key: 'quietHours',
     values: `"${describeQuietHours(DEFAULT_QUIET_HOURS)}"|off`,
-    what: 'local hours in which no poll reminder is posted to the groups (docs/POLLS.md)',
+    what: 'local hours in which no poll or notice reminder is posted to the groups (docs/POLLS.md, docs/GOVERNANCE.md)',
     parse(v) {
       const q = parseQuietHours(v)
       if (q === 'invalid') throw new UsageError(`--quiet-hours "${v}" is not a time range like "${describeQuietHours(DEFAULT_QUIET_HOURS)}" (or off)`)
@@ -58,6 +60,20 @@ const SETTINGS: readonly Setting[] = [
       return Number(v)
     },
     show: (settings) => String(objectionDaysOf(settings)),
+  },
+  {
+    flag: 'notice-reminder-hours',
+    key: 'noticeReminderHours',
+    values: `<hours>|0`,
+    what: 'hours after a notice (通知) when its one reminder goes to the groups, 0 for none; applies to notices posted from then on (docs/GOVERNANCE.md)',
+    parse(v) {
+      if (!/^\d{1,4}$/.test(v.trim())) throw new UsageError(`--notice-reminder-hours must be a whole number of hours (0: no reminder), got "${v}"`)
+      return Number(v.trim())
+    },
+    show: (settings) => {
+      const h = noticeReminderHoursOf(settings)
+      return h === null ? '0 (no reminder)' : String(h)
+    },
   },
 ]
 

@@ -68,9 +68,17 @@ export interface Button {
   data: string
 }
 
+/** A document as bytes and the name it is sent under. */
+export interface OutFile {
+  bytes: Uint8Array
+  name: string
+}
+
 export interface Outgoing {
   text: string
   image?: { png: Uint8Array; caption?: string }
+  /** a document sent after the text (an opinion round's CSV): Telegram sendDocument, WeChat a file, console a file path */
+  file?: OutFile
   /** optional inline buttons; platforms without them ignore this (the text says how to answer) */
   buttons?: Button[][]
 }

@@ -6,6 +6,7 @@ import type { Queryable } from '../../db/client.ts'
 import type { CompoundRow } from '../../db/compounds.ts'
 import type { Period } from '../domain/calendar.ts'
 import { outcomeText } from '../render/polls.ts'
+import { countsFromJson } from '../domain/opinion.ts'
 import { snapshotFromJson } from '../domain/poll-snapshot.ts'
 import { categoryLabel, periodLabel, type SummaryInput, type SummaryPoll } from '../render/summary.ts'
 import { isLang, type Lang, type Translator, translator } from '../i18n/index.ts'
@@ -36,6 +37,19 @@ export function disclosureData(item: DisclosureItem, facts: PeriodFacts, now: Da
   const polls: SummaryPoll[] = facts.polls.map((p) => {
     const closedInTime = p.status === 'closed' && p.closedAt !== null && p.closedAt.getTime() < period.to.getTime()
     if (p.kind === 'election') return electionSummary(t, p, closedInTime)
+    if (p.kind === 'opinion') {
+      // an opinion round has counts, not a tally (src/services/opinions.ts)
+      const counts = closedInTime ? countsFromJson((p.result as { counts?: unknown } | null)?.counts) : null
+      const outcome = counts
+        ? t('opinion.summaryOutcome', {
+            agree: counts.agree.households,
+            disagree: counts.disagree.households,
+            only: counts.opinionOnly.households,
+            notSigned: counts.notSigned.households,
+          })
+        : null
+      return { no: p.no, title: p.title, deadline: p.deadline, outcome }
+    }
     const snap = closedInTime ? snapshotFromJson(p.result) : null
     return { no: p.no, title: p.title, deadline: p.deadline, outcome: snap ? outcomeText(t, pollView(p), snap.tally) : null }
   })

@@ -65,6 +65,11 @@ const CATEGORY_WORDS: Record<string, RepairCategory> = {
   其他: 'other', 其它: 'other', other: 'other',
 }
 
+/** The words of every category in every language (the vocabulary opinion themes prefer: src/domain/opinion.ts). */
+export function categoryWords(): string[] {
+  return Object.keys(CATEGORY_WORDS)
+}
+
 /** A category as the committee typed it (`水管`, `照明`, `lift`), or null. */
 export function parseCategoryWord(word: string): RepairCategory | null {
   return CATEGORY_WORDS[word.trim().toLowerCase()] ?? null

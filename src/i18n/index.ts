@@ -13,11 +13,13 @@ import intents from './intents.ts'
 import elections from './elections.ts'
 import captains from './captains.ts'
 import oversight from './oversight.ts'
+import opinions from './opinions.ts'
+import notices from './notices.ts'
 
 export { type Lang, LANGS, isLang } from './define.ts'
 
 /** Register each domain's messages here (one line per domain). */
-export const messageSets: MessageSet<string>[] = [core, wechat, telegram, repairs, polls, fees, disclosure, roster, claims, intents, captains, oversight, elections]
+export const messageSets: MessageSet<string>[] = [core, wechat, telegram, repairs, polls, fees, disclosure, roster, claims, intents, captains, oversight, elections, opinions, notices]
 
 const tables: Record<Lang, Map<string, string>> = { 'zh-CN': new Map(), 'zh-TW': new Map(), en: new Map() }
 for (const set of messageSets) for (const lang of LANGS) for (const [k, v] of Object.entries(set[lang])) tables[lang].set(k, v)

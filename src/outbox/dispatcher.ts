@@ -130,6 +130,7 @@ export class OutboxDispatcher {
     const out: Outgoing = { text: row.text }
     if (row.image) out.image = { png: row.image, caption: row.text }
     if (row.buttons) out.buttons = row.buttons
+    if (row.file) out.file = { bytes: row.file, name: row.file_name ?? 'linli.csv' }
     if (row.target_kind === 'chat') {
       await adapter.send(row.target_id, out)
       return

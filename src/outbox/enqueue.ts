@@ -55,7 +55,8 @@ function answerRow(r: Extract<Reply, { to: 'chat' | 'private' }>, base: RowBase,
   if (!msg) throw new Error(`a '${r.to}' reply needs the message it answers`)
   const fromGroup = msg.chat.kind === 'group'
   const groupTarget = msg.chat.replyTarget ?? msg.chat.id
-  const common = { ...base, platform: msg.platform, text: r.text, image: r.image?.png ?? null, buttons: r.buttons ?? null }
+  const file = r.to === 'private' && r.file ? { file: r.file.bytes, fileName: r.file.name } : {}
+  const common = { ...base, platform: msg.platform, text: r.text, image: r.image?.png ?? null, buttons: r.buttons ?? null, ...file }
   if (r.to === 'chat') {
     return { ...common, targetKind: fromGroup ? 'chat' : 'user', targetId: fromGroup ? groupTarget : msg.sender.id, publicNames: r.publicNames ?? null }
   }
@@ -116,7 +117,8 @@ async function detachedRows(
     case 'member': {
       const m = members?.get(r.memberId) ?? (await findMemberById(q, r.memberId))
       if (!m) return []
-      return [{ ...base, platform: m.platform, targetKind: 'user', targetId: m.platformUserId, text: r.text, image, dedupeKey: r.dedupeKey ?? null }]
+      const file = r.file ? { file: r.file.bytes, fileName: r.file.name } : {}
+      return [{ ...base, platform: m.platform, targetKind: 'user', targetId: m.platformUserId, text: r.text, image, ...file, dedupeKey: r.dedupeKey ?? null }]
     }
     case 'chatOf':
       return [{ ...base, platform: r.platform, targetKind: 'chat', targetId: r.chatId, text: r.text, image, dedupeKey: r.dedupeKey ?? null }]

@@ -1,6 +1,8 @@
 // What a command answers: replies addressed by where they go, not by platform call. The outbox turns them
 // into rows (./enqueue.ts); src/pipeline/command.ts re-exports these for the commands.
-import type { Button, Platform } from '../core/messages.ts'
+import type { Button, OutFile, Platform } from '../core/messages.ts'
+
+export type { OutFile } from '../core/messages.ts'
 
 export interface OutImage {
   png: Uint8Array
@@ -10,11 +12,12 @@ export interface OutImage {
 /** Where a reply goes. Commands build replies with the `reply` helpers, never platform calls. */
 export type Reply =
   // buttons: optional inline buttons whose data is a command line (Telegram); other platforms show the text only
+  // file: a document sent with the text (the committee's CSV of an opinion round); private and member replies only
   // publicNames: an election's candidates, shown in full where its text marks them candidate() (group-privacy.ts)
   | { to: 'chat'; text: string; image?: OutImage; buttons?: Button[][]; publicNames?: readonly string[] }
-  | { to: 'private'; text: string; image?: OutImage; groupAck?: string; groupFallback?: string; buttons?: Button[][] }
+  | { to: 'private'; text: string; image?: OutImage; groupAck?: string; groupFallback?: string; buttons?: Button[][]; file?: OutFile }
   | { to: 'compound'; text: string; image?: OutImage; dedupeKey?: string; buttons?: Button[][]; publicNames?: readonly string[] }
-  | { to: 'member'; memberId: number; text: string; image?: OutImage }
+  | { to: 'member'; memberId: number; text: string; image?: OutImage; file?: OutFile }
   | { to: 'chatOf'; platform: Platform; chatId: string; text: string; image?: OutImage; dedupeKey?: string }
   /**
    * Update, in place, the bot message whose button the sender pressed (IncomingMessage.origin): the latest

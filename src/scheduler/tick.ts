@@ -16,10 +16,12 @@
 //   `bill` / `<compound>:<local date>`, in the same transaction as the charges); billing keys make it
 //   idempotent anyway, the daily run also picks up a fee rule added during the month.
 // - polls: closing polls past their deadline (every tick), reminders once a day (one digest per compound, outside
-//   its quiet hours: src/services/polls.ts remindOpenPolls).
+//   its quiet hours: src/services/polls.ts remindOpenPolls). Opinion rounds close with them (their own counts and
+//   the committee's list: src/services/opinions.ts).
 // - self-governance (every tick, one statement when nothing is due): elections whose nomination ended open for
 //   voting (src/services/nominations.ts); objection windows that ended get their final announcement and the
-//   elected their committee role (src/services/objections.ts). Both wait out the compound's quiet hours.
+//   elected their committee role (src/services/objections.ts); a notice's one reminder (src/services/notices.ts).
+//   All wait out the compound's quiet hours.
 // - the committee: overdue repair tickets and legal-calendar flags, once a day from DAILY_HOUR local.
 // - community supervisors: a weekly private digest of the compounds they oversee (./oversight.ts).
 // The daily jobs that already ran today (their job_runs rows) are read for every compound in one statement;
@@ -46,9 +48,12 @@ import { type DisclosureItem, postDisclosures } from '../disclosure/batch.ts'
 import type { DisclosureData } from '../disclosure/build.ts'
 import type { DisclosureMessages } from '../disclosure/messages.ts'
 import { log } from '../log.ts'
+import { remindDueNotices } from '../services/notices.ts'
+import { closeDueOpinionRounds } from '../services/opinions.ts'
 import { closeDuePolls, remindOpenPolls } from '../services/polls.ts'
 import { openDueElections } from '../services/nominations.ts'
 import { finishDueWindows, governanceDue } from '../services/objections.ts'
+import type { PollRow } from '../../db/polls.ts'
 import { billDaily, type CommitteeJob, committeeDaily, type DailyItem } from './daily.ts'
 import { oversightDigests } from './oversight.ts'
 import { LATE_AFTER_MS, latestSlot, localDay, periodDueAt, type SlotSpec, slotsOf } from './schedule.ts'
@@ -81,6 +86,8 @@ export interface TickReport {
   electionsOpened: number
   finalResults: number
   pollReminders: number
+  /** notices whose one reminder was posted */
+  noticeReminders: number
   committeeMessages: number
   /** weekly digests sent to community supervisors (./oversight.ts) */
   oversightDigests: number
@@ -89,7 +96,18 @@ export interface TickReport {
 
 /** Run everything due at `now`. Never throws: a failing part is logged and counted, the rest still runs. */
 export async function runDue(db: Db, now: Date, opts: TickOptions): Promise<TickReport> {
-  const report: TickReport = { disclosures: [], billed: [], closedPolls: 0, electionsOpened: 0, finalResults: 0, pollReminders: 0, committeeMessages: 0, oversightDigests: 0, errors: 0 }
+  const report: TickReport = {
+    disclosures: [],
+    billed: [],
+    closedPolls: 0,
+    electionsOpened: 0,
+    finalResults: 0,
+    pollReminders: 0,
+    noticeReminders: 0,
+    committeeMessages: 0,
+    oversightDigests: 0,
+    errors: 0,
+  }
   const attempt = async (what: string, fn: () => Promise<void>, ctx: Record<string, unknown> = {}) => {
     try {
       await fn()
@@ -100,15 +118,27 @@ export async function runDue(db: Db, now: Date, opts: TickOptions): Promise<Tick
   }
 
   await attempt('closing due polls', async () => {
-    report.closedPolls = (await closeDuePolls(db, now)).length
+    const closing = async (due: PollRow[]) => {
+      report.closedPolls += (await closeDueOpinionRounds(db, now, due)).length
+    }
+    const closed = await closeDuePolls(db, now, { opinionRounds: closing })
+    report.closedPolls += closed.length
   })
-  // elections whose nomination ended open for voting; objection windows that ended get their final post
-  // (one statement finds out whether any is due, for all compounds)
-  await attempt('elections and objection windows', async () => {
-    if (!(await governanceDue(db, now))) return
-    report.electionsOpened = (await openDueElections(db, now)).length
-    report.finalResults = (await finishDueWindows(db, now)).length
+  // elections whose nomination ended open for voting; objection windows that ended get their final post; a
+  // notice's one reminder (one statement finds out whether any is due, for all compounds)
+  let governance = false
+  await attempt('reading the self-governance calendar', async () => {
+    governance = await governanceDue(db, now)
   })
+  if (governance) {
+    await attempt('elections and objection windows', async () => {
+      report.electionsOpened = (await openDueElections(db, now)).length
+      report.finalResults = (await finishDueWindows(db, now)).length
+    })
+    await attempt('notice reminders', async () => {
+      report.noticeReminders = (await remindDueNotices(db, now)).length
+    })
+  }
 
   const cal = calendarAt(now)
   let compounds: CompoundRow[] = []

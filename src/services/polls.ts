@@ -201,7 +201,8 @@ export interface ClosedPoll {
  */
 export async function closePoll(tx: Tx, compound: CompoundRow, pollId: number, now: Date): Promise<ClosedPoll | null> {
   const locked = await findPollById(tx, pollId, 'update')
-  if (!locked || locked.status !== 'open' || locked.compoundId !== compound.id) return null
+  // an opinion round is closed by closeOpinionRound (src/services/opinions.ts): counts and themes, no tally
+  if (!locked || locked.status !== 'open' || locked.compoundId !== compound.id || locked.kind === 'opinion') return null
   const t = compoundTranslator(compound)
   if (locked.kind === 'election') {
     const snap = await electionSnapshot(tx, locked)
@@ -236,10 +237,19 @@ export interface CloseDueReport {
  * every chat of its compound (outbox). Idempotent: a closed poll is skipped, the post has a dedupe key.
  * The scheduler calls this; `linli polls close-due` does the same by hand.
  */
-export async function closeDuePolls(database: Database | Db, now: Date): Promise<CloseDueReport[]> {
+export async function closeDuePolls(
+  database: Database | Db,
+  now: Date,
+  opts: { opinionRounds?: (due: PollRow[]) => Promise<unknown> } = {},
+): Promise<CloseDueReport[]> {
   const db = dbOf(database)
   const out: CloseDueReport[] = []
-  for (const p of await duePolls(db, now)) {
+  const due = await duePolls(db, now)
+  // opinion rounds close their own way (src/services/opinions.ts closeDueOpinionRounds), from the same read
+  const rounds = due.filter((p) => p.kind === 'opinion')
+  if (rounds.length > 0) await opts.opinionRounds?.(rounds)
+  for (const p of due) {
+    if (p.kind === 'opinion') continue
     const done = await db.transaction(async (tx) => {
       const compound = await compoundOf(tx, p.compoundId)
       if (!compound) return null
@@ -298,6 +308,8 @@ export async function remindOpenPolls(
   for (const p of await runningPolls(db, now)) {
     // the scheduler reminds each compound at its own local time
     if (only && !only.has(p.compoundId)) continue
+    // an opinion round is signed, not voted: the digest's 没有投票 would misname it
+    if (p.kind === 'opinion') continue
     byCompound.set(p.compoundId, [...(byCompound.get(p.compoundId) ?? []), p])
   }
   for (const [compoundId, running] of byCompound) {

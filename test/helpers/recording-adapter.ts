@@ -7,6 +7,8 @@ export interface Sent {
   user?: string
   text: string
   image?: Uint8Array
+  /** a document sent with the message, when any */
+  file?: { bytes: Uint8Array; name: string }
   /** inline buttons sent with the message, when any */
   buttons?: Outgoing['buttons']
 }
@@ -23,12 +25,12 @@ export class RecordingAdapter implements ChatAdapter {
   async stop(): Promise<void> {}
 
   async send(chatId: string, out: Outgoing): Promise<void> {
-    this.sent.push({ chat: chatId, text: out.text, image: out.image?.png, ...(out.buttons ? { buttons: out.buttons } : {}) })
+    this.sent.push({ chat: chatId, text: out.text, image: out.image?.png, ...(out.buttons ? { buttons: out.buttons } : {}), ...(out.file ? { file: out.file } : {}) })
   }
 
   async sendPrivate(userId: string, out: Outgoing): Promise<PrivateSendResult> {
     if (this.unreachable.has(userId)) return 'unreachable'
-    this.sent.push({ user: userId, text: out.text, image: out.image?.png, ...(out.buttons ? { buttons: out.buttons } : {}) })
+    this.sent.push({ user: userId, text: out.text, image: out.image?.png, ...(out.buttons ? { buttons: out.buttons } : {}), ...(out.file ? { file: out.file } : {}) })
     return 'sent'
   }
 

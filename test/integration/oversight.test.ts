@@ -200,6 +200,11 @@ describe('community oversight: read-only', () => {
     verifyledger: '',
     building: '1栋',
     record: '#1 1-1-101 A',
+    consult: '外墙翻新',
+    sign: '#1 同意',
+    opinions: '#1',
+    notice: '明天停水',
+    ack: '',
   }
 
   it('every command without a read for supervisors is refused, in private and as a chat admin holding a role in the group, and nothing is written', async () => {

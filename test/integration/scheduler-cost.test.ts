@@ -86,7 +86,7 @@ describe('the cost of a tick', () => {
     expect(large.next).toBe(small.next)
     expect(large.later).toBe(small.later)
     // polls due, compounds, today's daily job runs, the periods some chat lacks, pruning the tick's job runs,
-    // the supervisors' weeks, elections and objection windows due (governanceDue)
+    // the supervisors' weeks, elections, objection windows and notice reminders due (governanceDue)
     expect(small.next).toBeLessThanOrEqual(7)
     // when everything is due, the disclosures, the billing and the daily jobs of all compounds are read and
     // written with one set of queries (a chunk), not per compound (src/scheduler/daily.ts)

@@ -100,6 +100,9 @@ const PRIVILEGED: Record<string, Omit<Attempt, 'by' | 'refusal'>> = {
   arrears: { texts: ['欠费', '/arrears'] },
   disclose: { texts: ['公示', '/disclose'] },
   pay: { texts: ['缴费 1-1-101 100', '/pay 1-1-101 100'] },
+  consult: { texts: ['征求意见 外墙翻新', '/consult facade renovation'] },
+  opinions: { texts: ['意见 #1', '/opinions 1'] },
+  notice: { texts: ['通知 明天停水', '/notice no water tomorrow'] },
 }
 
 function attempts(): [string, Attempt][] {

@@ -17,6 +17,8 @@ const row = (platform: string, kind: 'chat' | 'user', target: string, groupChatI
   group_ack_text: groupChatId ? 'ok' : null,
   group_fallback_text: null,
   attempts: 1,
+  file: null,
+  file_name: null,
 })
 const ids = (lanes: OutboxRow[][]) => lanes.map((l) => l.map((r) => r.id))
 

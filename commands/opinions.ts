@@ -1,0 +1,29 @@
+// 意见 / 意見 / opinions: the committee's full list of an opinion round, privately — room, stance, time and note of
+// every signature, the rooms that have not signed, and the CSV (UTF-8 with a BOM, for Excel). While the round runs
+// it is the list so far; the same list goes to every committee member when the round closes.
+import { z } from 'zod'
+import { committeeList, opinionState } from '../src/services/opinions.ts'
+import { findPoll } from '../src/services/polls.ts'
+import { defineCommand, type Reply, reply, UserError } from '../src/pipeline/command.ts'
+
+export default defineCommand({
+  name: 'opinions',
+  keywords: { 'zh-CN': ['意见'], 'zh-TW': ['意見'], en: ['opinions'] },
+  role: 'committee',
+  parse: (raw) => {
+    const m = /^#?\s*(\d{1,6})$/.exec(raw.trim())
+    return { no: m ? Number(m[1]) : raw.trim() === '' ? undefined : null }
+  },
+  args: z.object({ no: z.number({ message: 'poll.numberInvalid' }).int().positive() }),
+  async run(ctx, { no }) {
+    const { tx, compound, t } = ctx
+    const round = await findPoll(tx, compound.id, no)
+    if (!round) throw new UserError('opinion.unknown', { no })
+    if (round.kind !== 'opinion') throw new UserError('opinion.wrongKind', { no, kind: t(`opinion.kind.${round.kind}`) })
+    const list = committeeList(t, compound, round, await opinionState(tx, round))
+    // private even from a group: rooms with their words are for the committee only
+    return list.texts.map(
+      (text, i): Reply => (i === list.texts.length - 1 ? { to: 'private', text, file: list.file } : reply.private(text)),
+    )
+  },
+})
