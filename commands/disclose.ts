@@ -40,8 +40,9 @@ export default defineCommand({
       const notice = untrustedDisclosureText(ctx.t, ctx.compound, period, v)
       return ctx.message.chat.kind === 'private' ? [reply.compound(notice), reply.chat(notice)] : [reply.compound(notice)]
     }
-    const { parts, chart } = await discloseNow(ctx.tx, ctx.compound, period, ctx.now)
-    const out: Reply[] = parts.map((text) => reply.compound(text))
+    const { parts, chart, publicNames } = await discloseNow(ctx.tx, ctx.compound, period, ctx.now)
+    // the elected of a closed election are named in full (src/render/summary.ts)
+    const out: Reply[] = parts.map((text) => ({ to: 'compound', text, ...(publicNames && { publicNames }) }))
     if (chart) out.push(reply.compound(chart.caption ?? '', chart))
     if (ctx.message.chat.kind === 'private') out.push(reply.chat(ctx.t('disclose.postedPrivately', { period: periodLabel(ctx.t, period) })))
     return out

@@ -55,7 +55,8 @@ export default defineCommand({
       await freezeElectorate(tx, poll, voters)
       text2 = ballotText(t, electionView(poll), compound.timeZone, { windowDays })
     }
-    const out: Reply[] = [{ to: 'compound', text: text2, dedupeKey: `election-launched:${poll.id}` }]
+    // the candidates are named in full (standing is consent, src/domain/group-privacy.ts candidate())
+    const out: Reply[] = [{ to: 'compound', text: text2, dedupeKey: `election-launched:${poll.id}`, publicNames: poll.options }]
     if (ctx.message.chat.kind === 'private') out.push(reply.chat(t('election.launchedPrivately', { no: poll.no })))
     return out
   },

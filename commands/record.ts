@@ -10,7 +10,8 @@
 // The captain gets the details privately; the group sees only that a paper ballot was recorded, never the
 // room or the choice; the household's verified members are told privately who recorded it.
 import { z } from 'zod'
-import { candidateLetter, OPINION_OPTIONS, parseCandidateChoice, parseSignature } from '../src/domain/captain-syntax.ts'
+import { OPINION_OPTIONS, parseCandidateChoice, parseSignature } from '../src/domain/captain-syntax.ts'
+import { letterOf } from '../src/domain/election.ts'
 import { person } from '../src/domain/group-privacy.ts'
 import { resolveChoice } from '../src/domain/poll-syntax.ts'
 import { readChoice } from '../src/intents/index.ts'
@@ -75,7 +76,7 @@ async function recordBallot(ctx: CompoundContext, args: Args): Promise<Reply[]> 
     const c = parseCandidateChoice(args.choice, poll.options, poll.seats ?? 1)
     if (!c.ok) throw new UserError(c.key, { ...c.params, no }, c.key === 'record.choiceMissing')
     options = c.indices
-    choiceText = c.indices.map((i) => `${candidateLetter(i)} ${poll.options[i]}`).join('、')
+    choiceText = c.indices.map((i) => `${letterOf(i)} ${poll.options[i]}`).join('、')
   } else if (poll.kind === 'opinion') {
     const s = parseSignature(args.choice)
     if (!s.ok) throw new UserError(s.key, { no }, true)

@@ -9,7 +9,7 @@ import { opinionResultText } from '../src/services/opinions.ts'
 import { electionResultsText, nominationStatusText } from '../src/render/elections.ts'
 import { electionResult, electionView, nominationStatus } from '../src/services/elections.ts'
 import { findPoll, latestPoll, pollResult, pollView } from '../src/services/polls.ts'
-import { defineCommand, reply, UserError } from '../src/pipeline/command.ts'
+import { defineCommand, type Reply, reply, UserError } from '../src/pipeline/command.ts'
 
 export default defineCommand({
   name: 'results',
@@ -28,10 +28,12 @@ export default defineCommand({
     if (poll.kind === 'opinion') return [reply.chat(await opinionResultText(tx, compound, t, poll))]
     if (poll.kind === 'election') {
       const e = electionView(poll)
-      if (poll.status === 'nominating') return [reply.chat(nominationStatusText(t, e, await nominationStatus(tx, poll), compound.timeZone))]
+      // the candidates on the ballot are named in full (src/render/elections.ts); nominees are not yet
+      const post = (text: string): Reply => ({ to: 'chat', text, publicNames: poll.options })
+      if (poll.status === 'nominating') return [post(nominationStatusText(t, e, await nominationStatus(tx, poll), compound.timeZone))]
       const r = await electionResult(tx, poll)
       if (!r) return [reply.chat(t('election.noCandidates', { no: poll.no, title: poll.title }))]
-      return [reply.chat(electionResultsText(t, e, r.count, r.voted, compound.timeZone))]
+      return [post(electionResultsText(t, e, r.count, r.voted, compound.timeZone))]
     }
     const snap = await pollResult(tx, poll)
     // a private chat may see which rooms a building captain recorded; a group, how many

@@ -23,7 +23,10 @@ export type NewOutboxRow = Pick<
   | 'groupAckText'
   | 'groupFallbackText'
   | 'dedupeKey'
->
+> & {
+  /** names the group scrub shows in full where marked candidate() (src/domain/group-privacy.ts); not stored */
+  publicNames?: readonly string[] | null
+}
 
 /** The columns a writer sets, in the order of insertOutboxRows' placeholders. */
 const INSERT_COLUMNS =

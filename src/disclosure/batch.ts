@@ -34,7 +34,7 @@ import { chats } from '../../db/schema.ts'
 import { log } from '../log.ts'
 import { alertCommittee } from '../services/ledger-trust.ts'
 import { type NewOutboxRow, writeOutbox } from '../outbox/write.ts'
-import { renderSummary } from '../render/summary.ts'
+import { renderSummary, summaryPublicNames } from '../render/summary.ts'
 import { type DisclosureData, disclosureData, untrustedDisclosure } from './build.ts'
 import { byLength, isEmptyPeriod, mergeParts, type PostRole, postRoles } from './catch-up.ts'
 import { type DisclosureItem, gatherFacts } from './facts.ts'
@@ -146,7 +146,7 @@ async function postChunk(db: Db, chunk: ItemResult[], opts: PostOptions): Promis
   )
   const render = opts.render ?? disclosureMessages
   // a merged period after the first: its text only, its chart is never drawn
-  const textOnly = (data: DisclosureData): DisclosureMessages => ({ parts: renderSummary(data.summary), chart: null })
+  const textOnly = (data: DisclosureData): DisclosureMessages => ({ parts: renderSummary(data.summary), chart: null, publicNames: summaryPublicNames(data.summary) })
   type Ready = { result: ItemResult; msgs: DisclosureMessages; chain: ChainHead | null; role: PostRole; failure?: LedgerFailure }
   let failed = 0
   // all at once: the charts render in parallel on the worker pool (./chart-pool.ts), in the order of `due`
@@ -208,6 +208,7 @@ async function postChunk(db: Db, chunk: ItemResult[], opts: PostOptions): Promis
       const msgs: DisclosureMessages = {
         parts: entries.length === 1 ? entries[0]!.msgs.parts : mergeParts(entries.map((x) => x.msgs.parts)),
         chart: entries.find((x) => x.msgs.chart)?.msgs.chart ?? null,
+        publicNames: entries.flatMap((x) => x.msgs.publicNames ?? []),
       }
       const base = {
         compoundId: item.compound.id,
@@ -216,6 +217,7 @@ async function postChunk(db: Db, chunk: ItemResult[], opts: PostOptions): Promis
         platform: chat.platform as Platform,
         targetKind: 'chat' as const,
         targetId: chat.platformChatId,
+        publicNames: msgs.publicNames,
       }
       const add = (row: NewOutboxRow) => {
         outRows.push(row)

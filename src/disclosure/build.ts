@@ -9,12 +9,13 @@ import { outcomeText } from '../render/polls.ts'
 import { countsFromJson } from '../domain/opinion.ts'
 import { snapshotFromJson } from '../domain/poll-snapshot.ts'
 import { categoryLabel, periodLabel, type SummaryInput, type SummaryPoll } from '../render/summary.ts'
-import { isLang, type Lang, translator } from '../i18n/index.ts'
+import { isLang, type Lang, type Translator, translator } from '../i18n/index.ts'
 import type { LedgerFailure } from '../../db/ledger-check.ts'
 import { untrustedDisclosureText } from '../services/ledger-trust.ts'
+import { electionSnapshotFromJson } from '../services/elections.ts'
 import { pollView } from '../services/polls.ts'
 import type { ChartModel } from './chart.ts'
-import { type DisclosureItem, disclosureAsOf, gatherFacts, type PeriodFacts } from './facts.ts'
+import { type DisclosureItem, disclosureAsOf, gatherFacts, type PeriodFacts, type PollRow } from './facts.ts'
 
 export { type DisclosureItem, TREND_PERIODS } from './facts.ts'
 
@@ -35,6 +36,7 @@ export function disclosureData(item: DisclosureItem, facts: PeriodFacts, now: Da
 
   const polls: SummaryPoll[] = facts.polls.map((p) => {
     const closedInTime = p.status === 'closed' && p.closedAt !== null && p.closedAt.getTime() < period.to.getTime()
+    if (p.kind === 'election') return electionSummary(t, p, closedInTime)
     if (p.kind === 'opinion') {
       // an opinion round has counts, not a tally (src/services/opinions.ts)
       const counts = closedInTime ? countsFromJson((p.result as { counts?: unknown } | null)?.counts) : null
@@ -114,6 +116,21 @@ export function disclosureData(item: DisclosureItem, facts: PeriodFacts, now: Da
     },
   }
   return { summary, chart }
+}
+
+/** An election in the summary: open, or its outcome; the elected by name (shown in full: SummaryPoll.elected). */
+function electionSummary(t: Translator, p: PollRow, closedInTime: boolean): SummaryPoll {
+  const base = { no: p.no, title: p.title, deadline: p.deadline }
+  if (!closedInTime) return { ...base, outcome: null }
+  // closed without a count: nomination ended with nobody on the ballot
+  const snap = electionSnapshotFromJson(p.result)
+  if (!snap) return { ...base, outcome: t('disclosure.electionNoCandidates') }
+  const c = snap.count
+  if (c.outcome === 'noVotes') return { ...base, outcome: t('election.results.noVotes') }
+  if (c.outcome === 'invalid') return { ...base, outcome: t('election.results.invalid') }
+  if (snap.elected.length === 0) return { ...base, outcome: t('election.results.noneElected') }
+  // the summary's elected line replaces the outcome sentence
+  return { ...base, outcome: '', elected: snap.elected.map((e) => e.name) }
 }
 
 /**

@@ -1,6 +1,6 @@
 // The chat messages of a disclosure (text parts and the chart) and the outbox dedupe key of each.
 import type { Period } from '../domain/calendar.ts'
-import { chartCaption, renderSummary } from '../render/summary.ts'
+import { chartCaption, renderSummary, summaryPublicNames } from '../render/summary.ts'
 import { log } from '../log.ts'
 import type { OutImage } from '../pipeline/command.ts'
 import type { DisclosureData } from './build.ts'
@@ -9,6 +9,8 @@ import { renderChart } from './chart-pool.ts'
 export interface DisclosureMessages {
   parts: string[]
   chart: OutImage | null
+  /** the elected of closed elections, named in full in the parts (the rows' publicNames: src/domain/group-privacy.ts) */
+  publicNames?: readonly string[]
 }
 
 /**
@@ -24,7 +26,7 @@ export async function disclosureMessages(data: DisclosureData): Promise<Disclosu
     // the text is the disclosure; a chart that cannot be drawn must not hold it back
     log.error({ err }, 'disclosure chart failed')
   }
-  return { parts, chart }
+  return { parts, chart, publicNames: summaryPublicNames(data.summary) }
 }
 
 export function disclosureKey(compoundId: number, chatId: number, period: Pick<Period, 'kind' | 'key'>, part: string | number): string {

@@ -1,7 +1,8 @@
 // What a building captain types (任命 … 楼栋长 3栋,5栋; 代录 #n 房号 …): the building list, an election choice
-// of candidates by letter or name, and an opinion-round signature. Pure: the commands look the poll up.
+// of candidates by letter or name (the elections' own reader), and an opinion-round signature. Pure: the commands look the poll up.
 import { buildingOf } from './rooms.ts'
-import { optionKey, type Refusal } from './poll-syntax.ts'
+import { lastLetter, parseMarks } from './election-syntax.ts'
+import type { Refusal } from './poll-syntax.ts'
 
 /** `3栋,5栋`, `3、5`, `三栋 5号楼` → ['3', '5'] (roster form, each once, in the order typed). */
 export function parseBuildingList(text: string): string[] {
@@ -14,41 +15,17 @@ export function parseBuildingList(text: string): string[] {
   return out
 }
 
-/** The ballot letter of candidate `idx`: A, B, … Z, then 27, 28 … (an election has far fewer). */
-export function candidateLetter(idx: number): string {
-  return idx < 26 ? String.fromCharCode(65 + idx) : String(idx + 1)
-}
-
 /**
- * An election choice against the candidates in ballot order: letters (`A C`, `a,c`, `AC`), names (`王芳 李明`),
- * or both; at most `seats` different candidates. `AC` is read as letters only when no candidate is named so.
+ * An election choice against the candidates in ballot order, read exactly as 选 reads it (election-syntax.ts
+ * parseMarks: letters `A C`, `a,c`, `AC`, names, or both; `AC` is a name when a candidate is named so), with
+ * 代录's refusals: nothing marked, or more than `seats` different candidates.
  */
 export function parseCandidateChoice(text: string, candidates: readonly string[], seats: number): { ok: true; indices: number[] } | Refusal {
-  const keys = candidates.map(optionKey)
-  const picked: number[] = []
-  const add = (i: number) => {
-    if (!picked.includes(i)) picked.push(i)
-  }
-  const letterIdx = (ch: string) => {
-    const i = ch.toUpperCase().charCodeAt(0) - 65
-    return i >= 0 && i < candidates.length && i < 26 ? i : -1
-  }
-  for (const token of text.split(/[,，、;；/\s]+/u)) {
-    if (!token) continue
-    const byName = keys.indexOf(optionKey(token))
-    if (byName >= 0) {
-      add(byName)
-      continue
-    }
-    if (/^[A-Za-z]{1,26}$/.test(token) && [...token].every((ch) => letterIdx(ch) >= 0)) {
-      for (const ch of token) add(letterIdx(ch))
-      continue
-    }
-    return { ok: false, key: 'record.unknownCandidate', params: { choice: token, last: candidateLetter(candidates.length - 1) } }
-  }
-  if (picked.length === 0) return { ok: false, key: 'record.choiceMissing' }
-  if (picked.length > seats) return { ok: false, key: 'record.tooManyCandidates', params: { seats, count: picked.length } }
-  return { ok: true, indices: picked.sort((a, b) => a - b) }
+  const marks = parseMarks(text, candidates)
+  if (!marks.ok) return { ok: false, key: 'record.unknownCandidate', params: { choice: marks.unknown, last: lastLetter(candidates.length) } }
+  if (marks.indices.length === 0) return { ok: false, key: 'record.choiceMissing' }
+  if (marks.indices.length > seats) return { ok: false, key: 'record.tooManyCandidates', params: { seats, count: marks.indices.length } }
+  return marks
 }
 
 /** The stances of an opinion round, in option order (polls.options = OPINION_OPTIONS). */

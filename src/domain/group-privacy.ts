@@ -8,6 +8,11 @@
 // People named by a command are marked with `person(name)`: the outbox shows a marked name as
 // `showPerson(name)` in group text and as written in a private message. So one person is shown one way in
 // every group message, whatever the command, and the choice is made in one place.
+//
+// The one exception: an election's candidates (standing is consent to be named; the list and the result are
+// posted publicly, 公示). A name marked `candidate(name)` is shown in full in a group, but only in a row whose
+// `publicNames` lists it (the election's own posts set it); anywhere else it is a person like any other. Plain
+// text in the same row (an objection's reason, a title) is scrubbed as always, the same name included.
 
 // ---- width folding -------------------------------------------------------------------------------
 
@@ -226,8 +231,12 @@ export function maskNames(text: string, names: readonly string[]): string {
 // Private-use characters: never shown, and stripped from anything that is not a complete mark.
 const OPEN = '\uE000'
 const CLOSE = '\uE001'
-const MARKED = /\uE000([^\uE000\uE001]*)\uE001/g
-const STRAY = /[\uE000\uE001]/g
+const CANDIDATE_OPEN = '\uE002'
+const CANDIDATE_CLOSE = '\uE003'
+const MARKED = /\uE000([^\uE000-\uE003]*)\uE001/g
+const CANDIDATE_MARKED = /\uE002([^\uE000-\uE003]*)\uE003/g
+const STRAY = /[\uE000-\uE003]/g
+const hasMarks = (text: string) => /[\uE000-\uE003]/.test(text)
 
 /**
  * A person's name (a member's display name, a roster name, a repairer typed by the committee) inside a
@@ -235,6 +244,14 @@ const STRAY = /[\uE000\uE001]/g
  */
 export function person(name: string): string {
   return `${OPEN}${name.replace(STRAY, '')}${CLOSE}`
+}
+
+/**
+ * An election candidate's name: shown in full in a group where the outbox row lists it in `publicNames`
+ * (ScrubbableRow), else as person(name) is.
+ */
+export function candidate(name: string): string {
+  return `${CANDIDATE_OPEN}${name.replace(STRAY, '')}${CANDIDATE_CLOSE}`
 }
 
 /**
@@ -248,18 +265,30 @@ export function showPerson(name: string): string {
 
 /** The marks resolved: masked (group) or as written (private). */
 export function resolvePersons(text: string, inGroup: boolean): string {
-  if (!text.includes(OPEN) && !text.includes(CLOSE)) return text
-  return text.replace(MARKED, (_, name: string) => (inGroup ? showPerson(name) : name)).replace(STRAY, '')
+  if (!hasMarks(text)) return text
+  const show = (_: string, name: string) => (inGroup ? showPerson(name) : name)
+  return text.replace(MARKED, show).replace(CANDIDATE_MARKED, show).replace(STRAY, '')
 }
 
 // ---- the scrub -----------------------------------------------------------------------------------
 
 /**
  * A text a group will see: marked people shown as showPerson, phone numbers `***`, and the given owner
- * names masked (王秀英 → 王*).
+ * names masked (王秀英 → 王*). A candidate(name) whose name is in `publicNames` is shown in full (phone
+ * numbers still `***`); the text around it is scrubbed as usual.
  */
-export function scrubGroupText(text: string, ownerNames: readonly string[] = []): string {
-  return maskNames(maskPhones(resolvePersons(text, true)), ownerNames)
+export function scrubGroupText(text: string, ownerNames: readonly string[] = [], publicNames: readonly string[] = []): string {
+  const scrub = (part: string) => maskNames(maskPhones(resolvePersons(part, true)), ownerNames)
+  if (publicNames.length === 0 || !text.includes(CANDIDATE_OPEN)) return scrub(text)
+  const allowed = new Set(publicNames.map(foldName))
+  let out = ''
+  let at = 0
+  for (const m of text.matchAll(CANDIDATE_MARKED)) {
+    if (!allowed.has(foldName(m[1]!))) continue
+    out += scrub(text.slice(at, m.index)) + maskPhones(m[1]!)
+    at = m.index + m[0].length
+  }
+  return out + scrub(text.slice(at))
 }
 
 /** The outbox row fields the scrub reads and rewrites. */
@@ -271,6 +300,11 @@ export interface ScrubbableRow {
   groupFallbackText?: string | null
   /** inline buttons: their labels are shown with the text (their data is a command line, kept as is) */
   buttons?: { text: string; data: string }[][] | null
+  /**
+   * Names this row may show in full where they are marked candidate(): an election's candidates, set by its
+   * own posts only. Not stored (the scrub runs before the row is written).
+   */
+  publicNames?: readonly string[] | null
 }
 
 /** Whether any text of these rows will be seen by a group (then the caller needs the roster names). */
@@ -286,11 +320,12 @@ export function needsGroupScrub(rows: readonly ScrubbableRow[]): boolean {
 export function scrubRows(rows: ScrubbableRow[], ownerNamesOf: (compoundId: number | null) => readonly string[]): void {
   for (const row of rows) {
     const names = () => ownerNamesOf(row.compoundId ?? null)
-    row.text = row.targetKind === 'chat' ? scrubGroupText(row.text, names()) : resolvePersons(row.text, false)
-    if (row.groupAckText) row.groupAckText = scrubGroupText(row.groupAckText, names())
-    if (row.groupFallbackText) row.groupFallbackText = scrubGroupText(row.groupFallbackText, names())
+    const open = row.publicNames ?? []
+    row.text = row.targetKind === 'chat' ? scrubGroupText(row.text, names(), open) : resolvePersons(row.text, false)
+    if (row.groupAckText) row.groupAckText = scrubGroupText(row.groupAckText, names(), open)
+    if (row.groupFallbackText) row.groupFallbackText = scrubGroupText(row.groupFallbackText, names(), open)
     if (row.buttons) {
-      const label = (text: string) => (row.targetKind === 'chat' ? scrubGroupText(text, names()) : resolvePersons(text, false))
+      const label = (text: string) => (row.targetKind === 'chat' ? scrubGroupText(text, names(), open) : resolvePersons(text, false))
       row.buttons = row.buttons.map((line) => line.map((b) => ({ ...b, text: label(b.text) })))
     }
   }

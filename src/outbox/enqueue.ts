@@ -58,7 +58,7 @@ function answerRow(r: Extract<Reply, { to: 'chat' | 'private' }>, base: RowBase,
   const file = r.to === 'private' && r.file ? { file: r.file.bytes, fileName: r.file.name } : {}
   const common = { ...base, platform: msg.platform, text: r.text, image: r.image?.png ?? null, buttons: r.buttons ?? null, ...file }
   if (r.to === 'chat') {
-    return { ...common, targetKind: fromGroup ? 'chat' : 'user', targetId: fromGroup ? groupTarget : msg.sender.id }
+    return { ...common, targetKind: fromGroup ? 'chat' : 'user', targetId: fromGroup ? groupTarget : msg.sender.id, publicNames: r.publicNames ?? null }
   }
   return {
     ...common,
@@ -111,6 +111,7 @@ async function detachedRows(
         image,
         dedupeKey: r.dedupeKey ? `${r.dedupeKey}:${chat.id}` : null,
         buttons: r.buttons ?? null,
+        publicNames: r.publicNames ?? null,
       }))
     }
     case 'member': {

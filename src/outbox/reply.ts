@@ -13,9 +13,10 @@ export interface OutImage {
 export type Reply =
   // buttons: optional inline buttons whose data is a command line (Telegram); other platforms show the text only
   // file: a document sent with the text (the committee's CSV of an opinion round); private and member replies only
-  | { to: 'chat'; text: string; image?: OutImage; buttons?: Button[][] }
+  // publicNames: an election's candidates, shown in full where its text marks them candidate() (group-privacy.ts)
+  | { to: 'chat'; text: string; image?: OutImage; buttons?: Button[][]; publicNames?: readonly string[] }
   | { to: 'private'; text: string; image?: OutImage; groupAck?: string; groupFallback?: string; buttons?: Button[][]; file?: OutFile }
-  | { to: 'compound'; text: string; image?: OutImage; dedupeKey?: string; buttons?: Button[][] }
+  | { to: 'compound'; text: string; image?: OutImage; dedupeKey?: string; buttons?: Button[][]; publicNames?: readonly string[] }
   | { to: 'member'; memberId: number; text: string; image?: OutImage; file?: OutFile }
   | { to: 'chatOf'; platform: Platform; chatId: string; text: string; image?: OutImage; dedupeKey?: string }
   /**

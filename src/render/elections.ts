@@ -1,10 +1,12 @@
 // Election and objection-window texts: the ballot post, the nomination post, the count (结果), the final
 // announcement after the objection window. Pure: a translator in, strings out.
 //
-// Candidates are people: every name is marked person() so a group sees 王* and a private chat the full name;
-// the ballot letters (A, B, …) tell candidates apart in a group. Secret elections show participation only
-// until they close and never name a voter; open ones list the rooms that voted, never what they marked.
-import { person } from '../domain/group-privacy.ts'
+// Candidates on the ballot stood for election, which is consent to be named (公示): their names are marked
+// candidate(), which a group sees in full where the post's reply lists them in publicNames (the poll's options), and
+// nowhere else. Nominees not yet on the ballot are people like any other: person(), 王* in a group. Secret elections
+// show participation only until they close and never name a voter; open ones list the rooms that voted,
+// never what they marked.
+import { candidate, person } from '../domain/group-privacy.ts'
 import type { ElectionCount } from '../domain/election.ts'
 import { letterOf } from '../domain/election.ts'
 import { needMore } from '../domain/poll-snapshot.ts'
@@ -29,7 +31,7 @@ export interface ElectionView {
 const HALF = { num: 1n, den: 2n }
 
 export function ballotLines(t: Translator, options: readonly string[]): string[] {
-  return [t('election.launch.candidates'), ...options.map((o, i) => `${letterOf(i)}. ${person(o)}`)]
+  return [t('election.launch.candidates'), ...options.map((o, i) => `${letterOf(i)}. ${candidate(o)}`)]
 }
 
 /** The post that opens voting: at launch, or when nomination ends (`opened`). */
@@ -59,7 +61,7 @@ export function nominatingText(t: Translator, e: ElectionView, named: readonly s
       deadline: formatDeadline(e.deadline, timeZone),
     }),
   ]
-  if (named.length > 0) lines.push(t('election.nominating.named', { list: named.map(person).join('、') }))
+  if (named.length > 0) lines.push(t('election.nominating.named', { list: named.map(candidate).join('、') }))
   lines.push(t('election.launch.rule', { seats: e.seats }), t('election.launch.window', { days: opts.windowDays }))
   return lines.join('\n')
 }
@@ -79,7 +81,7 @@ export function nominationStatusText(
       deadline: formatDeadline(e.deadline, timeZone),
     }),
     ...candidates.map((c) =>
-      c.source === 'launch' ? t('election.results.named', { name: person(c.name) }) : t('election.results.nominee', { name: person(c.name), count: c.support }),
+      c.source === 'launch' ? t('election.results.named', { name: candidate(c.name) }) : t('election.results.nominee', { name: person(c.name), count: c.support }),
     ),
   ].join('\n')
 }
@@ -95,7 +97,7 @@ export function electionResultsText(
 ): string {
   const closed = e.status === 'closed'
   const hidden = e.secret && !closed
-  const name = (i: number) => `${letterOf(i)}. ${person(e.options[i] ?? '')}`
+  const name = (i: number) => `${letterOf(i)}. ${candidate(e.options[i] ?? '')}`
   const lines = [
     t(closed || opts.announcement ? 'election.results.closedHeader' : 'election.results.header', { no: e.no, title: e.title }),
     closed
@@ -106,7 +108,7 @@ export function electionResultsText(
   ]
   for (const c of r.candidates) {
     const letter = letterOf(c.idx)
-    const cname = person(e.options[c.idx] ?? '')
+    const cname = candidate(e.options[c.idx] ?? '')
     lines.push(
       hidden
         ? t('election.results.candidateHidden', { letter, name: cname })
@@ -165,7 +167,7 @@ export interface FinalView {
   no: number
   title: string
   objections: { k: number; reason: string; answer: string | null; upheld: boolean }[]
-  /** election: the elected by name, and which of them got the role / must be appointed by hand */
+  /** election: the elected by their ballot names, and which of them got the role / must be appointed by hand */
   elected?: string[]
   granted?: string[]
   byHand?: string[]
@@ -190,8 +192,8 @@ export function finalText(t: Translator, f: FinalView): string {
     return lines.join('\n')
   }
   const elected = f.elected ?? []
-  lines.push(elected.length > 0 ? t('final.electedStands', { list: elected.map(person).join('、') }) : t('final.noneElected'))
-  if (f.granted && f.granted.length > 0) lines.push(t('final.granted', { list: f.granted.map(person).join('、') }))
-  if (f.byHand && f.byHand.length > 0) lines.push(t('final.appointByHand', { list: f.byHand.map(person).join('、') }))
+  lines.push(elected.length > 0 ? t('final.electedStands', { list: elected.map(candidate).join('、') }) : t('final.noneElected'))
+  if (f.granted && f.granted.length > 0) lines.push(t('final.granted', { list: f.granted.map(candidate).join('、') }))
+  if (f.byHand && f.byHand.length > 0) lines.push(t('final.appointByHand', { list: f.byHand.map(candidate).join('、') }))
   return lines.join('\n')
 }

@@ -7,10 +7,11 @@
 // typed by the committee (expense reasons, payees, poll titles) passes through `redact`: digit runs that
 // look like phone numbers become ***, and every known private name (roster owners, members' display
 // names) is masked to its first character and * (张三 → 张*). Arrears (charges past due and unpaid at the
-// period's end) are a count; room numbers only when the head turned `arrearsRoomsPublic` on.
+// period's end) are a count; room numbers only when the head turned `arrearsRoomsPublic` on. The elected of a
+// closed election are the one exception to masking: named in full, as the election's own posts name them.
 import { type Lang, type Translator, translator } from '../i18n/index.ts'
 import { localDateString, type Period } from '../domain/calendar.ts'
-import { maskNames, maskPhones, ownerNameParts } from '../domain/group-privacy.ts'
+import { candidate, maskNames, maskPhones, ownerNameParts } from '../domain/group-privacy.ts'
 import { formatMoney } from '../domain/money.ts'
 import { formatLocal } from '../domain/poll-time.ts'
 import { formatDeadline } from './polls.ts'
@@ -39,6 +40,11 @@ export interface SummaryPoll {
   /** the rendered result sentence of a closed poll; null while it is open */
   outcome: string | null
   deadline: Date
+  /**
+   * A closed election: who was elected, by ballot name, shown in full (standing is consent, 公示; the outbox
+   * row lets them through the group scrub: summaryPublicNames). Their line replaces `outcome`.
+   */
+  elected?: readonly string[]
 }
 
 export interface SummaryInput {
@@ -161,6 +167,10 @@ export function summaryLines(input: SummaryInput): { header: string; continued: 
   if (input.polls.length === 0) lines.push(t('disclosure.pollsNone'))
   for (const p of input.polls) {
     const title = redact(p.title)
+    if (p.elected && p.elected.length > 0) {
+      lines.push(t('disclosure.electionElected', { no: p.no, title, list: p.elected.map(candidate).join('、') }))
+      continue
+    }
     lines.push(
       p.outcome === null
         ? t('disclosure.pollOpen', { no: p.no, title, deadline: formatDeadline(p.deadline, tz) })
@@ -193,6 +203,11 @@ export function packMessages(header: string, continued: string, lines: readonly 
   }
   out.push(current.length > max ? `${current.slice(0, max - 1)}…` : current)
   return out
+}
+
+/** The names a summary shows in full where marked candidate(): the elected of its closed elections. */
+export function summaryPublicNames(input: Pick<SummaryInput, 'polls'>): string[] {
+  return input.polls.flatMap((p) => p.elected ?? [])
 }
 
 /** The summary as chat messages in the compound's language. */

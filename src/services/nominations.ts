@@ -46,7 +46,7 @@ export async function openDueElections(database: Database | Db, now: Date): Prom
       if (!opened) return null
       await freezeElectorate(tx, opened, await electorateAtLaunch(tx, compound.id, 'owners'))
       const text = ballotText(t, electionView(opened), compound.timeZone, { opened: true, windowDays: objectionDaysOf(compound.settings) })
-      await enqueueReplies(tx, compound, [{ to: 'compound', text, dedupeKey: `election-open:${poll.id}` }], { now })
+      await enqueueReplies(tx, compound, [{ to: 'compound', text, dedupeKey: `election-open:${poll.id}`, publicNames: opened.options }], { now })
       return { compoundId: compound.id, no: poll.no, candidates: ballot.length }
     })
     if (done) out.push(done)

@@ -8,7 +8,7 @@ import type { Database, Db, Tx } from '../../db/client.ts'
 import type { CompoundRow } from '../../db/compounds.ts'
 import { roleOf, setRole } from '../../db/compounds.ts'
 import { markFinal, objectionsOf, windowOf, windowsDue } from '../../db/objections.ts'
-import { compoundOf, findPollById, memberNames, type PollRow } from '../../db/polls.ts'
+import { compoundOf, findPollById, type PollRow } from '../../db/polls.ts'
 import { insertWindow } from '../../db/objections.ts'
 import { isQuiet, quietHoursOf } from '../domain/quiet-hours.ts'
 import { isLang, type Translator, translator } from '../i18n/index.ts'
@@ -87,13 +87,13 @@ async function finishWindow(tx: Tx, compound: CompoundRow, poll: PollRow, now: D
         await setRole(tx, { compoundId: compound.id, memberId: e.memberId!, role: 'committee', grantedBy: null, grantedAt: now })
         granted.push(e.memberId!)
       }
-      const names = await memberNames(tx, members.map((e) => e.memberId!))
-      view.granted = members.map((e) => names.get(e.memberId!) ?? e.name)
+      // by the name they stood under (shown in full, as on the ballot), not their chat display name
+      view.granted = members.map((e) => e.name)
       view.byHand = elected.filter((e) => e.memberId === null).map((e) => e.name)
     }
   }
   await markFinal(tx, poll.id, now, { stands, objections: objections.length, upheld: objections.filter((o) => o.upheld).map((o) => o.k), granted, byHand: view.byHand ?? [] })
-  const post: DetachedReply = { to: 'compound', text: finalText(t, view), dedupeKey: `poll-final:${poll.id}` }
+  const post: DetachedReply = { to: 'compound', text: finalText(t, view), dedupeKey: `poll-final:${poll.id}`, publicNames: poll.options }
   await enqueueReplies(tx, compound, [post], { now })
   return { compoundId: compound.id, no: poll.no, stands, granted }
 }

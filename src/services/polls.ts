@@ -210,7 +210,7 @@ export async function closePoll(tx: Tx, compound: CompoundRow, pollId: number, n
     if (!closed) return null
     const until = await openWindow(tx, compound, closed, now)
     const text = [electionResultsText(t, electionView(closed), snap.count, snap.voted, compound.timeZone, { announcement: true }), windowLine(t, closed.no, until, compound.timeZone)].join('\n')
-    return { poll: closed, snapshot: null, outcome: snap.count.outcome, announcement: { to: 'compound', text, dedupeKey: `poll-closed:${closed.id}` } }
+    return { poll: closed, snapshot: null, outcome: snap.count.outcome, announcement: { to: 'compound', text, dedupeKey: `poll-closed:${closed.id}`, publicNames: closed.options } }
   }
   const { snapshot } = await tallyPoll(tx, locked)
   const closed = await markClosed(tx, pollId, now, snapshotToJson(snapshot))

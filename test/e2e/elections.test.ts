@@ -75,7 +75,7 @@ describe('e2e: a committee election in the sandbox', () => {
     const find1 = (re: RegExp) => out1.filter((o) => re.test(o.text))
     const launch = find1(/^【选举 #1】第一届物管会/)
     expect(launch).toHaveLength(1)
-    expect(launch[0]!.text).toContain('A. 业*\nB. 业*\nC. 业*\nD. 业*\nE. 周*')
+    expect(launch[0]!.text).toContain('A. 业主1\nB. 业主2\nC. 业主3\nD. 业主4\nE. 周九') // candidates in full (公示)
     expect(find1(/^已收到一张选票（#1）。$/)).toHaveLength(28)
     expect(find1(/最多选 3 人，你选了 4 人/)).toHaveLength(1)
     expect(find1(/^【选举 #1 统计】/)[0]!.text).toContain('已投票：28 / 40 户')
@@ -94,8 +94,8 @@ describe('e2e: a committee election in the sandbox', () => {
     expect(run2.code, run2.stderr).toBe(0)
     const out2 = lines(run2.stdout)
     const result = out2.find((o) => o.chat === 'g1' && o.text.startsWith('【选举 #1 结果】第一届物管会'))!.text
-    expect(result).toContain('当选（按得票排序）：A. 业*、B. 业*、C. 业*')
-    expect(result).toContain('D. 业*：8 户')
+    expect(result).toContain('当选（按得票排序）：A. 业主1、B. 业主2、C. 业主3')
+    expect(result).toContain('D. 业主4：8 户')
     expect(result).toMatch(/公示期至 2026-11-26 10:0\d/)
     expect(out2.find((o) => o.user === HEAD && o.text.startsWith('【异议 #1-1】'))!.text).toContain('业主25')
     expect(out2.find((o) => o.user === 'u25' && o.text.includes('已有答复'))).toBeDefined()
@@ -112,7 +112,7 @@ describe('e2e: a committee election in the sandbox', () => {
     const finals = out3.filter((o) => o.text.startsWith('【选举 #1 公示期结束】第一届物管会'))
     expect(finals).toHaveLength(1)
     expect(finals[0]!.text).toContain('异议 1：5-101 的纸质选票没有计入\n  答复：已核对，该户未在截止前投票')
-    expect(finals[0]!.text).toContain('选举结果生效，当选：业*、业*、业*。')
+    expect(finals[0]!.text).toContain('选举结果生效，当选：业主1、业主2、业主3。')
     expect(finals[0]!.text).not.toContain('业主25')
     // 业主1 was elected: a committee member now, so 发起投票 works
     expect(out3.find((o) => o.text.startsWith('【投票 #2】新委员会第一次表决'))).toBeDefined()

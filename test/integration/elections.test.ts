@@ -49,7 +49,7 @@ describe('elections: launch, vote, count, objection window', () => {
 
     const launch = await w.says('boss', '发起选举 第一届物管会 名额 2 候选人 @张三/李四/王五/周九')
     launch.expectReply('【选举 #1】第一届物管会')
-    expect(launch.text).toContain('A. 张*\nB. 李*\nC. 王*\nD. 周*') // a group sees first characters only
+    expect(launch.text).toContain('A. 张三\nB. 李四\nC. 王五\nD. 周九') // candidates are named in full (公示)
     expect(launch.text).toContain('发送「选 #1 A B」')
     expect(launch.text).toContain('7 天公示期')
     const cands = await w.db.db.select().from(electionCandidates).orderBy(electionCandidates.idx)
@@ -90,16 +90,16 @@ describe('elections: launch, vote, count, objection window', () => {
     const live = await w.says('o5', '结果 #1')
     expect(live.text).toContain('【选举 #1 统计】第一届物管会')
     expect(live.text).toContain('已投票：5 / 6 户')
-    expect(live.text).not.toMatch(/A\. 张\*：/)
+    expect(live.text).not.toMatch(/A\. 张三：/)
     expect(live.text).toContain('投票结束前只公布参与情况')
 
     const closed = await w.says('cc', '结束投票 #1')
     const post = closed.replies.find((r) => r.chat)!.text
     expect(post).toContain('【选举 #1 结果】第一届物管会')
-    expect(post).toContain('A. 张*：4 户 / 400.00 m²，业主 4 人 ✓ 过半')
-    expect(post).toContain('B. 李*：4 户 / 400.00 m²，业主 4 人 ✓ 过半')
-    expect(post).toContain('C. 王*：1 户 / 100.00 m²，业主 1 人\n')
-    expect(post).toContain('当选（按得票排序）：A. 张*、B. 李*')
+    expect(post).toContain('A. 张三：4 户 / 400.00 m²，业主 4 人 ✓ 过半')
+    expect(post).toContain('B. 李四：4 户 / 400.00 m²，业主 4 人 ✓ 过半')
+    expect(post).toContain('C. 王五：1 户 / 100.00 m²，业主 1 人\n')
+    expect(post).toContain('当选（按得票排序）：A. 张三、B. 李四')
     expect(post).toContain('公示期至 2026-11-30 10:00：对结果有异议的业主，请在此前发送「异议 #1 理由」。')
     expect(post).not.toMatch(/1-1-10\d/) // secret: no room
     const [done] = await w.db.db.select().from(polls).where(eq(polls.no, 1))
@@ -140,8 +140,8 @@ describe('elections: launch, vote, count, objection window', () => {
     expect(final).toContain('【选举 #1 公示期结束】第一届物管会')
     expect(final).toContain('异议 1：纸质票没有计入\n  答复：已核对纸质票，均已计入')
     expect(final).toContain('异议 2：第二条\n  （委员会未答复）')
-    expect(final).toContain('选举结果生效，当选：张*、李*。')
-    expect(final).toContain('已成为委员：张*、李*')
+    expect(final).toContain('选举结果生效，当选：张三、李四。')
+    expect(final).toContain('已成为委员：张三、李四')
     expect(final).not.toMatch(/孙|钱|1-2-10/) // no objector named
     const rs = await w.db.db.select().from(roles).where(eq(roles.compoundId, compoundId))
     expect(rs.filter((r) => r.role === 'committee').map((r) => r.memberId).sort()).toEqual([members.cc, members.o0, members.o1].sort())
@@ -166,8 +166,8 @@ describe('elections: launch, vote, count, objection window', () => {
     await w.says('o2', '推荐 @老王').then((r) => r.expectReply('已经是选举 #1 的候选人'))
     await w.says('o3', '推荐 周九').then((r) => r.expectReply('已有 1 户推荐，需 2 户'))
     await w.says('o3', '结果 #1').then((r) => {
-      expect(r.text).toContain('老*（发起时提名）')
-      expect(r.text).toContain('钱*：2 户推荐')
+      expect(r.text).toContain('老王（发起时提名）')
+      expect(r.text).toContain('钱*：2 户推荐') // a nominee is not on the ballot yet: masked
     })
 
     // the guard: while nominating the candidates and deadline may change, never the terms
@@ -184,7 +184,7 @@ describe('elections: launch, vote, count, objection window', () => {
     const opened = (await flushed(w)).filter((s) => s.chat)
     expect(opened).toHaveLength(1)
     expect(opened[0]!.text).toContain('【选举 #1 开始投票】第二届')
-    expect(opened[0]!.text).toContain('A. 老*\nB. 钱*\n')
+    expect(opened[0]!.text).toContain('A. 老王\nB. 钱七\n') // on the ballot now: in full
     expect(opened[0]!.text).not.toContain('周')
     const [open] = await w.db.db.select().from(polls)
     expect(open).toMatchObject({ status: 'open', options: ['老王', '钱七'] })
@@ -202,7 +202,7 @@ describe('elections: launch, vote, count, objection window', () => {
     const closed = await closeDuePolls(w.db, new Date('2026-12-01T04:00:00Z'))
     expect(closed.map((c) => c.outcome)).toEqual(['elected'])
     const announced = (await flushed(w)).find((s) => s.chat)!.text
-    expect(announced).toContain('当选（按得票排序）：A. 老*')
+    expect(announced).toContain('当选（按得票排序）：A. 老王')
     expect(announced).toContain('已投票：1-1-101、1-1-102、1-1-201、1-1-202、1-2-101')
 
     w.clock.set('2026-12-02T04:00:00Z')

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { candidateLetter, parseBuildingList, parseCandidateChoice, parseSignature } from '../../src/domain/captain-syntax.ts'
+import { parseBuildingList, parseCandidateChoice, parseSignature } from '../../src/domain/captain-syntax.ts'
+import { letterOf } from '../../src/domain/election.ts'
 import { buildingOf } from '../../src/domain/rooms.ts'
 
 describe('captain syntax', () => {
@@ -23,8 +24,10 @@ describe('captain syntax', () => {
     expect(parseCandidateChoice('  ', c, 2)).toMatchObject({ ok: false, key: 'record.choiceMissing' })
     // a candidate named like letters is their name, not letters
     expect(parseCandidateChoice('AB', ['AB', 'X', 'Y'], 1)).toEqual({ ok: true, indices: [0] })
-    expect(candidateLetter(0)).toBe('A')
-    expect(candidateLetter(25)).toBe('Z')
+    // read as 选 reads it: a full-width letter, an @name
+    expect(parseCandidateChoice('Ｂ @张强', c, 2)).toEqual({ ok: true, indices: [1, 2] })
+    expect(letterOf(0)).toBe('A')
+    expect(letterOf(25)).toBe('Z')
   })
 
   it('reads a signature: stance first (不同意 is not 同意), or an opinion alone', () => {

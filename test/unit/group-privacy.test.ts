@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
+  candidate,
   maskedOwners,
   maskNames,
   maskPhones,
@@ -204,6 +205,27 @@ describe('people named by commands', () => {
     scrubRows(rows, (id) => (id === 1 ? ['王秀英'] : []))
     expect(rows[0]).toMatchObject({ text: '王* 报修，电话 ***', buttons: [[{ text: '1. 聘请王*', data: '/vote 1 1' }]] })
     expect(rows[1]).toMatchObject({ text: '王秀英 138-1234-5678', groupAckText: '@王* 已私信', groupFallbackText: '王* ***' })
+  })
+
+  it('an election candidate is shown in full only where marked and listed by the row; the same name elsewhere stays masked', () => {
+    const roster = ['王秀英', '李建国']
+    const text = `A. ${candidate('王秀英')}\nB. ${candidate('周九 13812345678')}\n异议：王秀英拉票，李建国作证，${person('李建国')}`
+    const rows: ScrubbableRow[] = [
+      { compoundId: 1, targetKind: 'chat', text, publicNames: ['王秀英', '周九 13812345678'] },
+      // not listed by the row: a candidate mark is a person like any other
+      { compoundId: 1, targetKind: 'chat', text, publicNames: ['周九 13812345678'] },
+      { compoundId: 1, targetKind: 'chat', text },
+      { compoundId: 1, targetKind: 'user', text, publicNames: [] },
+    ]
+    scrubRows(rows, () => roster)
+    expect(rows[0]!.text).toBe('A. 王秀英\nB. 周九 ***\n异议：王*拉票，李*作证，李*')
+    expect(rows[1]!.text).toBe('A. 王*\nB. 周九 ***\n异议：王*拉票，李*作证，李*')
+    expect(rows[2]!.text).toBe('A. 王*\nB. 周*\n异议：王*拉票，李*作证，李*')
+    expect(rows[3]!.text).toBe('A. 王秀英\nB. 周九 13812345678\n异议：王秀英拉票，李建国作证，李建国')
+    // folded like every name (width, spaces), and a mark cannot be nested into another or smuggled in a name
+    expect(scrubGroupText(`${candidate('王 秀英')}`, roster, ['王秀英'])).toBe('王 秀英')
+    expect(scrubGroupText(`${person(`x${candidate('王秀英')}`)}`, roster, ['王秀英'])).toBe('x*')
+    expect(resolvePersons(`${candidate('王秀英')}\uE002`, true)).toBe('王*')
   })
 })
 

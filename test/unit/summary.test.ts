@@ -4,7 +4,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { periodFromKey } from '../../src/domain/calendar.ts'
-import { packMessages, redactor, renderSummary, type SummaryInput, type SummaryItem, summaryLines } from '../../src/render/summary.ts'
+import { packMessages, redactor, renderSummary, type SummaryInput, type SummaryItem, summaryLines, summaryPublicNames } from '../../src/render/summary.ts'
+import { scrubGroupText } from '../../src/domain/group-privacy.ts'
 import type { Lang } from '../../src/i18n/index.ts'
 
 const TZ = 'Asia/Shanghai'
@@ -44,6 +45,29 @@ function fixture(language: Lang, over: Partial<SummaryInput> = {}): SummaryInput
     ...over,
   }
 }
+
+describe('a closed election in the summary', () => {
+  const election = { no: 3, title: '第一届物管会', outcome: '', deadline: at('2026-11-21T02:00:00Z'), elected: ['李四', '周九'] }
+  const want = {
+    'zh-CN': '  · #3 第一届物管会：当选 李四、周九',
+    'zh-TW': '  · #3 第一届物管会：當選 李四、周九',
+    en: '  · #3 第一届物管会: elected 李四、周九',
+  } as const
+  for (const lang of ['zh-CN', 'zh-TW', 'en'] as const) {
+    it(`names the elected in full in ${lang}, while the same roster name elsewhere stays masked`, () => {
+      const input = fixture(lang, { polls: [election] })
+      expect(summaryPublicNames(input)).toEqual(['李四', '周九'])
+      // as the outbox scrubs a group row that lists them (src/outbox/write.ts)
+      const text = scrubGroupText(renderSummary(input).join('\n'), input.privateNames, summaryPublicNames(input))
+      expect(text).toContain(want[lang])
+      // 李四 is also a payer of other income: masked there
+      expect(text).toMatch(/李\*/)
+      expect(text.match(/李四/g)).toHaveLength(1)
+      // without the row's permission the election line is masked like any name
+      expect(scrubGroupText(renderSummary(input).join('\n'), input.privateNames)).toContain(want[lang].replace('李四、周九', '李*、周*'))
+    })
+  }
+})
 
 describe('summary golden text', () => {
   for (const lang of ['zh-CN', 'zh-TW', 'en'] as const) {
