@@ -44,7 +44,6 @@ export function ballotText(t: Translator, e: ElectionView, timeZone: string, opt
     ...ballotLines(t, e.options),
     t('election.launch.deadline', { deadline: formatDeadline(e.deadline, timeZone) }),
     t('election.launch.howTo', { no: e.no, seats: e.seats }),
-    t('election.launch.names', { no: e.no }),
     t('election.launch.window', { days: opts.windowDays }),
   ].join('\n')
 }
