@@ -179,14 +179,17 @@ export async function releaseOutboxRow(db: Db, id: number, delayMs: number, erro
 }
 
 /**
- * Keep the outbox small: a sent row's picture or document (a chart is ~140 KiB) is dropped once `bytesBefore`
+ * Keep the outbox small: a sent row's picture or document (a chart is ~140 KiB) is emptied once `bytesBefore`
  * has passed — nothing sends a sent row again — and a sent row without a dedupe key (a reply) is deleted once
  * `rowsBefore` has passed. Rows with a dedupe key stay: they are how a job knows it already posted
  * (pollResultsSent, ON CONFLICT on dedupe_key).
  */
 export async function pruneOutbox(q: Queryable, opts: { bytesBefore: Date; rowsBefore: Date }): Promise<{ stripped: number; deleted: number }> {
-  const stripped = await q.execute(sql`WITH s AS (UPDATE outbox SET image = NULL, file = NULL
-      WHERE status = 'sent' AND sent_at < ${opts.bytesBefore.toISOString()}::timestamptz AND (image IS NOT NULL OR file IS NOT NULL)
+  // emptied, not nulled: the row still says it carried a picture or document (`linli outbox`, delivery audits)
+  const stripped = await q.execute(sql`WITH s AS (UPDATE outbox
+      SET image = CASE WHEN image IS NULL THEN NULL ELSE ''::bytea END, file = CASE WHEN file IS NULL THEN NULL ELSE ''::bytea END
+      WHERE status = 'sent' AND sent_at < ${opts.bytesBefore.toISOString()}::timestamptz
+        AND (octet_length(image) > 0 OR octet_length(file) > 0)
       RETURNING 1)
     SELECT count(*)::int AS n FROM s`)
   const deleted = await q.execute(sql`WITH d AS (DELETE FROM outbox

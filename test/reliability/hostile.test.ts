@@ -244,6 +244,9 @@ describe('hostile input through the whole pipeline', () => {
             outcomes.handled++
             // a bare 收到 with no notice to acknowledge is chat, answered with silence by design (commands/ack.ts)
             if (o.command === 'ack' && o.outboxIds.length === 0) silentAcks++
+            // 通知 / 意见 from someone they are not for, unaddressed in a group, are chatter: silence by design
+            // (everydayWord, test/integration/notices.test.ts)
+            else if ((o.command === 'notice' || o.command === 'opinions') && o.outboxIds.length === 0 && m.chat.kind === 'group' && !m.mentionsBot) silentAcks++
             if (o.error === 'user') outcomes.userError++
             if (o.error === 'internal') {
               outcomes.internal++
@@ -283,7 +286,7 @@ describe('hostile input through the whole pipeline', () => {
       if (r.status !== 'sent') problems.push(`reply not sent (${r.status}): ${JSON.stringify(r.text.slice(0, 80))}`)
     }
     const answered = new Set(rows.map((r) => r.message_id)).size
-    if (answered !== outcomes.handled - silentAcks) problems.push(`${outcomes.handled} handled messages (${silentAcks} silent 收到) but ${answered} have replies`)
+    if (answered !== outcomes.handled - silentAcks) problems.push(`${outcomes.handled} handled messages (${silentAcks} silent 收到, 通知, 意见) but ${answered} have replies`)
     expect(problems.slice(0, 20), `${problems.length} problems`).toEqual([])
     expect(outcomes.rejected + outcomes.internal + outcomes.failed + outcomes.duplicate).toBe(0)
 
