@@ -1,13 +1,13 @@
 // 选 / 選 / elect: an owner household marks up to `seats` candidates of an election — `选 #3 A C`, `选 #3 张三 李四`,
 // `/elect 3 AC`. Eligibility, the frozen electorate and the ballot are the polls' own (ownerHouseholds,
-// withinElectorate, castBallot: one current ballot per household, a later one replaces it, every cast kept).
+// withinElectorate, castForVoters: one current ballot per household, a later one replaces it, every cast kept).
 // The answer goes privately; the group sees only that a ballot came in (a secret election: not even the room).
 import { z } from 'zod'
 import { lastLetter, parseMarks } from '../src/domain/election-syntax.ts'
 import { letterOf } from '../src/domain/election.ts'
 import { parseVote } from '../src/domain/poll-syntax.ts'
 import { formatDeadline } from '../src/render/polls.ts'
-import { castBallot, findPoll, ownerHouseholds, withinElectorate } from '../src/services/polls.ts'
+import { castForVoters, findPoll, ownerHouseholds, withinElectorate } from '../src/services/polls.ts'
 import { defineCommand, reply, UserError } from '../src/pipeline/command.ts'
 
 export default defineCommand({
@@ -34,23 +34,7 @@ export default defineCommand({
     if (marks.indices.length > seats) throw new UserError('elect.tooMany', { seats, count: marks.indices.length })
 
     const { inside, outside } = await withinElectorate(ctx, poll, await ownerHouseholds(ctx))
-    let changed = false
-    let replacedOther = false
-    for (const v of inside) {
-      const { previous } = await castBallot(tx, {
-        compoundId: compound.id,
-        pollId: poll.id,
-        voterKey: v.key,
-        householdId: v.householdId,
-        memberId: ctx.member.id,
-        options: marks.indices,
-        now: ctx.now,
-      })
-      if (previous) {
-        changed = true
-        if (previous.memberId !== ctx.member.id) replacedOther = true
-      }
-    }
+    const { changed, replacedOther } = await castForVoters(ctx, poll, inside, marks.indices)
     const who = inside.map((v) => v.label).join('、')
     const params = { no, title: poll.title, who, deadline }
     const choice = marks.indices.map((i) => `${letterOf(i)}. ${poll.options[i]}`).join('、')

@@ -18,7 +18,7 @@ import { formatDeadline, launchButtons, liveLaunchText } from '../src/render/pol
 import { parseVote, resolveChoice } from '../src/domain/poll-syntax.ts'
 import { readChoice } from '../src/intents/index.ts'
 import {
-  castBallot,
+  castForVoters,
   findPoll,
   noticeDaysOf,
   openPollsOf,
@@ -73,23 +73,7 @@ export default defineCommand({
     const outside = within.outside
     voters = within.inside
 
-    let changed = false
-    let replacedOther = false
-    for (const v of voters) {
-      const { previous } = await castBallot(tx, {
-        compoundId: compound.id,
-        pollId: poll.id,
-        voterKey: v.key,
-        householdId: v.householdId,
-        memberId: ctx.member.id,
-        options: choice.indices,
-        now: ctx.now,
-      })
-      if (previous) {
-        changed = true
-        if (previous.memberId !== ctx.member.id) replacedOther = true
-      }
-    }
+    const { changed, replacedOther } = await castForVoters(ctx, poll, voters, choice.indices)
     const who = voters.map((v) => v.label).join('、')
     const params = { no, title: poll.title, who, deadline }
     const lines = poll.secret

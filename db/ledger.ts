@@ -200,6 +200,26 @@ function validate(entry: NewLedgerEntry): void {
   }
 }
 
+/** The hashed fields of a new, non-reversal entry at `serial` (the batch appends): what entryHash covers. */
+function chainedEntry(serial: number, compoundId: number, e: Omit<NewLedgerEntry, 'compoundId'>): ChainEntry {
+  return {
+    serial,
+    compoundId,
+    kind: e.kind,
+    householdId: e.householdId ?? null,
+    amountFen: e.amountFen,
+    category: e.category ?? null,
+    counterparty: e.counterparty ?? null,
+    note: e.note ?? null,
+    receiptRef: e.receiptRef ?? null,
+    ticketId: e.ticketId ?? null,
+    reversesSerial: null,
+    recordedBy: e.recordedBy ?? null,
+    recordedAt: e.recordedAt,
+    dueAt: e.dueAt ?? null,
+  }
+}
+
 /**
  * Append many entries of one compound in one go (billing runs): one lock, one read of the chain head,
  * batched inserts. Entries whose billingKey is already in the ledger (or repeated in `entries`) are
@@ -245,22 +265,7 @@ export async function appendLedgerEntries(
       existing.add(e.billingKey)
     }
     serial++
-    const chained: ChainEntry = {
-      serial,
-      compoundId,
-      kind: e.kind,
-      householdId: e.householdId ?? null,
-      amountFen: e.amountFen,
-      category: e.category ?? null,
-      counterparty: e.counterparty ?? null,
-      note: e.note ?? null,
-      receiptRef: e.receiptRef ?? null,
-      ticketId: e.ticketId ?? null,
-      reversesSerial: null,
-      recordedBy: e.recordedBy ?? null,
-      recordedAt: e.recordedAt,
-      dueAt: e.dueAt ?? null,
-    }
+    const chained = chainedEntry(serial, compoundId, e)
     const hash = entryHash(prevHash, chained)
     rows.push({ ...chained, kind: e.kind, billingKey: e.billingKey ?? null, prevHash, hash })
     prevHash = hash
@@ -345,22 +350,7 @@ export async function appendLedgerEntriesMany(
         seen.add(e.billingKey)
       }
       serial++
-      const chained: ChainEntry = {
-        serial,
-        compoundId: id,
-        kind: e.kind,
-        householdId: e.householdId ?? null,
-        amountFen: e.amountFen,
-        category: e.category ?? null,
-        counterparty: e.counterparty ?? null,
-        note: e.note ?? null,
-        receiptRef: e.receiptRef ?? null,
-        ticketId: e.ticketId ?? null,
-        reversesSerial: null,
-        recordedBy: e.recordedBy ?? null,
-        recordedAt: e.recordedAt,
-        dueAt: e.dueAt ?? null,
-      }
+      const chained = chainedEntry(serial, id, e)
       const hash = entryHash(prevHash, chained)
       result.inserted.push({ ...chained, billingKey: e.billingKey ?? null })
       rows.push({

@@ -51,7 +51,7 @@ type Queryable = Db | Tx
 // the plain queries the poll commands need, so that a command reads polls through this module only
 export { castBallot, createPoll, electorateMembership, findPoll, latestPoll, openPollsOf } from '../../db/polls.ts'
 export { holdHouseholds } from '../../db/households.ts'
-export { type OwnerHousehold, ownerHouseholds, withinElectorate } from './voters.ts'
+export { castForVoters, type OwnerHousehold, ownerHouseholds, withinElectorate } from './voters.ts'
 
 export function pollView(p: PollRow): PollView {
   return {

@@ -1,6 +1,6 @@
 // Who acts for which household in owner votes: 投票, 选, 推荐, 异议 and the frozen electorate check, shared so
 // that polls and elections refuse the same people with the same reasons (docs/POLLS.md "Voting").
-import { electorateMembership, type PollRow } from '../../db/polls.ts'
+import { castBallot, electorateMembership, type PollRow } from '../../db/polls.ts'
 import { holdHouseholds } from '../../db/households.ts'
 import { type CompoundContext, UserError } from '../pipeline/command.ts'
 
@@ -48,4 +48,35 @@ export async function withinElectorate<V extends { key: string; label: string }>
     throw new UserError('vote.notInElectorate', { no: poll.no, rooms: outside.join('、') })
   }
   return { inside, outside }
+}
+
+/**
+ * Cast one choice for every voter the sender acts for (投票 and 选): a later ballot replaces the earlier one.
+ * `changed`: some voter had a ballot already; `replacedOther`: one of those was cast by someone else (another
+ * member of the household, or a captain's paper record), which the reply mentions.
+ */
+export async function castForVoters(
+  ctx: CompoundContext,
+  poll: Pick<PollRow, 'id'>,
+  voters: readonly { key: string; householdId: number | null }[],
+  options: number[],
+): Promise<{ changed: boolean; replacedOther: boolean }> {
+  let changed = false
+  let replacedOther = false
+  for (const v of voters) {
+    const { previous } = await castBallot(ctx.tx, {
+      compoundId: ctx.compound.id,
+      pollId: poll.id,
+      voterKey: v.key,
+      householdId: v.householdId,
+      memberId: ctx.member.id,
+      options,
+      now: ctx.now,
+    })
+    if (previous) {
+      changed = true
+      if (previous.memberId !== ctx.member.id) replacedOther = true
+    }
+  }
+  return { changed, replacedOther }
 }
