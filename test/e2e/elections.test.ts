@@ -3,43 +3,20 @@
 // and are verified, the head launches, 28 households vote, the head closes; an owner objects and the head
 // answers; the operator sets a 3-day objection period and `linli tick` at its end posts the final result and
 // makes the elected committee members, which the next sandbox run delivers and uses.
-import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { childEnv, jsonLines, ROOT, runCli, tempDir } from '../helpers/cli.ts'
 
-const ROOT = resolve(import.meta.dirname, '../..')
-const LINLI = join(ROOT, 'bin/linli.mjs')
 const dirs: string[] = []
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true })
 })
 
-function linli(args: string[], dataDir: string, now: string, input = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, LINLI_DATA_DIR: dataDir, LINLI_LOG_LEVEL: 'warn', LINLI_NOW: now }
-  for (const k of ['DATABASE_URL', 'TELEGRAM_BOT_TOKEN', 'WECHATY_PUPPET_SERVICE_TOKEN', 'VITEST']) delete env[k]
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [LINLI, ...args], { cwd: ROOT, env, stdio: ['pipe', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')))
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      rej(new Error(`linli ${args.join(' ')} timed out\n${stderr}`))
-    }, 170_000)
-    child.on('error', rej)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      res({ code: code ?? -1, stdout, stderr })
-    })
-    child.stdin.end(input)
-  })
-}
-
-type Out = { chat?: string; user?: string; text: string }
-const lines = (stdout: string): Out[] => stdout.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Out)
+/** the CLI on the embedded database of `dataDir` (never a DATABASE_URL), its clock set to `now` */
+const linli = (args: string[], dataDir: string, now: string, input = '') =>
+  runCli(args, { env: childEnv(dataDir, { LINLI_NOW: now }), input, timeoutMs: 170_000 })
+const lines = jsonLines
 const script = (msgs: object[]) => `${msgs.map((m) => JSON.stringify(m)).join('\n')}\n`
 
 const roster = readFileSync(join(ROOT, 'db/seed/sample-roster.csv'), 'utf8')
@@ -53,7 +30,7 @@ const roster = readFileSync(join(ROOT, 'db/seed/sample-roster.csv'), 'utf8')
 
 describe('e2e: a committee election in the sandbox', () => {
   it('elects 3 of 5, takes an objection, and the final result makes them committee members', { timeout: 600_000 }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'linli-elect-'))
+    const dir = tempDir('linli-elect-')
     dirs.push(dir)
     const HEAD = '王主任'
     const START = '2026-11-23T02:00:00Z'
