@@ -4,6 +4,7 @@
 // close the same way (not while still nominating); either way the result post opens the objection window. An
 // opinion round is refused: it ends at its deadline (src/services/opinions.ts).
 import { z } from 'zod'
+import { parsePollNumberArg } from '../src/domain/poll-syntax.ts'
 import { closePoll, findPoll } from '../src/services/polls.ts'
 import { formatDeadline } from '../src/render/polls.ts'
 import { defineCommand, type Reply, reply, UserError } from '../src/pipeline/command.ts'
@@ -12,10 +13,7 @@ export default defineCommand({
   name: 'closepoll',
   keywords: { 'zh-CN': ['结束投票'], 'zh-TW': ['結束投票'], en: ['closepoll'] },
   role: 'committee',
-  parse: (raw) => {
-    const m = /^#?\s*(\d{1,6})$/.exec(raw.trim())
-    return { no: m ? Number(m[1]) : raw.trim() === '' ? undefined : null }
-  },
+  parse: parsePollNumberArg,
   args: z.object({ no: z.number({ message: 'poll.numberInvalid' }).int().positive() }),
   async run(ctx, { no }) {
     const { tx, compound, t } = ctx

@@ -2,6 +2,7 @@
 // every signature, the rooms that have not signed, and the CSV (UTF-8 with a BOM, for Excel). While the round runs
 // it is the list so far; the same list goes to every committee member when the round closes.
 import { z } from 'zod'
+import { parsePollNumberArg } from '../src/domain/poll-syntax.ts'
 import { committeeList, opinionState } from '../src/services/opinions.ts'
 import { findPoll } from '../src/services/polls.ts'
 import { defineCommand, type Reply, reply, UserError } from '../src/pipeline/command.ts'
@@ -12,10 +13,7 @@ export default defineCommand({
   role: 'committee',
   // 意见：… / 通知：… from a resident in the group is chatter, not a refused command
   everydayWord: true,
-  parse: (raw) => {
-    const m = /^#?\s*(\d{1,6})$/.exec(raw.trim())
-    return { no: m ? Number(m[1]) : raw.trim() === '' ? undefined : null }
-  },
+  parse: parsePollNumberArg,
   args: z.object({ no: z.number({ message: 'poll.numberInvalid' }).int().positive() }),
   async run(ctx, { no }) {
     const { tx, compound, t } = ctx

@@ -4,6 +4,7 @@
 // (while nominating: their support; then per candidate households, area and owners, hidden while a secret
 // election is open) and who is elected (src/render/elections.ts).
 import { z } from 'zod'
+import { parsePollNumberArg } from '../src/domain/poll-syntax.ts'
 import { resultsText } from '../src/render/polls.ts'
 import { opinionResultText } from '../src/services/opinions.ts'
 import { electionResultsText, nominationStatusText } from '../src/render/elections.ts'
@@ -15,10 +16,7 @@ export default defineCommand({
   name: 'results',
   keywords: { 'zh-CN': ['结果', '投票结果'], 'zh-TW': ['結果', '投票結果'], en: ['results', 'result'] },
   role: 'resident',
-  parse: (raw) => {
-    const m = /^#?\s*(\d{1,6})$/.exec(raw.trim())
-    return { no: raw.trim() === '' ? undefined : m ? Number(m[1]) : null }
-  },
+  parse: parsePollNumberArg,
   args: z.object({ no: z.number({ message: 'poll.numberInvalid' }).int().positive().optional() }),
   async run(ctx, { no }) {
     const { tx, compound, t } = ctx

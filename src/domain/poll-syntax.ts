@@ -301,3 +301,10 @@ export function resolveChoice(choice: string, options: readonly string[], multip
   if (picked.size > 1 && !multiple) return refuse('vote.singleChoice')
   return { ok: true, indices: [...picked].sort((a, b) => a - b) }
 }
+
+/** A command's lone poll number argument (`#3`, `3`): undefined when absent, null when it is not a number. */
+export function parsePollNumberArg(raw: string): { no: number | null | undefined } {
+  const text = raw.trim()
+  const m = /^#?\s*(\d{1,6})$/.exec(text)
+  return { no: text === '' ? undefined : m ? Number(m[1]) : null }
+}
