@@ -181,7 +181,7 @@ describe('a catch-up in quiet hours', () => {
     expect(await disclosureRows(w)).toBe(0)
     // 公示 on demand is answered at night: someone asked
     w.clock.set('2026-12-27T15:31:00Z')
-    await w.says('cc', '公示 上周').then((r) => r.expectReply('【幸福里 公示】2026年第51周'))
+    await w.says('cc', '公示 本周').then((r) => r.expectReply('【幸福里 公示】2026年第52周'))
     await perChat(w)
     // Monday 28 December 07:59 local, still quiet (and a new week has begun: the slot decides the period, not the week)
     expect(periods(await tick(w.db, '2026-12-27T23:59:00Z'))).toEqual([])
