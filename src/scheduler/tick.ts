@@ -8,11 +8,12 @@
 //   the bot was down: the post is marked late (补发). Only the latest slot is ever looked at, so after a long
 //   outage only the latest missed period is caught up; and a compound created after the slot has nothing to
 //   disclose for it. A late post waits out the compound's quiet hours (src/domain/quiet-hours.ts): the bot
-//   starting at 23:30 posts nothing, the first tick after they end posts it if that slot is still the latest
-//   (a slot of the same kind in between supersedes it, as after any longer outage). A slot the committee put
-//   inside the quiet hours is still posted on time: only catch-ups wait. One query finds which of the due (compound, kind, period) still lack a `disclosures` row
-//   for some chat; those are posted by postDisclosures (src/disclosure/batch.ts) in chunks: set-based reads,
-//   one transaction per chunk, a unique row per compound, chat, kind and period (so each chat gets it once).
+//   starting at 23:30 posts nothing (TickReport.held lists it), the first tick after they end posts it if that
+//   slot is still the latest (a slot of the same kind in between supersedes it, as after any longer outage).
+//   A slot the committee put inside the quiet hours is still posted on time: only catch-ups wait. One query
+//   finds which of the due (compound, kind, period) still lack a `disclosures` row for some chat; those are
+//   posted by postDisclosures (src/disclosure/batch.ts) in chunks: set-based reads, one transaction per chunk,
+//   a unique row per compound, chat, kind and period (so each chat gets it once).
 //   Several periods of one compound due together are one post and one chart; a period in which nothing happened
 //   is recorded and logged, not posted (src/disclosure/catch-up.ts).
 // - monthly billing (src/services/fees.ts): the current month, once a day per compound (job_runs key
