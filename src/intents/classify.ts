@@ -244,7 +244,7 @@ const choiceOnly: Rule = (t, ctx) => {
   if (stance && f.length <= 8) return { intent: 'vote', slots: named ? { stance, poll: named.poll, option: named.option } : { stance } }
   // an option's own words with nothing but choice words around them
   const poll = named ? polls.find((p) => p.no === named.poll) : polls.length === 1 ? polls[0] : undefined
-  if (!poll || !onlyNamesOption(f, poll.options)) return null
+  if (!poll || !onlyNamesOption(t.folded, poll.options)) return null
   const option = named?.option ?? choiceOf(f, poll.options)?.option
   return option === undefined ? null : { intent: 'vote', slots: { poll: poll.no, option } }
 }

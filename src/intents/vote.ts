@@ -121,7 +121,7 @@ export function pollOfChoice(rest: string, polls: readonly PollInfo[]): { poll: 
 
 // what may surround an option named alone (白色吧，白色好看 / put me down for grey / 我就选灰色)
 const CHOICE_FILLER =
-  /put me down for|go(?:ing)? (?:with|for)|i'?(?:ll|d) (?:take|go|pick|choose|have)|\b(?:i|me|my|for|the|one|please|pls|vote|pick|choose|prefer|choice|colou?r|option)\b|我|俺|就|还是|选|投|要|吧|啊|呀|呢|了|的|好看|好|一票|这个|那个|觉得|喜欢|颜色|[\s,.!?，。！？~～:：、'"“”]/g
+  /put me down for|count me (?:in )?for|\bgo(?:ing)? (?:with|for)\b|\bi'?(?:ll|d)\b|\b(?:i|me|my|for|the|one|please|pls|vote|pick|choose|prefer|take|have|like|want|choice|colou?r|option)\b|我|俺|就|还是|选|投|要|吧|啊|呀|呢|了|的|好看|好|一票|这个|那个|觉得|喜欢|颜色|[\s,.!?，。！？~～:：、'"“”]/g
 
 /** Whether the text is an option of `options` and nothing else but choice words (`灰色` / `grey please`). */
 export function onlyNamesOption(rest: string, options: readonly string[]): boolean {
