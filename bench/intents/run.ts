@@ -138,6 +138,8 @@ says the set is covered, not how new sentences fare.
 | 4 (180 addressed, 168 chatter) | before round 1 | 88.9% (160) → 100% | 92.2% → 100% | 4 → 0 | 100% → 100% | 13 → 15 of 15 | 0 → 0 |
 | 5 (178 addressed, 161 chatter) | before round 1 | 87.1% (155) → 100% | 87.1% → 100% | 4 → 0 | 100% → 100% | 13 → 15 of 15 | 0 → 0 |
 | 6 (104 addressed, 122 chatter) | after round 1, before round 2 | 84.6% (88) → 99.0% (103) | 89.4% → 100% | 1 → 0 | 100% → 100% | 10 → 10 of 10 | 0 → 0 |
+| 7 (164 addressed, 160 chatter) | after round 2, before round 3 | 87.2% (143) → 99.4% (163) | 91.5% → 100% | 0 → 0 | 100% → 100% | 11 → 12 of 12 | 0 → 0 |
+| 8 (160 addressed, 152 chatter) | after round 2; again after round 3, never tuned on | 89.4% (143); 95.6% (153) | 93.8%; 96.9% | 1; 1 | 100%; 100% | 12 of 12; 12 of 12 | 0; 0 |
 
 As the rules stand (printed by this run; wrong action: a labelled message read as another intent rather
 than as none):
@@ -148,7 +150,14 @@ ${blindRows.join('\n')}
 
 So on sentences nobody tuned on, the rules read 85–89% of addressed messages: **under the 90% target** on
 each of sets 4–6 when written. Set 6 is the only measurement of round 1 on new sentences (84.6%, lower than
-4 and 5 were on the rules before it); round 2 has no untuned measurement yet. None of the 451 chatter lines
+4 and 5 were on the rules before it). Sets 7 and 8 (written together, before their author read the rules)
+are round 2's untuned measurement: 87.2% and 89.4%, still under 90%. Round 3 was tuned on set 7 alone, by
+class (a choice names its poll by that poll's options: 我选白色, 我同意, grey please; 结果 / results alone ask
+about the poll, who is winning; a fee's rise, other charges such as 停车费, whether a payment arrived; 我的报修单呢,
+都处理了吗; heating, lawns, ditches and sewer wells, a tap that will not stop, pests, 派个师傅; a month after 一下).
+Set 8, never looked at, then read **95.6%** (153 of 160): round 3's blind figure, the first over 90%. One
+set of 160 is a small sample (a 95% interval of roughly 91–98%), and set 7's one miss left is by design:
+投第一个 with two polls open asks which poll. None of the 451 chatter lines
 of sets 4–6 got an offer, blind (sets 2 and 3 each had one). Wrong actions were rare (9 of 462 blind
 messages: 交到哪个月 read as "where to pay", "my account" as the ledger, 已收 / 收+room as a fee question,
 "garbage … for 3 days" shown a pay line, 8月份账单 as a fee, two votes as result questions) and none wrote

@@ -14,7 +14,7 @@ import { findArea, findRoom, placeOf } from './places.ts'
 import { groupRepairOf, hasProblem, hasStrongProblem, mayBeRepair, REPAIR_VERB, repairSlots, thingOf } from './repair.ts'
 import { cleanSlice, prepare, type Text } from './text.ts'
 import type { IntentContext, IntentName, Relation, Slots, Understood } from './types.ts'
-import { choiceOf, pollNumberOf, stanceOf } from './vote.ts'
+import { choiceOf, onlyNamesOption, pollNumberOf, pollOfChoice, stanceOf } from './vote.ts'
 
 /** Longer messages are not requests to the bot (a forwarded notice, a story): nothing is read from them. */
 export const MAX_LENGTH = 200
@@ -39,19 +39,19 @@ const WANT_TO_VOTE = /^(?:我)?(?:要|想)投票[了吧啊呀]?$|^i (?:want|woul
 const REQUEST = /帮我?查|查一下|查下|查查|看看|看下|帮忙查/
 
 const SCHEDULE =
-  /收费标准|多少钱一个?月|按(?:户|人|面积|平米|套|月)收|一坪|每坪|标准|怎么收|怎么算|如何收|怎么计算|按面积|多少钱一平|一平(?:米|方)?多少|(?:一年|一个月|每月|每年|一平)(?:要)?多少|单价|收法|怎么个收|多少钱?一?平(?:米|方)?|计费|收费方式|怎么收费|\brates?\b|per (?:square|sq|m2)|square met|monthly fee|how much is the (?:management |property )?fee|fee (?:schedule|rule)|calculated|how (?:are|is) (?:the )?fees? (?:charged|worked out)/
+  /收费标准|多少钱一个?月|按(?:户|人|面积|平米|套|月)收|一坪|每坪|标准|怎么收|怎么算|如何收|怎么计算|按面积|多少钱一平|一平(?:米|方)?多少|(?:一年|一个月|每月|每年|一平)(?:要)?多少|单价|收法|怎么个收|多少钱?一?平(?:米|方)?|计费|收费方式|怎么收费|涨(?:价|了|没涨|不涨|多少)|要涨|调价|\brates?\b|(?:go(?:ne|ing)? up|increas(?:e|ed|ing))\b|per (?:square|sq|m2)|square met|monthly fee|how much is the (?:management |property )?fee|fee (?:schedule|rule)|calculated|how (?:are|is) (?:the )?fees? (?:charged|worked out)/
 const FEE =
-  /物业费|物业废|管理费|卫生费|服务费|费用|查费|查[^,，。?？]{0,10}费|欠|缴费记录|交费情况|缴费情况|(?<![月年周]份?的?)[账帐]单|到期|交到几月|交清|交过|(?:交|缴)费?了(?:没|吗)|(?:还|该|要)(?:要|需要|差|得)?(?:交|缴)多少|还差多少|没交|没缴|未交|未缴|补交|补缴|交了多少|缴了多少|交的钱|够不够|拖欠|(?:要|需要|得|该)(?:再)?(?:交|缴)钱|交钱吗|交够|缴够|费交|(?:我|俺|咱)(?:们)?家?的?账(?![目本])|\bowed?\b|\bfees?\b|\bbill\b|\bbalance\b|behind on|outstanding|unpaid|arrears|\bdid\s+\d[\d-]*\s+pay\b|\bhave i paid\b|paid up|up to date|my dues/
+  /物业费|物业废|管理费|卫生费|服务费|停车费|车位费|取暖费|供暖费|暖气费|公摊费|垃圾费|到账|入账|(?:钱|款|费|转账)(?:你们)?收到了?(?:吗|没)|费用|查费|查[^,，。?？]{0,10}费|欠|缴费记录|交费情况|缴费情况|(?<![月年周]份?的?)[账帐]单|到期|交到几月|交清|交过|(?:交|缴)费?了(?:没|吗)|(?:还|该|要)(?:要|需要|差|得)?(?:交|缴)多少|还差多少|没交|没缴|未交|未缴|补交|补缴|交了多少|缴了多少|交的钱|够不够|拖欠|(?:要|需要|得|该)(?:再)?(?:交|缴)钱|交钱吗|交够|缴够|费交|(?:我|俺|咱)(?:们)?家?的?账(?![目本])|\bowed?\b|\bfees?\b|\bbill\b|\bbalance\b|behind on|outstanding|unpaid|arrears|\bdid\s+\d[\d-]*\s+pay\b|\bhave i paid\b|paid up|up to date|my dues|\bmy payments?\b|payments? (?:go|went|gone|come|came) through|(?:get|got|receive|received) my (?:payment|money|transfer)/
 const OWN = /我|俺|咱|\bmy\b|\bi\b|\bme\b/
 const LEDGER =
   /账目|(?<=[月年周]份?的?)[账帐]单|帐目|账本|帐本|收支|(?<!报)账(?!单)|帐(?!单)|花了多少|花销|开销|花费|支出|花哪|花在哪|收入|收了多少|收益|结余|余额|(?:还)?剩(?:下)?多少|财务|公开|公布|明细|花了(?:啥|什么|哪些)|花钱|开支|基金|资金|经费|公款|\bledger\b|(?<!\bmy |\byour |\bthe bot )\baccounts?\b|\bspen[dt]\b|spending|expenses?|income|money go|\bfund\b|balance of|kitty|how much money|financ|what did we pay|用在哪|用到哪|用哪了|花在|钱.{0,4}(?:用|花)(?:在|到)?哪/
 
 const REPAIR_REF = /报修|报的|修|工单|维修单|单子|单号|ticket|repair|\bfix|\breport(?:ed)?\b/
 const STATUS_Q =
-  /怎么样|修不修|到底|修完|都修|what'?s happening|happening with|any news|what happened|咋样|怎样|进度|进展|修好|修了没|修了吗|修没|好了没|好没|修得|派给|谁(?:来)?修|给谁了|谁负责|处理到|到哪了|到哪一步|did anyone (?:fix|look|come)|anyone fix|有下文|下文|回音|还没人|没人来|没人管|没人修|怎么还没|没处理|未处理|\bnews\b|heard anything|有人(?:去)?(?:管|处理|接|修|看|来)|处理(?:没|了没|了吗|得|情况)|解决(?:没|了没|了吗)|搞定|处理好|完工|完成|弄好|谁在修|接了|啥时候|什么时候|何时|多久|(?:单子|报修|工单)呢|情况|(?:进展|进度|情况|处理得?)如何|\bstatus\b|update|progress|fixed|\bdone\b|looked at|still open|open repairs|what repairs|when will|\bwhen\b/
-const LIST = /哪些|所有|没(?:修|处理)好?的|全部|都有(?:啥|什么)|有(?:啥|什么)报修|都(?:修|处理|弄)(?:完|好)|还有多少|多少.{0,3}没|有?几个没|列表|清单|\blist\b|what repairs|open repairs|which repairs|all (?:repair )?(?:tickets|repairs)|which tickets|open tickets|tickets (?:are )?(?:still )?open/
+  /怎么样|修不修|到底|修完|都修|what'?s happening|happening with|any news|what happened|咋样|怎样|进度|进展|修好|修了没|修了吗|修没|好了没|好没|修得|派给|谁(?:来)?修|给谁了|谁负责|处理到|到哪了|到哪一步|did anyone (?:fix|look|come)|anyone fix|有下文|下文|回音|还没人|没人来|没人管|没人修|怎么还没|没处理|未处理|\bnews\b|heard anything|有人(?:去)?(?:管|处理|接|修|看|来)|处理(?:没|了没|了吗|得|情况)|解决(?:没|了没|了吗)|搞定|处理好|完工|完成|弄好|谁在修|接了|啥时候|什么时候|何时|多久|(?:单子|报修单?|工单|维修单|报的修)呢|情况|(?:进展|进度|情况|处理得?)如何|\bstatus\b|update|progress|fixed|\bdone\b|looked at|still open|open repairs|what repairs|when will|\bwhen\b/
+const LIST = /哪些|所有|没(?:修|处理)好?的|全部|都有(?:啥|什么)|有(?:啥|什么)报修|都(?:修|处理|弄|解决|搞定)(?:完|好)?了|还有多少|多少.{0,3}没|有?几个没|列表|清单|\blist\b|what repairs|open repairs|which repairs|all (?:repair )?(?:tickets|repairs)|which tickets|open tickets|tickets (?:are )?(?:still )?open/
 // a lookup of one's own or all tickets: 查一下我的维修单 / 我的工单
-const LOOKUP = /^(?:帮我)?(?:查|看)|^(?:show|check|see)\b|^(?:我的|my)\s*(?:报修单?|工单|维修单|单子|repairs?|tickets?)\s*[?？]?$/
+const LOOKUP = /^(?:帮我)?(?:查|看)|^(?:show|check|see)\b|^(?:我的|my)\s*(?:报修单?|工单|维修单|单子|repairs?|tickets?)\s*[呢啊吧]?\s*[?？]?$/
 const MINE = /我(?:报|的|上次|之前|前天|昨天|那)|(?:上回|上次|之前|前几天|昨天|前天|上周|上个?礼拜|上星期)报的|\bmy\b|\bi reported\b/
 const TICKET_NO = [
   /(?:工单|单子|维修单|报修单|报修|单号|\bticket|\brepair)\s*(?:no\.?)?\s*#?\s*(\d{1,6})(?!\s*(?:栋|幢|号楼|单元|-))/,
@@ -59,9 +59,10 @@ const TICKET_NO = [
   /#\s*(\d{1,6})/,
 ]
 
-const VOTE_WORD = /投票|表决|投了|票|投|选|\bpoll|\bvote|\bballot|\btally\b/
+// 结果 / results with no other subject before it are the poll's (the 结果 command): 结果出来了吗 / results out yet?
+const VOTE_WORD = /投票|表决|投了|票|投|选|\bpoll|\bvote|\bballot|\btally\b|^(?:投票)?结果|^(?:(?:are|is|any)\s+)?(?:the\s+)?results?\b/
 const RESULT_Q =
-  /结果|情况|进度|多少|几户|几个人|通过|截止|结束|统计|怎么样|咋样|怎样|现在|看看|看下|有什么|什么票|在投|啥时候|什么时候|过了没|过了吗|过没过|几个|进行|目前|领先|\bresults?\b|\bhow is\b|how's|\bgoing\b|\bpass(?:ed)?\b|\bopen\b|how many|\bstatus\b|\btally\b|winning|deadline|\bends?\b|\bclose/
+  /结果|情况|进度|多少|几户|几个人|通过|截止|结束|统计|怎么样|咋样|怎样|现在|看看|看下|有什么|什么票|在投|啥时候|什么时候|过了没|过了吗|过没过|几个|进行|目前|领先|谁赢|赢了|哪个赢|胜出|票多|票数|\bresults?\b|\bhow is\b|how's|\bgoing\b|\bpass(?:ed)?\b|\bopen\b|how many|\bstatus\b|\btally\b|winning|deadline|\bends?\b|\bclose/
 
 const BIND =
   /房号|房间号|门牌|绑定|绑上|绑一下|绑|关联|登记|认证|注册|我是|我住|我家是|我家在|住在|住户|业主|房主|租户|租客|租的|租了|我租|租房|家属|\brent\b|\brenting\b|\badd me\b|\bowns?\b|\bbind\b|\blink\b|\bregister\b|\bi live\b|\bi'?m (?:in|at)\b|\bi am (?:in|at)\b|\bi'?m the owner\b|\bi am the owner\b|\bowner of\b|\btenant\b|my flat|my apartment/
@@ -151,18 +152,22 @@ const poll: Rule = (t, ctx) => {
   if (!votey && !no) return null
   const rest = no ? f.slice(0, no.from) + ' ' + f.slice(no.to) : f
   const options = ctx.polls?.find((p) => p.no === no?.no)?.options ?? (no ? undefined : ctx.polls?.length === 1 ? ctx.polls[0]!.options : undefined)
-  const choice = choiceOf(rest, options)
+  let choice = choiceOf(rest, options)
+  // no number and several open polls: the one poll whose own options are named (我选白色, 白色几票了)
+  const named = !no && (ctx.polls?.length ?? 0) > 1 ? pollOfChoice(rest, ctx.polls!) : null
+  if (named) choice = { ...choice, option: named.option }
+  const pollNo = no?.no ?? named?.poll
   const asks = RESULT_Q.test(rest)
   if (choice && !asks && (votey || no)) {
     const slots: Slots = {}
-    if (no) slots.poll = no.no
+    if (pollNo !== undefined) slots.poll = pollNo
     if (choice.option !== undefined) slots.option = choice.option
     if (choice.stance) slots.stance = choice.stance
     return { intent: 'vote', slots }
   }
   // a question about a poll, or about how many chose something (多少人同意了 #2)
   // `#3 现在谁领先`: a question about a numbered thing that is not a repair is about the poll
-  if ((votey && (asks || no)) || (no && asks && (choice || !REPAIR_REF.test(f)))) return { intent: 'results', slots: no ? { poll: no.no } : {} }
+  if ((votey && (asks || no)) || (no && asks && (choice || !REPAIR_REF.test(f)))) return { intent: 'results', slots: pollNo !== undefined ? { poll: pollNo } : {} }
   return null
 }
 
@@ -199,8 +204,9 @@ const feeOrLedger: Rule = (t, ctx) => {
 /** 我要报修，厨房漏水 / 3栋楼道灯又坏了 */
 const repair: Rule = (t) => {
   const f = t.folded
-  const problem = hasProblem(f)
   const thing = thingOf(f)
+  // pests are the trouble by themselves (楼道里有老鼠); addressed only, the group reading still wants a broken state
+  const problem = hasProblem(f) || thing?.thing === '虫鼠'
   const verb = REPAIR_VERB.test(f)
   const placed = thing !== null || findArea(f) !== null || Object.keys(placeOf(f)).length > 0
   const report = (problem && placed) || hasStrongProblem(f) || (verb && (problem || thing !== null || findArea(f) !== null))
@@ -226,11 +232,21 @@ const bind: Rule = (t) => {
   return { intent: 'bind', slots }
 }
 
-/** @邻里 我同意: a choice alone, for the open poll */
-const stanceOnly: Rule = (t) => {
+/**
+ * @邻里 我同意 / 灰色 / put me down for grey: a choice alone, for the open poll that has it (the one poll with
+ * an option of that stance, or with that option's words); a stance two polls share stays poll-less.
+ */
+const choiceOnly: Rule = (t, ctx) => {
   const f = t.folded.replace(/^(?:我|i)\s*(?:投|vote)?\s*/, '')
+  const polls = ctx.polls ?? []
   const stance = stanceOf(f)
-  return stance && f.length <= 8 ? { intent: 'vote', slots: { stance } } : null
+  const named = polls.length > 1 ? pollOfChoice(f, polls) : null
+  if (stance && f.length <= 8) return { intent: 'vote', slots: named ? { stance, poll: named.poll, option: named.option } : { stance } }
+  // an option's own words with nothing but choice words around them
+  const poll = named ? polls.find((p) => p.no === named.poll) : polls.length === 1 ? polls[0] : undefined
+  if (!poll || !onlyNamesOption(t.folded, poll.options)) return null
+  const option = named?.option ?? choiceOf(f, poll.options)?.option
+  return option === undefined ? null : { intent: 'vote', slots: { poll: poll.no, option } }
 }
 
 export const RULES: readonly (readonly [string, Rule])[] = [
@@ -242,7 +258,7 @@ export const RULES: readonly (readonly [string, Rule])[] = [
   ['feeOrLedger', feeOrLedger],
   ['repair', repair],
   ['bind', bind],
-  ['stanceOnly', stanceOnly],
+  ['choiceOnly', choiceOnly],
 ]
 
 /** Which rule decides, and what it read (for tests and the benchmark's diagnostics). */

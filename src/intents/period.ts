@@ -29,7 +29,8 @@ const EN_MONTH = /\b(?:(?:in|for|of|during|since)\s+)?(jan(?:uary)?|feb(?:ruary)
 
 const YEAR_MONTH = /(?<!\d)(20\d{2})\s*(?:年|[-./])\s*(\d{1,2})(?!\d)\s*(?:月份?)?/
 const REL_YEAR_MONTH = new RegExp(`(今年|本年|去年|上年|前年)\\s*(\\d{1,2}|${CN_MONTH})\\s*月`)
-const MONTH = new RegExp(`(?<![\\d个上下本这])(\\d{1,2}|${CN_MONTH})\\s*月份?(?!\\s*[\\d一二三四五六七八九十]+\\s*[日号])`)
+// 上一月 / 下一月 / 这一月 are not January; any other month may follow 上下 (看一下九月份的账, 查下3月)
+const MONTH = new RegExp(`(?<![\\d个])(\\d{1,2}|十[一二]|(?<![上下本这])一|[二三四五六七八九十])\\s*月份?(?!\\s*[\\d一二三四五六七八九十]+\\s*[日号])`)
 const YEAR = /(?<!\d)(20\d{2})(?:\s*年|(?!\d|\s*[-./]\s*\d))/
 
 const pad = (n: number) => String(n).padStart(2, '0')

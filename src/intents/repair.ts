@@ -13,13 +13,14 @@ const THINGS: readonly (readonly [string, RegExp])[] = [
   ['化粪池', /化粪池|septic/],
   ['井盖', /井盖|manhole/],
   ['监控', /监控|摄像头|监视器|\bcctv\b|\bcameras?\b/],
-  ['下水道', /下水道|下水管|下水|排水管|排水沟|排污|污水管|阴沟|雨水井|\bdrains?\b|\bsewers?\b|\bsewage\b|\bgutters?\b/],
+  ['下水道', /下水道|下水管|下水|排水管|排水沟|水沟|沟渠|明沟|排污|污水管|阴沟|(?:雨水|污水|下水|窨|检查)井|\bditch(?:es)?\b|\bdrains?\b|\bsewers?\b|\bsewage\b|\bgutters?\b/],
   ['地漏', /地漏/],
   ['马桶', /马桶|坐便器|蹲坑|\btoilets?\b/],
   ['水龙头', /水龙头|龙头|\btaps?\b|faucets?/],
   ['水管', /水管|供水管|暖气管|管道|\bpipes?\b/],
   ['水泵', /水泵|水箱|二次供水|\bpumps?\b/],
   ['电梯', /电梯|\blifts?\b|elevators?/],
+  ['暖气', /暖气(?!费)|暖气片|供暖|地暖|\bradiators?\b|\bheating\b/],
   ['门禁', /门禁|门卡|刷卡|人脸识别|access control|card reader|keypad/],
   ['对讲', /对讲|门铃|intercom|doorbell/],
   ['单元门', /单元门(?!口)|楼道门|防盗门|entry door|entrance door|front door|main door/],
@@ -38,6 +39,7 @@ const THINGS: readonly (readonly [string, RegExp])[] = [
   ['虫鼠', /蟑螂|老鼠|耗子|白蚁|\brats?\b|\bmice\b|cockroach(?:es)?|termites?/],
   ['门', /(?<![a-z])门(?=坏|关不|打不|开不|合不|掉|锁不)|\bdoors?\b/],
   ['树', /树枝|树干|大树|树(?=倒|歪|断|枝|干|要|快|被|压|砸|挡)|\btrees?\b|\bbranch(?:es)?\b/],
+  ['草', /草坪|草地|杂草|绿化带|花坛|灌木|绿篱|草(?=长|太|都|好久|没|枯)|\blawns?\b|\bgrass\b|\bhedges?\b/],
   ['垃圾', /垃圾桶|垃圾箱|垃圾站|垃圾(?!分类|车|袋)|\brubbish\b|\bgarbage\b|\btrash\b|\bbins?\b/],
   ['自来水', /自来水|水质|tap water/],
 ]
@@ -48,8 +50,8 @@ const STRONG =
 const PROBLEM = new RegExp(
   [
     STRONG.source,
-    '坏|损坏|停运|不运行|消杀|灭鼠|灭蟑|成灾|泛滥|耷拉|垂下来|裸露|就闪|闪得|老闪|总闪|乱闪|闪烁|闪个|不响|没声音|没有声音|没人收拾|没人清|没人倒|没人收|没人扫|没人打扫|没人处理|没人管|没清理|没有清理|没清运|没有清运|没收走|没有收走|堆满|堆成山|堆了一|堆着|一堆|发黄|发黑|浑浊|有味|有股味|有怪味|有股怪味|一股味|一股怪味|掀了|掀翻|掀掉|刮断|刮跑|刮倒|刮掉|吹倒|吹跑|吹掉|冒出|冒上来|漫出|返上来|不亮|灭了|黑了|全黑|一闪一闪|闪个不停|忽明忽暗|一直闪|堵|不通|漏|渗|溢|满了|爆了|爆管|裂了|破了|碎了|断了|掉了|掉下|脱落|松了|松动|晃|卡住|卡了|停了|不动|不转|失灵|没反应|不灵|刷不开|打不开|关不上|关不起来|锁不上|抬不起|充不上|烧掉|烧了|烧坏|没水|没电|臭|反味|不能用|用不了|没了|不见了|被偷|歪了|倾斜|要倒|快倒|倒了|怪声|异响|噪音|响声|不正常|出问题|有问题|堵塞|关不严|关不紧|合不拢|一直响|响个不停|叫个不停|不会亮|亮不了|不工作|不好使|不管用|故障|失效|滴水|渗漏|都不开|不开了|开不了',
-    "\\bbroken\\b|\\bbroke\\b|not working|isn'?t working|doesn'?t work|does not work|out of order|\\bstuck\\b|\\bblocked\\b|clogged|flicker(?:s|ing)?|\\bdead\\b|overflow(?:s|ing)?|cracked|\\bfallen\\b|\\bloose\\b|jammed|smells?\\b|\\btripped\\b|\\btripping\\b|\\beverywhere\\b|all over the|infest(?:ed|ation)?|\\bnoise|grinding|rattl|squeak|won'?t (?:close|open|lock|work|turn on|shut)|can'?t (?:close|open|lock)|doesn'?t (?:close|open|lock|shut)|\\bno (?:lights?|power|water|electricity)\\b|back(?:s|ed|ing)? up|piling up|pile of|(?:hasn'?t|have ?n'?t|not) been (?:collected|emptied|cleaned|picked up)|nobody (?:collected|emptied|cleaned)|blocking|discolou?red|\\bbrown\\b|out of service|\\bmissing\\b|(?:keeps?|kept) (?:going|turning|switching|cutting) (?:off|out)|(?:goes|went|going) off|cuts? out|\\bdrip(?:s|ping)?\\b|malfunction|faulty|\\bfault\\b",
+    '坏|损坏|关不住|关不掉|拧不紧|一直滴|不热|不暖|冰凉|不够热|没修剪|没人修剪|没剪|杂草丛生|长疯了|枯死|停运|不运行|消杀|灭鼠|灭蟑|成灾|泛滥|耷拉|垂下来|裸露|就闪|闪得|老闪|总闪|乱闪|闪烁|闪个|不响|没声音|没有声音|没人收拾|没人清|没人倒|没人收|没人扫|没人打扫|没人处理|没人管|没清理|没有清理|没清运|没有清运|没收走|没有收走|堆满|堆成山|堆了一|堆着|一堆|发黄|发黑|浑浊|有味|有股味|有怪味|有股怪味|一股味|一股怪味|掀了|掀翻|掀掉|刮断|刮跑|刮倒|刮掉|吹倒|吹跑|吹掉|冒出|冒上来|漫出|返上来|不亮|灭了|黑了|全黑|一闪一闪|闪个不停|忽明忽暗|一直闪|堵|不通|漏|渗|溢|满了|爆了|爆管|裂了|破了|碎了|断了|掉了|掉下|脱落|松了|松动|晃|卡住|卡了|停了|不动|不转|失灵|没反应|不灵|刷不开|打不开|关不上|关不起来|锁不上|抬不起|充不上|烧掉|烧了|烧坏|没水|没电|臭|反味|不能用|用不了|没了|不见了|被偷|歪了|倾斜|要倒|快倒|倒了|怪声|异响|噪音|响声|不正常|出问题|有问题|堵塞|关不严|关不紧|合不拢|一直响|响个不停|叫个不停|不会亮|亮不了|不工作|不好使|不管用|故障|失效|滴水|渗漏|都不开|不开了|开不了',
+    "\\bbroken\\b|\\bbroke\\b|not working|isn'?t working|doesn'?t work|does not work|out of order|\\bstuck\\b|\\bblocked\\b|clogged|flicker(?:s|ing)?|\\bdead\\b|overflow(?:s|ing)?|cracked|\\bfallen\\b|\\bloose\\b|jammed|smells?\\b|\\btripped\\b|\\btripping\\b|\\beverywhere\\b|all over the|infest(?:ed|ation)?|\\bnoise|grinding|rattl|squeak|won'?t (?:close|open|lock|work|turn on|shut)|can'?t (?:close|open|lock)|doesn'?t (?:close|open|lock|shut)|\\bno (?:lights?|power|water|electricity)\\b|back(?:s|ed|ing)? up|piling up|pile of|(?:hasn'?t|have ?n'?t|not) been (?:collected|emptied|cleaned|picked up)|nobody (?:collected|emptied|cleaned)|blocking|discolou?red|\\bbrown\\b|out of service|\\bmissing\\b|(?:keeps?|kept) (?:going|turning|switching|cutting) (?:off|out)|(?:goes|went|going) off|cuts? out|\\bdrip(?:s|ping)?\\b|malfunction|faulty|\\bfault\\b|overgrown|(?:radiators?|heating)\\b[^.!?]{0,20}\\b(?:cold|not (?:on|warm))\\b|\\bnot warm\\b",
     // a light that "is out"
     '(?:lights?|lamps?)\\b[^.!?]{0,20}\\b(?:is|are|went|goes|gone)\\s+(?:all\\s+)?(?:out|off)\\b',
   ].join('|'),
@@ -57,7 +59,7 @@ const PROBLEM = new RegExp(
 
 // Someone asking the bot to register a repair.
 export const REPAIR_VERB =
-  /报修|报个修|保修|报一下修|登记.{0,3}修|维修|修一下|修下|修修|修一修|来修|找(?:个)?人修|派人修|帮忙修|修理|report (?:a |an )?(?:repair|leak|problem|fault|broken)|\brepair\b|\bfix\b|needs? fixing/
+  /报修|报个修|保修|报一下修|登记.{0,3}修|维修|修一下|修下|修修|修一修|来修|找(?:个)?人修|派人修|帮忙修|修理|派(?:个|人|师傅)|来个?(?:人|师傅)|(?:找|叫)个?师傅|(?:来|过来)(?:处理|看看|看一下)|处理一下|report (?:a |an )?(?:repair|leak|problem|fault|broken)|send someone|can (?:someone|somebody|you) (?:come|send)|\brepair\b|\bfix\b|needs? fixing/
 
 export interface RepairSlots extends PlaceSlots {
   /** what is broken, canonical simplified word, when named */
@@ -103,11 +105,11 @@ const MAYBE = new RegExp(
     '坏|壞|堵|漏|渗|滲|溢|不亮|灭|滅|黑了|全黑|闪|閃|忽明忽暗|不通|满了|滿了|爆|裂|破了|碎|断|斷|掉|脱落|脫落|松|鬆|晃',
     '卡住|卡了|卡人|停了|停水|停电|停電|不动|不動|不转|不轉|失灵|失靈|反应|反應|不灵|不靈|不开|不開|关不|關不|锁不|鎖不',
     '抬不|充不|烧|燒|没水|沒水|没电|沒電|臭|反味|不能用|用不了|没了|沒了|不见|不見|被偷|歪|倾斜|傾斜|要倒|快倒|倒了',
-    '怪声|怪聲|异响|異響|噪音|响声|響聲|不正常|问题|問題|进水|進水|积水|積水|冒|喷水|噴水|水漫|淹|塌|困人|被困|困住|困在',
+    '不热|不熱|不够热|不夠熱|不暖|冰凉|冰涼|修剪|没剪|沒剪|杂草|雜草|长疯|長瘋|枯死|怪声|怪聲|异响|異響|噪音|响声|響聲|不正常|问题|問題|进水|進水|积水|積水|冒|喷水|噴水|水漫|淹|塌|困人|被困|困住|困在',
     '关人|關人|关了人|關了人|起火|着火|著火|火花|跳闸|跳閘|不出水|返水|反水|不严|不嚴|不紧|不緊|合不|一直响|一直響|个不停|個不停',
     '夹人|夾人|停运|停運|不运行|不運行|消杀|消殺|灭鼠|滅鼠|灭蟑|滅蟑|成灾|成災|泛滥|氾濫|泛濫|tripping|everywhere|all over|infest|耷拉|垂下|裸露|漫|颳|不响|不響|没声|沒聲|没有声|沒有聲|没人|沒人|没清|沒清|没有清|沒有清|没收|沒收|没有收|沒有收|堆|发黄|發黃|发黑|發黑|浑浊|渾濁|味|掀|刮|吹倒|吹跑|吹掉|返上|back|piling|pile of|been collected|been emptied|been cleaned|been picked|nobody|blocking|discolo|brown|不会亮|不會亮|亮不了|不工作|不好使|不管用|故障|失效|滴|不开|不開|开不了|開不了|drip|fault|malfunction',
     "broke|block|clog|leak|stuck|flicker|not work|n't|dead|burst|overflow|crack|loose|jam|flood|no water|no power|noise",
-    'grinding|rattl|squeak|no light|missing|smoke|fire|spark|trapped|out of|is out|are out|went out|smell|tripped|fallen|power cut|off|cut out|cuts out',
+    'overgrown|cold|not warm|grinding|rattl|squeak|no light|missing|smoke|fire|spark|trapped|out of|is out|are out|went out|smell|tripped|fallen|power cut|off|cut out|cuts out',
   ].join('|'),
   'i',
 )

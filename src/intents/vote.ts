@@ -105,6 +105,37 @@ export function choiceOf(rest: string, options?: readonly string[]): Choice | nu
   return out.stance ? out : null
 }
 
+/**
+ * No poll number and several open polls: the one poll whose own options the choice names (我选白色 → the
+ * poll with 白色; 我同意 → the one poll with an option of that stance). A number, letter or ordinal names
+ * an option of every poll alike, and a choice two polls share names neither: both give null.
+ */
+export function pollOfChoice(rest: string, polls: readonly PollInfo[]): { poll: number; option: number } | null {
+  if (ordinalOf(rest) !== undefined) return null
+  const hits = polls.flatMap((p) => {
+    const c = choiceOf(rest, p.options)
+    return c?.option !== undefined ? [{ poll: p.no, option: c.option }] : []
+  })
+  return hits.length === 1 ? hits[0]! : null
+}
+
+// what may surround an option named alone (白色吧，白色好看 / put me down for grey / 我就选灰色)
+const CHOICE_FILLER =
+  /put me down for|count me (?:in )?for|\bgo(?:ing)? (?:with|for)\b|\bi'?(?:ll|d)\b|\b(?:i|me|my|for|the|one|please|pls|vote|pick|choose|prefer|take|have|like|want|choice|colou?r|option)\b|我|俺|就|还是|选|投|要|吧|啊|呀|呢|了|的|好看|好|一票|这个|那个|觉得|喜欢|颜色|[\s,.!?，。！？~～:：、'"“”]/g
+
+/** Whether the text is an option of `options` and nothing else but choice words (`灰色` / `grey please`). */
+export function onlyNamesOption(rest: string, options: readonly string[]): boolean {
+  let left = rest
+  let named = false
+  for (const k of options.map((o) => simplify(optionKey(o))).filter(Boolean).sort((a, b) => b.length - a.length)) {
+    if (left.includes(k)) {
+      named = true
+      left = left.split(k).join(' ')
+    }
+  }
+  return named && left.replace(CHOICE_FILLER, '') === ''
+}
+
 function ordinalOf(rest: string): number | undefined {
   for (const re of ORDINALS) {
     const m = re.exec(rest)

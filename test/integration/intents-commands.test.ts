@@ -39,12 +39,17 @@ describe('a sentence that opens with a command keyword', () => {
     expect(await counted(w, 'u1')).toEqual(['results'])
   })
 
-  it('the same in the other languages: 投票結果出來了嗎 / vote results out yet?', async () => {
+  it('the same in the other languages: 投票結果出來了嗎 / vote results out yet? / results out yet?', async () => {
     const { w } = await setUp()
     await w.says('boss', '发起投票 换电梯 选项 同意/反对 规则 简单').then((r) => r.expectReply('#1'))
     await w.says('u1', '@鄰里 投票結果出來了嗎').then((r) => expect(r.text).not.toContain('用法'))
     await w.says('u1', '@邻里 results of the vote out yet?').then((r) => expect(r.text).not.toContain('用法'))
-    expect(await counted(w, 'u1')).toEqual(['results', 'results'])
+    // no poll word at all: `results` is the command's keyword, the question is the poll's
+    await w.says('u1', '@邻里 results out yet?').then((r) => {
+      expect(r.text).toContain('#1')
+      expect(r.text).not.toContain('用法')
+    })
+    expect(await counted(w, 'u1')).toEqual(['results', 'results', 'results'])
   })
 
   it('a real malformed command still gets its usage line', async () => {

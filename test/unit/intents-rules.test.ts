@@ -39,7 +39,7 @@ describe('each rule decides its own case', () => {
     ['feeOrLedger', '@邻里 上个月花了多少钱', 'ledger'],
     ['repair', '@邻里 3栋楼道灯又坏了', 'repair'],
     ['bind', '@邻里 我是3栋2单元201的业主', 'bind'],
-    ['stanceOnly', '@邻里 我同意', 'vote'],
+    ['choiceOnly', '@邻里 我同意', 'vote'],
   ]
   it.each(cases)('%s: %s → %s', (name, text, intent) => {
     expect(rule(text)).toBe(name)
@@ -147,8 +147,10 @@ describe('what each intent maps to', () => {
     expect(understand('@邻里 我投第一个', ctx())).toMatchObject({ intent: 'vote', command: null, missing: ['poll'] })
     // with one poll open it is that one
     expect(understand('@邻里 我投第一个', ctx({ polls: [polls[1]!] })).command).toBe('投票 #3 1')
-    // a stance needs no poll number: the vote command takes the one open poll or asks
-    expect(understand('@邻里 我同意', ctx()).command).toBe('投票 同意')
+    // a stance goes to the one open poll with an option of that stance
+    expect(understand('@邻里 我同意', ctx()).command).toBe('投票 #2 1')
+    // two polls that both have it: no poll number, the vote command takes the one open poll or asks
+    expect(understand('@邻里 我同意', ctx({ polls: [polls[0]!, { no: 4, options: ['同意', '反对'] }] })).command).toBe('投票 同意')
     // an option beyond the poll's options
     expect(understand('@邻里 #3 选第五个', ctx())).toMatchObject({ intent: 'vote', command: null, missing: ['option'] })
     // options unknown: a stance word of the compound language
