@@ -159,6 +159,7 @@ export const tickCmd: CliCommand = {
     return withDatabase(config, async (db) => {
       const r = await runDue(db.db, now, { instance: `cli:${process.pid}` })
       for (const d of r.disclosures) print(`disclosure ${d.period} of compound #${d.compoundId} queued for ${d.chats} chat(s)${d.late ? ' (late)' : ''}`)
+      for (const h of r.held) print(`disclosure ${h.period} of compound #${h.compoundId} is late and waits for the end of the compound's quiet hours`)
       for (const b of r.billed) print(`billed ${b.month} for compound #${b.compoundId}: ${b.charged} charge(s)`)
       print(`polls closed: ${r.closedPolls}; elections opened: ${r.electionsOpened}; final results posted: ${r.finalResults}; poll reminders queued: ${r.pollReminders}; notice reminders: ${r.noticeReminders}; committee messages queued: ${r.committeeMessages}; errors: ${r.errors}`)
       return r.errors > 0 ? 1 : 0

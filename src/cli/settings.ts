@@ -42,7 +42,7 @@ const SETTINGS: readonly Setting[] = [
     flag: 'quiet-hours',
     key: 'quietHours',
     values: `"${describeQuietHours(DEFAULT_QUIET_HOURS)}"|off`,
-    what: 'local hours in which no poll or notice reminder is posted to the groups (docs/POLLS.md, docs/GOVERNANCE.md)',
+    what: 'local hours in which no poll or notice reminder, election post or 补发 of a missed 公示 is posted to the groups (docs/POLLS.md, docs/GOVERNANCE.md)',
     parse(v) {
       const q = parseQuietHours(v)
       if (q === 'invalid') throw new UsageError(`--quiet-hours "${v}" is not a time range like "${describeQuietHours(DEFAULT_QUIET_HOURS)}" (or off)`)

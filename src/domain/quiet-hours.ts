@@ -1,4 +1,6 @@
-// Quiet hours: the local hours in which the bot posts nothing to a group that nobody asked for (poll reminders).
+// Quiet hours: the local hours in which the bot posts nothing to a group that nobody asked for: poll and notice
+// reminders, the opening of an election's voting and its final result, and a late (补发) disclosure after downtime
+// (src/scheduler/tick.ts). A disclosure slot the committee put inside them is still posted on time.
 // Pure: the clock and the time zone are passed in.
 //
 // compound.settings.quietHours = 'HH:MM-HH:MM' (local; the default '21:00-08:00' runs over midnight) or false

@@ -7,9 +7,13 @@
 //   (src/scheduler/schedule.ts) makes the last complete period due. A slot more than LATE_AFTER_MS ago means
 //   the bot was down: the post is marked late (补发). Only the latest slot is ever looked at, so after a long
 //   outage only the latest missed period is caught up; and a compound created after the slot has nothing to
-//   disclose for it. One query finds which of the due (compound, kind, period) still lack a `disclosures` row
-//   for some chat; those are posted by postDisclosures (src/disclosure/batch.ts) in chunks: set-based reads,
-//   one transaction per chunk, a unique row per compound, chat, kind and period (so each chat gets it once).
+//   disclose for it. A late post waits out the compound's quiet hours (src/domain/quiet-hours.ts): the bot
+//   starting at 23:30 posts nothing (TickReport.held lists it), the first tick after they end posts it if that
+//   slot is still the latest (a slot of the same kind in between supersedes it, as after any longer outage).
+//   A slot the committee put inside the quiet hours is still posted on time: only catch-ups wait. One query
+//   finds which of the due (compound, kind, period) still lack a `disclosures` row for some chat; those are
+//   posted by postDisclosures (src/disclosure/batch.ts) in chunks: set-based reads, one transaction per chunk,
+//   a unique row per compound, chat, kind and period (so each chat gets it once).
 //   Several periods of one compound due together are one post and one chart; a period in which nothing happened
 //   is recorded and logged, not posted (src/disclosure/catch-up.ts).
 // - monthly billing (src/services/fees.ts): the current month, once a day per compound (job_runs key
@@ -81,6 +85,8 @@ export interface TickOptions {
 
 export interface TickReport {
   disclosures: { compoundId: number; kind: PeriodKind; period: string; chats: number; late: boolean }[]
+  /** late disclosures still to post that wait for the end of their compound's quiet hours */
+  held: { compoundId: number; kind: PeriodKind; period: string }[]
   billed: { compoundId: number; month: string; charged: number }[]
   closedPolls: number
   electionsOpened: number
@@ -98,6 +104,7 @@ export interface TickReport {
 export async function runDue(db: Db, now: Date, opts: TickOptions): Promise<TickReport> {
   const report: TickReport = {
     disclosures: [],
+    held: [],
     billed: [],
     closedPolls: 0,
     electionsOpened: 0,
@@ -308,7 +315,15 @@ async function postDue(db: Db, due: DisclosureItem[], now: Date, opts: TickOptio
   if (due.length === 0) return
   const periodOf = (i: DisclosureItem) => ({ compoundId: i.compound.id, kind: i.period.kind, period: i.period.key })
   const open = await undisclosedPeriods(db, due.map(periodOf))
-  const todo = due.filter((i) => open.has(disclosurePeriodKey(periodOf(i))))
+  const todo: DisclosureItem[] = []
+  for (const i of due) {
+    if (!open.has(disclosurePeriodKey(periodOf(i)))) continue
+    // a catch-up nobody asked for is not posted in the middle of the night: a tick after the quiet hours posts
+    // it (the on-time post of a slot the committee put there is not held)
+    if (i.late && isQuiet(now, i.compound.timeZone, quietHoursOf(i.compound.settings))) report.held.push(periodOf(i))
+    else todo.push(i)
+  }
+  if (report.held.length > 0) log.debug({ held: report.held }, 'scheduler: late disclosures wait for the end of quiet hours')
   if (todo.length === 0) return
   // nobody asked for these: a period with nothing in it is not posted, a compound's periods go out as one post
   const res = await postDisclosures(db, todo, { now, render: opts.render, skipEmpty: true })

@@ -161,3 +161,116 @@ describe('an empty period', () => {
     expect(got.g1!.charts).toEqual(['幸福里 2027年1月 收支图'])
   })
 })
+
+// Issue 15, group etiquette: a catch-up nobody asked for waits out the compound's quiet hours (default 21:00–08:00
+// local; 幸福里 is in Asia/Shanghai, UTC+8). A later tick posts it, as long as the period it is for is still the
+// one due then; a slot the committee put inside the quiet hours is posted on time all the same.
+describe('a catch-up in quiet hours', () => {
+  const periods = (r: Awaited<ReturnType<typeof tick>>) => r.disclosures.map((d) => [d.period, d.late])
+
+  it('waits for 08:00 when the bot starts at 23:30 on a Sunday; at 08:00 Monday last week is still the one due', async () => {
+    const { w } = await setUp({ weekly: 'mon 09:00', monthly: false, yearly: false }, '2026-12-16T02:00:00Z')
+    await w.says('cc', '支出 120 楼道保洁').then((r) => r.expectReply('已登记支出'))
+    w.clock.set('2026-12-22T02:00:00Z')
+    await w.says('cc', '收入 300 停车租金').then((r) => r.expectReply('已登记'))
+    await perChat(w)
+    // down over Monday 21 December 09:00 (week 51's slot); back on Sunday 27 December at 23:30 local
+    const night = await tick(w.db, '2026-12-27T15:30:00Z')
+    expect(night).toMatchObject({ disclosures: [], errors: 0 })
+    expect(night.held).toEqual([{ compoundId: expect.any(Number), kind: 'week', period: '2026-W51' }])
+    expect(await disclosureRows(w)).toBe(0)
+    // 公示 on demand is answered at night: someone asked
+    w.clock.set('2026-12-27T15:31:00Z')
+    await w.says('cc', '公示 本周').then((r) => r.expectReply('【幸福里 公示】2026年第52周'))
+    await perChat(w)
+    // Monday 28 December 07:59 local, still quiet (and a new week has begun: the slot decides the period, not the week)
+    expect(periods(await tick(w.db, '2026-12-27T23:59:00Z'))).toEqual([])
+    // 08:00: the latest slot is still last Monday's, so week 51 is posted, marked late
+    const morning = await tick(w.db, '2026-12-28T00:00:00Z')
+    expect(periods(morning)).toEqual([['2026-W51', true]])
+    expect(morning.held).toEqual([])
+    const got = await perChat(w)
+    for (const chat of ['g1', 'g2']) {
+      expect(got[chat]!.texts, chat).toHaveLength(1)
+      expect(got[chat]!.texts[0]).toMatch(/^【幸福里 公示】2026年第51周/)
+    }
+    // 09:00: week 52's own slot, on time; week 51 is not posted twice
+    expect(periods(await tick(w.db, '2026-12-28T01:00:00Z'))).toEqual([['2026-W52', false]])
+    expect((await perChat(w)).g1!.texts).toHaveLength(1)
+  })
+
+  it('over new year: November, missed on 1 December, is posted at 08:00 on 1 January; December and the year at 09:00', async () => {
+    const { w } = await setUp({ weekly: false, monthly: '1 09:00', yearly: '01-01 09:00' }, '2026-11-10T02:00:00Z')
+    await w.says('cc', '支出 120 楼道保洁').then((r) => r.expectReply('已登记支出'))
+    w.clock.set('2026-12-10T02:00:00Z')
+    await w.says('cc', '收入 300 停车租金').then((r) => r.expectReply('已登记'))
+    await perChat(w)
+    // back on 31 December at 23:30 local: November (the slot of 1 December) is late and waits
+    const night = await tick(w.db, '2026-12-31T15:30:00Z')
+    expect(periods(night)).toEqual([])
+    expect(night.held.map((h) => h.period)).toEqual(['2026-11'])
+    // 1 January 07:59 local: a new month and a new year, but their slots (09:00) have not come
+    expect(periods(await tick(w.db, '2026-12-31T23:59:00Z'))).toEqual([])
+    expect(periods(await tick(w.db, '2027-01-01T00:00:00Z'))).toEqual([['2026-11', true]])
+    expect((await perChat(w)).g1!.texts).toHaveLength(1)
+    // 09:00: December and 2026, on time, one post
+    const nine = await tick(w.db, '2027-01-01T01:00:00Z')
+    expect(periods(nine).sort()).toEqual([
+      ['2026', false],
+      ['2026-12', false],
+    ])
+    const got = await perChat(w)
+    expect(got.g1!.texts).toHaveLength(1)
+    expect(got.g1!.texts[0]).toMatch(/^【幸福里 公示】2026年度/)
+  })
+
+  it('a slot the committee put in the quiet hours is posted on time; missed, it waits for the morning', async () => {
+    const { w } = await setUp({ weekly: 'sun 22:00', monthly: false, yearly: false }, '2026-12-09T02:00:00Z')
+    await w.says('cc', '支出 120 楼道保洁').then((r) => r.expectReply('已登记支出'))
+    w.clock.set('2026-12-16T02:00:00Z')
+    await w.says('cc', '收入 300 停车租金').then((r) => r.expectReply('已登记'))
+    await perChat(w)
+    // Sunday 20 December 22:00 local: the last complete week before the slot's, week 50, on time at night
+    expect(periods(await tick(w.db, '2026-12-20T14:00:00Z'))).toEqual([['2026-W50', false]])
+    expect((await perChat(w)).g1!.texts[0]).toMatch(/^【幸福里 公示】2026年第50周/)
+    // Sunday 27 December: the bot is down at 22:00 and back at 22:20, too late to be on time
+    const late = await tick(w.db, '2026-12-27T14:20:00Z')
+    expect(periods(late)).toEqual([])
+    expect(late.held.map((h) => h.period)).toEqual(['2026-W51'])
+    // past midnight the week is a new one, but Sunday 22:00 is still the latest slot: week 51 at 08:00
+    expect(periods(await tick(w.db, '2026-12-27T23:59:00Z'))).toEqual([])
+    expect(periods(await tick(w.db, '2026-12-28T00:00:00Z'))).toEqual([['2026-W51', true]])
+  })
+
+  it('a slot inside the quiet hours that comes before they end supersedes the held catch-up (only the latest slot counts)', async () => {
+    const { w } = await setUp({ weekly: 'mon 07:00', monthly: false, yearly: false }, '2026-12-16T02:00:00Z')
+    await w.says('cc', '支出 120 楼道保洁').then((r) => r.expectReply('已登记支出'))
+    w.clock.set('2026-12-22T02:00:00Z')
+    await w.says('cc', '收入 300 停车租金').then((r) => r.expectReply('已登记'))
+    await perChat(w)
+    // down over Monday 21 December 07:00; back on Sunday 27 December at 23:30: week 51 waits
+    expect((await tick(w.db, '2026-12-27T15:30:00Z')).held.map((h) => h.period)).toEqual(['2026-W51'])
+    // Monday 28 December 07:00: week 52's slot, on time; week 51 is no longer due (as after any longer outage)
+    expect(periods(await tick(w.db, '2026-12-27T23:00:00Z'))).toEqual([['2026-W52', false]])
+    const got = await perChat(w)
+    expect(got.g1!.texts).toHaveLength(1)
+    expect(got.g1!.texts[0]).toMatch(/^【幸福里 公示】2026年第52周/)
+    const after = await tick(w.db, '2026-12-28T00:00:00Z')
+    expect(periods(after)).toEqual([])
+    expect(after.held).toEqual([])
+  })
+
+  it('with quiet hours switched off (or ended earlier), the catch-up is posted at once', async () => {
+    for (const [quietHours, at] of [
+      [false, '2026-12-27T15:30:00Z'],
+      ['22:00-07:00', '2026-12-27T23:30:00Z'],
+    ] as const) {
+      const { w } = await setUp({ weekly: 'mon 09:00', monthly: false, yearly: false }, '2026-12-16T02:00:00Z')
+      await w.db.db.execute(sql`UPDATE compounds SET settings = settings || ${JSON.stringify({ quietHours })}::jsonb`)
+      await w.says('cc', '支出 120 楼道保洁').then((r) => r.expectReply('已登记支出'))
+      const r = await tick(w.db, at)
+      expect(periods(r), String(quietHours)).toEqual([['2026-W51', true]])
+      expect(r.held).toEqual([])
+    }
+  })
+})
