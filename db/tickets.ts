@@ -2,8 +2,8 @@
 // (ctx.now), never a column default. Lists, lookups and the counts the disclosure summary prints are in
 // ./ticket-queries.ts; a ticket's cost, read from the ledger, in ./ticket-costs.ts.
 //
-// Numbering: tickets are numbered 1, 2, 3, … per compound. nextTicketNo takes a transaction-scoped
-// advisory lock on the compound and then reads max(no) + 1, so concurrent reports wait for each other:
+// Numbering: tickets are numbered 1, 2, 3, … per compound. createTicket takes a transaction-scoped
+// advisory lock on the compound and then inserts with max(no) + 1, so concurrent reports wait for each other:
 // no duplicates (also guarded by the unique key tickets_compound_no_uq) and no gaps (a rolled-back
 // report releases its number with its transaction).
 import { and, asc, eq, sql } from 'drizzle-orm'
@@ -17,14 +17,9 @@ export type TicketEventRow = typeof ticketEvents.$inferSelect
 /** First key of the two-int advisory lock: 'TICK'. The second key is the compound id. */
 export const TICKET_LOCK_CLASS = 0x5449434b
 
-/** The next ticket number of the compound; holds the compound's ticket lock until the transaction ends. */
-export async function nextTicketNo(tx: Tx, compoundId: number): Promise<number> {
+/** The compound's ticket lock, held until the transaction ends. */
+async function lockTickets(tx: Tx, compoundId: number): Promise<void> {
   await tx.execute(sql`SELECT pg_advisory_xact_lock(${TICKET_LOCK_CLASS}::int4, ${compoundId}::int4)`)
-  const [row] = await tx
-    .select({ n: sql<number>`coalesce(max(${tickets.no}), 0)::int` })
-    .from(tickets)
-    .where(eq(tickets.compoundId, compoundId))
-  return (row?.n ?? 0) + 1
 }
 
 export interface NewTicket {
@@ -44,12 +39,14 @@ export interface NewTicket {
 
 /** Number and insert a ticket, with its `created` event. */
 export async function createTicket(tx: Tx, t: NewTicket): Promise<TicketRow> {
-  const no = await nextTicketNo(tx, t.compoundId)
+  await lockTickets(tx, t.compoundId)
+  // the number is read by the INSERT itself: a statement started after the lock was granted sees every ticket
+  // committed before it (one round trip fewer than reading max(no) first)
   const [row] = await tx
     .insert(tickets)
     .values({
       compoundId: t.compoundId,
-      no,
+      no: sql`(SELECT coalesce(max(${tickets.no}), 0) + 1 FROM ${tickets} WHERE ${tickets.compoundId} = ${t.compoundId})`,
       reporterMemberId: t.reporterMemberId,
       householdId: t.householdId,
       place: t.place,
