@@ -26,6 +26,7 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
 import { type ChainEntry, entryHash, GENESIS_HASH } from '../src/domain/ledger-chain.ts'
 import type { Queryable, Tx } from './client.ts'
+import { prepared } from './prepared.ts'
 import { ledgerEntries } from './schema.ts'
 
 // Beside this module: the sums (balances, dues and arrears, period totals) in ./ledger-sums.ts; the recent
@@ -90,15 +91,46 @@ const ledgerLocksHeld = new WeakMap<Tx, Set<number>>()
 
 type ChainHead = { serial: number; hash: string } | undefined
 
-function readLedgerHead(tx: Tx, compoundId: number): Promise<ChainHead> {
-  return tx
+const headQuery = prepared<{ compoundId: number }, { serial: number; hash: string }[]>('ledger_head', (q) =>
+  q
     .select({ serial: ledgerEntries.serial, hash: ledgerEntries.hash })
     .from(ledgerEntries)
-    .where(eq(ledgerEntries.compoundId, compoundId))
+    .where(eq(ledgerEntries.compoundId, sql.placeholder('compoundId')))
     .orderBy(desc(ledgerEntries.serial))
-    .limit(1)
-    .then((rows) => rows[0])
+    .limit(1),
+)
+
+function readLedgerHead(tx: Tx, compoundId: number): Promise<ChainHead> {
+  return headQuery(tx, { compoundId }).then((rows) => rows[0])
 }
+
+const insertQuery = prepared<Record<string, unknown>, LedgerEntryRow[]>('ledger_insert', (q) => {
+  const p = (name: string) => sql.placeholder(name)
+  return q
+    .insert(ledgerEntries)
+    .values({
+      serial: p('serial'),
+      compoundId: p('compoundId'),
+      kind: p('kind'),
+      householdId: p('householdId'),
+      amountFen: p('amountFen'),
+      category: p('category'),
+      counterparty: p('counterparty'),
+      note: p('note'),
+      receiptRef: p('receiptRef'),
+      ticketId: p('ticketId'),
+      reversesSerial: p('reversesSerial'),
+      recordedBy: p('recordedBy'),
+      recordedAt: p('recordedAt'),
+      // nullable: a placeholder's value goes through the column's encoder even when null (./prepared.ts)
+      dueAt: sql`${p('dueAt')}::timestamptz`,
+      billingKey: p('billingKey'),
+      prevHash: p('prevHash'),
+      hash: p('hash'),
+    })
+    .onConflictDoNothing({ target: [ledgerEntries.compoundId, ledgerEntries.billingKey] })
+    .returning()
+})
 
 /** heads read ahead under the chain lock (prefetchLedgerHead), each used by the next append only */
 const prefetchedHeads = new WeakMap<Tx, Map<number, Promise<ChainHead>>>()
@@ -206,11 +238,13 @@ export async function appendLedgerEntry(tx: Tx, entry: NewLedgerEntry): Promise<
     dueAt: entry.dueAt ?? null,
   }
   const hash = entryHash(prevHash, chained)
-  const inserted = await tx
-    .insert(ledgerEntries)
-    .values({ ...chained, kind: entry.kind, billingKey: entry.billingKey ?? null, prevHash, hash })
-    .onConflictDoNothing({ target: [ledgerEntries.compoundId, ledgerEntries.billingKey] })
-    .returning()
+  const inserted = await insertQuery(tx, {
+    ...chained,
+    dueAt: chained.dueAt ? chained.dueAt.toISOString() : null,
+    billingKey: entry.billingKey ?? null,
+    prevHash,
+    hash,
+  })
   return inserted[0] ?? null
 }
 

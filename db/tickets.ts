@@ -9,6 +9,7 @@
 import { and, asc, eq, sql } from 'drizzle-orm'
 import type { TicketStatus } from '../src/domain/repair-status.ts'
 import type { Queryable, Tx } from './client.ts'
+import { prepared } from './prepared.ts'
 import { members, ticketEvents, ticketPhotos, tickets } from './schema.ts'
 
 export type TicketRow = typeof tickets.$inferSelect
@@ -38,28 +39,44 @@ export interface NewTicket {
 }
 
 /** Number and insert a ticket, with its `created` event. */
+const insertTicketQuery = prepared<Omit<NewTicket, 'createdBy'>, TicketRow[]>('ticket_insert', (q) => {
+  const p = (name: string) => sql.placeholder(name)
+  return q
+    .insert(tickets)
+    .values({
+      compoundId: p('compoundId'),
+      no: sql`(SELECT coalesce(max(${tickets.no}), 0) + 1 FROM ${tickets} WHERE ${tickets.compoundId} = ${p('compoundId')})`,
+      reporterMemberId: p('reporterMemberId'),
+      householdId: p('householdId'),
+      place: p('place'),
+      description: p('description'),
+      category: p('category'),
+      urgent: p('urgent'),
+      status: 'open',
+      originPlatform: p('originPlatform'),
+      originChatId: p('originChatId'),
+      createdAt: p('at'),
+      updatedAt: p('at'),
+    })
+    .returning()
+})
+
 export async function createTicket(tx: Tx, t: NewTicket): Promise<TicketRow> {
   await lockTickets(tx, t.compoundId)
   // the number is read by the INSERT itself: a statement started after the lock was granted sees every ticket
   // committed before it (one round trip fewer than reading max(no) first)
-  const [row] = await tx
-    .insert(tickets)
-    .values({
-      compoundId: t.compoundId,
-      no: sql`(SELECT coalesce(max(${tickets.no}), 0) + 1 FROM ${tickets} WHERE ${tickets.compoundId} = ${t.compoundId})`,
-      reporterMemberId: t.reporterMemberId,
-      householdId: t.householdId,
-      place: t.place,
-      description: t.description,
-      category: t.category,
-      urgent: t.urgent,
-      status: 'open',
-      originPlatform: t.originPlatform,
-      originChatId: t.originChatId,
-      createdAt: t.at,
-      updatedAt: t.at,
-    })
-    .returning()
+  const [row] = await insertTicketQuery(tx, {
+    compoundId: t.compoundId,
+    reporterMemberId: t.reporterMemberId,
+    householdId: t.householdId,
+    place: t.place,
+    description: t.description,
+    category: t.category,
+    urgent: t.urgent,
+    originPlatform: t.originPlatform,
+    originChatId: t.originChatId,
+    at: t.at,
+  })
   await appendTicketEvent(tx, { ticket: row!, actorMemberId: t.createdBy, action: 'created', toStatus: 'open', at: t.at })
   return row!
 }
@@ -111,7 +128,7 @@ export async function appendTicketEvent(
     at: Date
   },
 ): Promise<void> {
-  await tx.insert(ticketEvents).values({
+  await insertEventQuery(tx, {
     compoundId: e.ticket.compoundId,
     ticketId: e.ticket.id,
     actorMemberId: e.actorMemberId,
@@ -122,6 +139,20 @@ export async function appendTicketEvent(
     at: e.at,
   })
 }
+
+const insertEventQuery = prepared<Record<string, unknown>, unknown>('ticket_event_insert', (q) => {
+  const p = (name: string) => sql.placeholder(name)
+  return q.insert(ticketEvents).values({
+    compoundId: p('compoundId'),
+    ticketId: p('ticketId'),
+    actorMemberId: p('actorMemberId'),
+    action: p('action'),
+    fromStatus: p('fromStatus'),
+    toStatus: p('toStatus'),
+    note: p('note'),
+    at: p('at'),
+  })
+})
 
 /** Change a ticket's columns (status, assignee, cost, category…) and stamp updated_at. */
 export async function updateTicket(
