@@ -15,6 +15,7 @@ import {
   describeEntry,
   holdDuplicate,
   lockLedger,
+  prefetchLedgerHead,
   recentSamePayment,
   recordPayment,
   requireAmount,
@@ -54,12 +55,16 @@ export default defineCommand({
   }),
   async run(ctx, args) {
     const { t } = ctx
-    const household = await requireHousehold(ctx, args.room)
+    // the room and the chain lock are independent: asked together, one round trip
+    const [household] = await Promise.all([requireHousehold(ctx, args.room), lockLedger(ctx.tx, ctx.compound.id)])
     const fen = requireAmount(ctx, args.amount)
-    // under the chain lock, so two recorders of the same payment cannot both miss each other
-    await lockLedger(ctx.tx, ctx.compound.id)
+    // under the chain lock, so two recorders of the same payment cannot both miss each other; the chain's head
+    // is read with it for the append that most likely follows
     const since = new Date(ctx.now.getTime() - CONFIRM_WINDOW_MS)
-    const earlier = await recentSamePayment(ctx.tx, ctx.compound.id, household.id, fen, since, ctx.now)
+    const [earlier] = await Promise.all([
+      recentSamePayment(ctx.tx, ctx.compound.id, household.id, fen, since, ctx.now),
+      prefetchLedgerHead(ctx.tx, ctx.compound.id),
+    ])
     if (earlier) {
       const { howTo, buttons } = await holdDuplicate(ctx, earlier, {
         kind: 'payment',

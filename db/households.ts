@@ -3,6 +3,7 @@ import { ownerNameParts } from '../src/domain/group-privacy.ts'
 import type { HouseholdRef, RoomResolution } from '../src/domain/rooms.ts'
 import { canonicalCode, parseRoom, resolveRoom } from '../src/domain/rooms.ts'
 import type { Queryable, Tx } from './client.ts'
+import { prepared } from './prepared.ts'
 import { ballots, householdBindings, households, ledgerEntries, rosterVersions, tickets } from './schema.ts'
 
 export type HouseholdRow = typeof households.$inferSelect
@@ -38,6 +39,14 @@ export async function householdById(q: Queryable, compoundId: number, id: number
 }
 
 /** Resolve what a resident typed to a household of this compound; never creates one. */
+const householdByCodeQuery = prepared<{ compoundId: number; code: string }, HouseholdRow[]>('household_by_code', (q) =>
+  q
+    .select()
+    .from(households)
+    .where(and(eq(households.compoundId, sql.placeholder('compoundId')), eq(households.code, sql.placeholder('code'))))
+    .limit(1),
+)
+
 export async function resolveHousehold(
   q: Queryable,
   compoundId: number,
@@ -47,11 +56,7 @@ export async function resolveHousehold(
   // instead of the whole roster; resolveRoom answers the same for it (an exact code wins)
   const address = parseRoom(input)
   if (address) {
-    const [row] = await q
-      .select()
-      .from(households)
-      .where(and(eq(households.compoundId, compoundId), eq(households.code, canonicalCode(address))))
-      .limit(1)
+    const [row] = await householdByCodeQuery(q, { compoundId, code: canonicalCode(address) })
     if (row) return { ok: true, household: { id: row.id, building: row.building, unit: row.unit, room: row.room, code: row.code }, row }
   }
   const rows = await householdsOf(q, compoundId)

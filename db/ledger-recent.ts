@@ -4,6 +4,7 @@
 import { and, desc, eq, gte, isNull, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import type { Queryable } from './client.ts'
+import { prepared } from './prepared.ts'
 import type { LedgerEntryRow } from './ledger.ts'
 import { ledgerEntries, ledgerReceipts } from './schema.ts'
 
@@ -27,6 +28,30 @@ export async function recentPayments(q: Queryable, compoundId: number, household
  * `until`) and not reversed: what a new identical payment may duplicate (docs/LEDGER.md "Suspected
  * duplicates"). Call under lockLedger so two recorders cannot both miss each other.
  */
+const samePaymentQuery = prepared<
+  { compoundId: number; householdId: number; amountFen: bigint; since: string; until: string },
+  { entry: LedgerEntryRow }[]
+>('recent_same_payment', (q) => {
+  const rev = alias(ledgerEntries, 'rev')
+  return q
+    .select({ entry: e })
+    .from(e)
+    .leftJoin(rev, and(eq(rev.compoundId, e.compoundId), eq(rev.reversesSerial, e.serial)))
+    .where(
+      and(
+        eq(e.compoundId, sql.placeholder('compoundId')),
+        eq(e.householdId, sql.placeholder('householdId')),
+        eq(e.kind, 'payment'),
+        eq(e.amountFen, sql.placeholder('amountFen')),
+        sql`${e.recordedAt} > ${sql.placeholder('since')}::timestamptz`,
+        sql`${e.recordedAt} <= ${sql.placeholder('until')}::timestamptz`,
+        isNull(rev.id),
+      ),
+    )
+    .orderBy(desc(e.serial))
+    .limit(1)
+})
+
 export async function recentSamePayment(
   q: Queryable,
   compoundId: number,
@@ -35,24 +60,7 @@ export async function recentSamePayment(
   since: Date,
   until: Date,
 ): Promise<LedgerEntryRow | undefined> {
-  const rev = alias(ledgerEntries, 'rev')
-  const [row] = await q
-    .select({ entry: e })
-    .from(e)
-    .leftJoin(rev, and(eq(rev.compoundId, e.compoundId), eq(rev.reversesSerial, e.serial)))
-    .where(
-      and(
-        eq(e.compoundId, compoundId),
-        eq(e.householdId, householdId),
-        eq(e.kind, 'payment'),
-        eq(e.amountFen, amountFen),
-        sql`${e.recordedAt} > ${since.toISOString()}::timestamptz`,
-        sql`${e.recordedAt} <= ${until.toISOString()}::timestamptz`,
-        isNull(rev.id),
-      ),
-    )
-    .orderBy(desc(e.serial))
-    .limit(1)
+  const [row] = await samePaymentQuery(q, { compoundId, householdId, amountFen, since: since.toISOString(), until: until.toISOString() })
   return row?.entry
 }
 

@@ -5,6 +5,7 @@ import { and, asc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import { chargeDueAt, compareArrears, type Dues, duesOf } from '../src/domain/billing.ts'
 import type { Queryable } from './client.ts'
+import { prepared } from './prepared.ts'
 import type { LedgerEntryRow, LedgerKind } from './ledger.ts'
 import { households, ledgerEntries } from './schema.ts'
 
@@ -35,13 +36,17 @@ export interface HouseholdBalance {
   owedFen: bigint
 }
 
-export async function householdBalance(q: Queryable, compoundId: number, householdId: number): Promise<HouseholdBalance> {
-  const [row] = await q
+const balanceQuery = prepared<{ compoundId: number; householdId: number }, { billed: string; paid: string }[]>('household_balance', (q) =>
+  q
     .select({ billed: sumOf('charge'), paid: sumOf('payment') })
     .from(e)
     .leftJoin(orig, joinOrig)
     // a reversal carries its target's household (appendLedgerEntry enforces it), so the index applies
-    .where(and(eq(e.compoundId, compoundId), eq(e.householdId, householdId)))
+    .where(and(eq(e.compoundId, sql.placeholder('compoundId')), eq(e.householdId, sql.placeholder('householdId')))),
+)
+
+export async function householdBalance(q: Queryable, compoundId: number, householdId: number): Promise<HouseholdBalance> {
+  const [row] = await balanceQuery(q, { compoundId, householdId })
   const billedFen = BigInt(row?.billed ?? '0')
   const paidFen = BigInt(row?.paid ?? '0')
   return { billedFen, paidFen, owedFen: billedFen - paidFen }

@@ -26,6 +26,7 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm'
 import { type ChainEntry, entryHash, GENESIS_HASH } from '../src/domain/ledger-chain.ts'
 import type { Queryable, Tx } from './client.ts'
+import { prepared } from './prepared.ts'
 import { ledgerEntries } from './schema.ts'
 
 // Beside this module: the sums (balances, dues and arrears, period totals) in ./ledger-sums.ts; the recent
@@ -88,6 +89,74 @@ export async function lockLedger(tx: Tx, compoundId: number): Promise<void> {
 /** per transaction (or savepoint) object: the chain locks it took, held until its transaction ends */
 const ledgerLocksHeld = new WeakMap<Tx, Set<number>>()
 
+type ChainHead = { serial: number; hash: string } | undefined
+
+const headQuery = prepared<{ compoundId: number }, { serial: number; hash: string }[]>('ledger_head', (q) =>
+  q
+    .select({ serial: ledgerEntries.serial, hash: ledgerEntries.hash })
+    .from(ledgerEntries)
+    .where(eq(ledgerEntries.compoundId, sql.placeholder('compoundId')))
+    .orderBy(desc(ledgerEntries.serial))
+    .limit(1),
+)
+
+function readLedgerHead(tx: Tx, compoundId: number): Promise<ChainHead> {
+  return headQuery(tx, { compoundId }).then((rows) => rows[0])
+}
+
+const insertQuery = prepared<Record<string, unknown>, LedgerEntryRow[]>('ledger_insert', (q) => {
+  const p = (name: string) => sql.placeholder(name)
+  return q
+    .insert(ledgerEntries)
+    .values({
+      serial: p('serial'),
+      compoundId: p('compoundId'),
+      kind: p('kind'),
+      householdId: p('householdId'),
+      amountFen: p('amountFen'),
+      category: p('category'),
+      counterparty: p('counterparty'),
+      note: p('note'),
+      receiptRef: p('receiptRef'),
+      ticketId: p('ticketId'),
+      reversesSerial: p('reversesSerial'),
+      recordedBy: p('recordedBy'),
+      recordedAt: p('recordedAt'),
+      // nullable: a placeholder's value goes through the column's encoder even when null (./prepared.ts)
+      dueAt: sql`${p('dueAt')}::timestamptz`,
+      billingKey: p('billingKey'),
+      prevHash: p('prevHash'),
+      hash: p('hash'),
+    })
+    .onConflictDoNothing({ target: [ledgerEntries.compoundId, ledgerEntries.billingKey] })
+    .returning()
+})
+
+/** heads read ahead under the chain lock (prefetchLedgerHead), each used by the next append only */
+const prefetchedHeads = new WeakMap<Tx, Map<number, Promise<ChainHead>>>()
+
+/**
+ * Read the chain's head now, under the lock the caller already holds, alongside the caller's own reads: the next
+ * appendLedgerEntry of this compound in this transaction uses it instead of asking again (a round trip saved on
+ * every 缴费). Nothing else can move the head while the lock is held.
+ */
+export async function prefetchLedgerHead(tx: Tx, compoundId: number): Promise<void> {
+  if (!ledgerLocksHeld.get(tx)?.has(compoundId)) throw new Error('prefetchLedgerHead: take lockLedger first')
+  const head = readLedgerHead(tx, compoundId)
+  let byCompound = prefetchedHeads.get(tx)
+  if (!byCompound) prefetchedHeads.set(tx, (byCompound = new Map()))
+  byCompound.set(compoundId, head)
+  await head
+}
+
+function takeLedgerHead(tx: Tx, compoundId: number): Promise<ChainHead> {
+  const byCompound = prefetchedHeads.get(tx)
+  const head = byCompound?.get(compoundId)
+  if (!head) return readLedgerHead(tx, compoundId)
+  byCompound!.delete(compoundId)
+  return head
+}
+
 export async function ledgerEntryBySerial(q: Queryable, compoundId: number, serial: number): Promise<LedgerEntryRow | undefined> {
   const [row] = await q
     .select()
@@ -149,12 +218,7 @@ export async function appendLedgerEntry(tx: Tx, entry: NewLedgerEntry): Promise<
     category ??= target.category
   }
 
-  const [last] = await tx
-    .select({ serial: ledgerEntries.serial, hash: ledgerEntries.hash })
-    .from(ledgerEntries)
-    .where(eq(ledgerEntries.compoundId, entry.compoundId))
-    .orderBy(desc(ledgerEntries.serial))
-    .limit(1)
+  const last = await takeLedgerHead(tx, entry.compoundId)
   const serial = (last?.serial ?? 0) + 1
   const prevHash = last?.hash ?? GENESIS_HASH
   const chained: ChainEntry = {
@@ -174,11 +238,13 @@ export async function appendLedgerEntry(tx: Tx, entry: NewLedgerEntry): Promise<
     dueAt: entry.dueAt ?? null,
   }
   const hash = entryHash(prevHash, chained)
-  const inserted = await tx
-    .insert(ledgerEntries)
-    .values({ ...chained, kind: entry.kind, billingKey: entry.billingKey ?? null, prevHash, hash })
-    .onConflictDoNothing({ target: [ledgerEntries.compoundId, ledgerEntries.billingKey] })
-    .returning()
+  const inserted = await insertQuery(tx, {
+    ...chained,
+    dueAt: chained.dueAt ? chained.dueAt.toISOString() : null,
+    billingKey: entry.billingKey ?? null,
+    prevHash,
+    hash,
+  })
   return inserted[0] ?? null
 }
 
@@ -246,12 +312,7 @@ export async function appendLedgerEntries(
       .where(and(eq(ledgerEntries.compoundId, compoundId), inArray(ledgerEntries.billingKey, keys.slice(i, i + 1000))))
     for (const r of rows) if (r.key) existing.add(r.key)
   }
-  const [last] = await tx
-    .select({ serial: ledgerEntries.serial, hash: ledgerEntries.hash })
-    .from(ledgerEntries)
-    .where(eq(ledgerEntries.compoundId, compoundId))
-    .orderBy(desc(ledgerEntries.serial))
-    .limit(1)
+  const last = await takeLedgerHead(tx, compoundId)
   let serial = last?.serial ?? 0
   let prevHash = last?.hash ?? GENESIS_HASH
   const rows: (typeof ledgerEntries.$inferInsert)[] = []
@@ -329,6 +390,8 @@ export async function appendLedgerEntriesMany(
       WHERE EXISTS (SELECT 1 FROM ${ledgerEntries} l WHERE l.compound_id = k.compound_id AND l.billing_key = k.billing_key)`)
     for (const r of rowsOf(res)) existing.add(`${r.compound_id}|${r.billing_key}`)
   }
+  // these appends move the heads: a head read ahead for a later single append would be stale
+  prefetchedHeads.delete(tx)
   const heads = new Map<number, { serial: number; hash: string }>()
   const headRes = await tx.execute(sql`SELECT u.id, l.serial, l.hash FROM unnest(${idList}) AS u(id)
     JOIN LATERAL (SELECT serial, hash FROM ${ledgerEntries} WHERE compound_id = u.id ORDER BY serial DESC LIMIT 1) l ON true`)

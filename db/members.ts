@@ -1,6 +1,7 @@
 import { and, eq, ne, type SQL, sql } from 'drizzle-orm'
 import { cleanDisplayName } from '../src/domain/display-name.ts'
 import type { Queryable } from './client.ts'
+import { prepared } from './prepared.ts'
 import { householdBindings, households, inbox, members, roles } from './schema.ts'
 
 /**
@@ -247,13 +248,21 @@ export async function verifyBinding(q: Queryable, compoundId: number, bindingId:
 }
 
 /** The members with a verified binding to the household, each once, in id order (who gets a payer's receipt). */
-export async function verifiedMemberIdsOf(q: Queryable, compoundId: number, householdId: number): Promise<number[]> {
-  const rows = await q
+const verifiedMembersQuery = prepared<{ compoundId: number; householdId: number }, { memberId: number }[]>('verified_members', (q) =>
+  q
     .select({ memberId: householdBindings.memberId })
     .from(householdBindings)
     .where(
-      and(eq(householdBindings.compoundId, compoundId), eq(householdBindings.householdId, householdId), eq(householdBindings.status, 'verified')),
-    )
+      and(
+        eq(householdBindings.compoundId, sql.placeholder('compoundId')),
+        eq(householdBindings.householdId, sql.placeholder('householdId')),
+        eq(householdBindings.status, 'verified'),
+      ),
+    ),
+)
+
+export async function verifiedMemberIdsOf(q: Queryable, compoundId: number, householdId: number): Promise<number[]> {
+  const rows = await verifiedMembersQuery(q, { compoundId, householdId })
   return [...new Set(rows.map((r) => r.memberId))].sort((a, b) => a - b)
 }
 

@@ -2,13 +2,14 @@
 // (ctx.now), never a column default. Lists, lookups and the counts the disclosure summary prints are in
 // ./ticket-queries.ts; a ticket's cost, read from the ledger, in ./ticket-costs.ts.
 //
-// Numbering: tickets are numbered 1, 2, 3, … per compound. nextTicketNo takes a transaction-scoped
-// advisory lock on the compound and then reads max(no) + 1, so concurrent reports wait for each other:
+// Numbering: tickets are numbered 1, 2, 3, … per compound. createTicket takes a transaction-scoped
+// advisory lock on the compound and then inserts with max(no) + 1, so concurrent reports wait for each other:
 // no duplicates (also guarded by the unique key tickets_compound_no_uq) and no gaps (a rolled-back
 // report releases its number with its transaction).
 import { and, asc, eq, sql } from 'drizzle-orm'
 import type { TicketStatus } from '../src/domain/repair-status.ts'
 import type { Queryable, Tx } from './client.ts'
+import { prepared } from './prepared.ts'
 import { members, ticketEvents, ticketPhotos, tickets } from './schema.ts'
 
 export type TicketRow = typeof tickets.$inferSelect
@@ -17,14 +18,9 @@ export type TicketEventRow = typeof ticketEvents.$inferSelect
 /** First key of the two-int advisory lock: 'TICK'. The second key is the compound id. */
 export const TICKET_LOCK_CLASS = 0x5449434b
 
-/** The next ticket number of the compound; holds the compound's ticket lock until the transaction ends. */
-export async function nextTicketNo(tx: Tx, compoundId: number): Promise<number> {
+/** The compound's ticket lock, held until the transaction ends. */
+async function lockTickets(tx: Tx, compoundId: number): Promise<void> {
   await tx.execute(sql`SELECT pg_advisory_xact_lock(${TICKET_LOCK_CLASS}::int4, ${compoundId}::int4)`)
-  const [row] = await tx
-    .select({ n: sql<number>`coalesce(max(${tickets.no}), 0)::int` })
-    .from(tickets)
-    .where(eq(tickets.compoundId, compoundId))
-  return (row?.n ?? 0) + 1
 }
 
 export interface NewTicket {
@@ -43,26 +39,44 @@ export interface NewTicket {
 }
 
 /** Number and insert a ticket, with its `created` event. */
-export async function createTicket(tx: Tx, t: NewTicket): Promise<TicketRow> {
-  const no = await nextTicketNo(tx, t.compoundId)
-  const [row] = await tx
+const insertTicketQuery = prepared<Omit<NewTicket, 'createdBy'>, TicketRow[]>('ticket_insert', (q) => {
+  const p = (name: string) => sql.placeholder(name)
+  return q
     .insert(tickets)
     .values({
-      compoundId: t.compoundId,
-      no,
-      reporterMemberId: t.reporterMemberId,
-      householdId: t.householdId,
-      place: t.place,
-      description: t.description,
-      category: t.category,
-      urgent: t.urgent,
+      compoundId: p('compoundId'),
+      no: sql`(SELECT coalesce(max(${tickets.no}), 0) + 1 FROM ${tickets} WHERE ${tickets.compoundId} = ${p('compoundId')})`,
+      reporterMemberId: p('reporterMemberId'),
+      householdId: p('householdId'),
+      place: p('place'),
+      description: p('description'),
+      category: p('category'),
+      urgent: p('urgent'),
       status: 'open',
-      originPlatform: t.originPlatform,
-      originChatId: t.originChatId,
-      createdAt: t.at,
-      updatedAt: t.at,
+      originPlatform: p('originPlatform'),
+      originChatId: p('originChatId'),
+      createdAt: p('at'),
+      updatedAt: p('at'),
     })
     .returning()
+})
+
+export async function createTicket(tx: Tx, t: NewTicket): Promise<TicketRow> {
+  await lockTickets(tx, t.compoundId)
+  // the number is read by the INSERT itself: a statement started after the lock was granted sees every ticket
+  // committed before it (one round trip fewer than reading max(no) first)
+  const [row] = await insertTicketQuery(tx, {
+    compoundId: t.compoundId,
+    reporterMemberId: t.reporterMemberId,
+    householdId: t.householdId,
+    place: t.place,
+    description: t.description,
+    category: t.category,
+    urgent: t.urgent,
+    originPlatform: t.originPlatform,
+    originChatId: t.originChatId,
+    at: t.at,
+  })
   await appendTicketEvent(tx, { ticket: row!, actorMemberId: t.createdBy, action: 'created', toStatus: 'open', at: t.at })
   return row!
 }
@@ -114,7 +128,7 @@ export async function appendTicketEvent(
     at: Date
   },
 ): Promise<void> {
-  await tx.insert(ticketEvents).values({
+  await insertEventQuery(tx, {
     compoundId: e.ticket.compoundId,
     ticketId: e.ticket.id,
     actorMemberId: e.actorMemberId,
@@ -125,6 +139,20 @@ export async function appendTicketEvent(
     at: e.at,
   })
 }
+
+const insertEventQuery = prepared<Record<string, unknown>, unknown>('ticket_event_insert', (q) => {
+  const p = (name: string) => sql.placeholder(name)
+  return q.insert(ticketEvents).values({
+    compoundId: p('compoundId'),
+    ticketId: p('ticketId'),
+    actorMemberId: p('actorMemberId'),
+    action: p('action'),
+    fromStatus: p('fromStatus'),
+    toStatus: p('toStatus'),
+    note: p('note'),
+    at: p('at'),
+  })
+})
 
 /** Change a ticket's columns (status, assignee, cost, category…) and stamp updated_at. */
 export async function updateTicket(

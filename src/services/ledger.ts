@@ -27,6 +27,7 @@ export {
   ledgerEntryBySerial,
   ledgerHead,
   lockLedger,
+  prefetchLedgerHead,
   reversalOf,
 } from '../../db/ledger.ts'
 export {
@@ -112,7 +113,11 @@ export async function recordPayment(
     recordedBy: ctx.member.id,
     recordedAt: ctx.now,
   })
-  const balance = await householdBalance(ctx.tx, ctx.compound.id, household.id)
+  // after the append (the balance includes it); the payer's other members are asked in the same round trip
+  const [balance, payers] = await Promise.all([
+    householdBalance(ctx.tx, ctx.compound.id, household.id),
+    verifiedMemberIdsOf(ctx.tx, ctx.compound.id, household.id),
+  ])
   const text = [
     ...(lead ? [lead] : []),
     t('pay.recorded', { room: household.code, amount: formatMoney(fen), serial: entry.serial }),
@@ -123,7 +128,7 @@ export async function recordPayment(
   const name = person(ctx.member.displayName)
   const out: Reply[] = [reply.private(text, { groupAck: t('pay.groupAck', { name }), groupFallback: t('pay.groupFallback', { name }) })]
   if (ctx.compound.settings.publicPaymentNotice === true) out.push(reply.compound(t('pay.publicNotice', { room: household.code })))
-  out.push(...(await payerReceipts(ctx, household, entry, balanceLine(t, balance))))
+  out.push(...payerReceipts(ctx, household, entry, balanceLine(t, balance), payers))
   return out
 }
 
@@ -236,13 +241,15 @@ export function heldWriteOf(kind: string, payload: Record<string, unknown>): Hel
  * has the recorder's copy): room, amount, serial, the chain head right after the entry (the entry's own
  * hash, as 核验 <serial> prints it) and the new balance.
  */
-export async function payerReceipts(
+export function payerReceipts(
   ctx: CompoundContext,
   household: { id: number; code: string },
   entry: LedgerEntryRow,
   balanceText: string,
-): Promise<Reply[]> {
-  const ids = (await verifiedMemberIdsOf(ctx.tx, ctx.compound.id, household.id)).filter((id) => id !== ctx.member.id)
+  /** verifiedMemberIdsOf the household */
+  householdMembers: readonly number[],
+): Reply[] {
+  const ids = householdMembers.filter((id) => id !== ctx.member.id)
   if (ids.length === 0) return []
   const text = [
     ctx.t('pay.receipt', {

@@ -4,11 +4,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Database } from '../../db/client.ts'
 import { createCompound } from '../../db/compounds.ts'
 import {
+  appendLedgerEntries,
   appendLedgerEntry,
   LedgerError,
   type LedgerEntryRow,
   ledgerHead,
+  lockLedger,
   type NewLedgerEntry,
+  prefetchLedgerHead,
 } from '../../db/ledger.ts'
 import {
   arrearsOf,
@@ -224,6 +227,25 @@ describe('db/ledger', () => {
     await db.db.execute(sql`ALTER TABLE ledger_entries ENABLE TRIGGER ledger_entries_append_only`)
     const v = await verifyCompoundLedger(db.db, c)
     expect(v).toMatchObject({ ok: false, firstBadSerial: 3, count: 2, reason: 'hashMismatch' })
+  })
+
+  it('a head read ahead under the lock (缴费) is used by the next append only, and needs the lock', async () => {
+    const { db, c, h1 } = await setUp()
+    const pay = { compoundId: c, kind: 'payment' as const, amountFen: 100n, householdId: h1, recordedAt: at('2026-11-01T00:00:00Z') }
+    await expect(db.db.transaction((tx) => prefetchLedgerHead(tx, c))).rejects.toThrow(/lockLedger first/)
+    const rows = await db.db.transaction(async (tx) => {
+      await lockLedger(tx, c)
+      await prefetchLedgerHead(tx, c)
+      const first = await appendLedgerEntry(tx, pay)
+      // read ahead again, then a batch moves the head: the single append after it must chain onto the batch
+      await prefetchLedgerHead(tx, c)
+      const { compoundId: _, ...row } = pay
+      const { inserted } = await appendLedgerEntries(tx, c, [row, row])
+      const last = await appendLedgerEntry(tx, pay)
+      return [first, ...inserted, last]
+    })
+    expect(rows.map((r) => r.serial)).toEqual([1, 2, 3, 4])
+    expect(await verifyCompoundLedger(db.db, c)).toMatchObject({ ok: true, count: 4 })
   })
 
   it('concurrent appends never fork the chain', async () => {
