@@ -134,13 +134,18 @@ const RAIN = /雨|storm|\brain/
 // a thing or area of the compound, stated: a building, a unit, a room, a common area
 const COMMON_AREA = /小区|[东南西北]区|楼道|楼梯|走廊|过道|地下室|车库|停车场|车棚|楼顶|屋顶|天台|顶楼|[东南西北]门|大门|正门|门口|楼下|广场|花园|绿化带|垃圾站|配电房|电梯间|stair|hallway|corridor|basement|garage|car ?park|bike shed|roof|gate|entrance/
 
+// Asking in so many words to report a repair, at the start (`我要报修，厨房漏水`, `報修：電梯壞了`, `I need to report a
+// repair, …`): with a broken thing or state after it, that is unmistakable even when no place of the compound is named
+const ASKS_TO_REPORT = /^(?:我|我们|俺|咱|咱们)?(?:要|想|需要|得|申请|来)?报(?:个|一下)?修\s*(?:一下)?[,，:：。!！\s]|^(?:i|we) (?:want|need|would like|'d like) to report (?:a |an )?(?:repair|problem|fault|leak)\b/
+
 export interface GroupRepair {
   slots: RepairSlots
 }
 
 /**
  * An unaddressed group message that is unmistakably a repair report: a place of the compound and a
- * broken thing (`3栋楼道灯又坏了`, `二单元下水道堵了好几天`), and nothing that makes it chatter.
+ * broken thing (`3栋楼道灯又坏了`, `二单元下水道堵了好几天`), or an explicit request to report one with what
+ * is broken (`我要报修，厨房漏水`), and nothing that makes it chatter.
  * `folded` is the prepared text (see prepare()); call mayBeRepair(raw) first, it is far cheaper.
  */
 export function groupRepairOf(folded: string): GroupRepair | null {
@@ -150,6 +155,7 @@ export function groupRepairOf(folded: string): GroupRepair | null {
   if (QUESTION.test(folded) && !ASSERTED.test(folded)) return null
   if (DENIED.test(folded) || HANDLED.test(folded) || NOT_NOW.test(folded) || ELSEWHERE.test(folded)) return null
   const thing = thingOf(folded)
+  if (ASKS_TO_REPORT.test(folded) && (thing || hasStrongProblem(folded))) return { slots: repairSlots(folded) }
   const place = placeOf(folded)
   const named = place.room !== undefined || place.building !== undefined || place.unit !== undefined || COMMON_AREA.test(folded)
   if (!named) return null

@@ -204,6 +204,10 @@ describe('unaddressed: only an unmistakable repair report', () => {
     'The stairwell light in building 3 is broken again',
     '2号楼电梯门关不严，一直响',
     '12棟電梯故障，困人了',
+    // asked in so many words, with what is broken: no place needed
+    '我要报修，厨房漏水',
+    '報修：電梯又壞了',
+    'I need to report a repair, the kitchen tap is leaking',
   ])('offered: %s', (text) => {
     expect(groupRepair(text, ctx())).toMatchObject({ intent: 'repair', action: 'offer' })
   })
@@ -218,6 +222,9 @@ describe('unaddressed: only an unmistakable repair report', () => {
   it.each([
     ['no broken state', '3栋楼道里谁放的自行车'],
     ['no place', '电梯又坏了'],
+    ['asks to report, but names nothing broken', '我要报修，麻烦了'],
+    ['asks whether to report', '我要报修吗？灯坏了'],
+    ['already reported', '我要报修的那个灯修好了'],
     ['no thing, and not a strong trouble', '别堵在门口聊天啦'],
     ['a question', '3栋楼道灯坏了吗？'],
     ['a question', '是不是2单元的下水道堵了？'],
