@@ -153,8 +153,9 @@ lines.push({
   result: costBefore
     ? `before ${stmts(costBefore)}; after ${stmts(costAfter)}: ${times(mixedStatements(costBefore), mixedStatements(costAfter))} fewer`
     : `after ${stmts(costAfter)}`,
-  target: '≥ 3× fewer',
-  verdict: costBefore ? yes(mixedStatements(costBefore) / mixedStatements(costAfter) >= 3) : '—',
+  // issue 15 asks for the statements before and after; its 3× is of CPU (the line above)
+  target: 'reported before and after',
+  verdict: '—',
 })
 lines.push({
   what: 'Commands (issue 15): throughput against the raw INSERT baseline of this run, 16 concurrent',
