@@ -4,7 +4,7 @@
 // the full list with a CSV. Everything through the real pipeline and scheduler on a real database.
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { ballots, compounds, currentBallots, polls, resultWindows } from '../../db/schema.ts'
+import { ballots, compounds, currentBallots, households, polls, resultWindows } from '../../db/schema.ts'
 import { runDue } from '../../src/scheduler/tick.ts'
 import { opinionCsvOf } from '../../src/services/opinions.ts'
 import { useTestDatabases } from '../helpers/db.ts'
@@ -188,13 +188,40 @@ describe('opinion rounds: 征求意见, 签字, 意见', () => {
     // unaddressed in the group, 意见 is an everyday word: a resident's 意见 #1 there is left alone
     await w.says('o0', '意见 #1').then((r) => r.expectNoReply())
     const r = await w.says('cc', '意见 #1')
-    expect(groupTexts(r)).toEqual([])
+    // asked in the group: the group hears only that the answer went privately (as 查费, 楼栋)
+    expect(groupTexts(r)).toEqual(['@老* 已私信回复你。'])
     const [msg] = r.replies.filter((x) => x.user === 'cc')
     expect(msg!.text).toContain('1-1-101　同意')
     expect(msg!.text).toContain('未签字 5 户')
     // a formula is defused in the CSV
     expect(Buffer.from(msg!.file!.bytes).toString('utf8')).toContain(`1-1-101,同意,"'=HYPERLINK(""x"")"`)
     await w.says('cc', '意见 #7').then((r) => r.expectReply('没有征求意见 #7。'))
+    // a member the bot cannot message privately is told in the group how to get it, without a room or a word of it
+    w.adapter.unreachable.add('cc')
+    const lost = await w.says('cc', '意见 #1')
+    expect(lost.replies).toEqual([{ chat: 'g1', text: '@老* 我无法私信你，请先私聊我（加我为好友或点开我的头像发一条消息），再发一次。' }])
+  })
+
+  it('意见 #n in several messages: the group hears one line for all of them, reached or not', async () => {
+    const { w, compoundId, members } = await setUp()
+    await w.says('cc', '征求意见 外墙翻新方案')
+    const [round] = await w.db.db.select().from(polls)
+    // six long opinions (written as the command would, past its length limit) make a list longer than one message
+    for (const h of await w.db.db.select().from(households).where(eq(households.compoundId, compoundId))) {
+      await w.db.db.transaction(async (tx) => {
+        const [b] = await tx
+          .insert(ballots)
+          .values({ compoundId, pollId: round!.id, voterKey: `h:${h.id}`, householdId: h.id, memberId: members.cc!, options: [0], note: '施工'.repeat(400) })
+          .returning()
+        await tx.insert(currentBallots).values({ compoundId, pollId: round!.id, voterKey: `h:${h.id}`, ballotId: b!.id })
+      })
+    }
+    const r = await w.says('cc', '意见 #1')
+    expect(privateTo(r, 'cc').length).toBeGreaterThan(1)
+    expect(groupTexts(r)).toEqual(['@老* 已私信回复你。'])
+    w.adapter.unreachable.add('cc')
+    const lost = await w.says('cc', '意见 #1')
+    expect(lost.replies).toEqual([{ chat: 'g1', text: '@老* 我无法私信你，请先私聊我（加我为好友或点开我的头像发一条消息），再发一次。' }])
   })
 
   it('the CLI’s export (linli export --opinion) is the committee’s CSV; a poll number or an unknown one gives none', async () => {
