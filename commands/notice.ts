@@ -1,9 +1,11 @@
 // 通知 / 通知 / notice (issue 17), committee:
 //   通知 <内容>        posted to every chat of the compound, numbered per compound, with a 收到 button (Telegram)
 //                      and the line 回复「收到」确认; residents acknowledge with 收到 (commands/ack.ts).
-//   通知 #<n> [未读]   privately: how many households have acknowledged, and the rooms that have not, per building.
+//   通知 #<n> [未读]   privately: how many households have acknowledged, and the rooms that have not, per building
+//                      (asked in a group, the group hears only that it was answered privately, or how to get it).
 // One reminder goes to the groups later (src/services/notices.ts; setting noticeReminderHours).
 import { z } from 'zod'
+import { person } from '../src/domain/group-privacy.ts'
 import { noticeButtons, noticeText, unreadTexts } from '../src/render/notices.ts'
 import { findNotice, MAX_NOTICE, postNotice, unreadOf } from '../src/services/notices.ts'
 import { defineCommand, type Reply, reply, UserError } from '../src/pipeline/command.ts'
@@ -34,7 +36,10 @@ export default defineCommand({
       const notice = await findNotice(tx, compound.id, args.no)
       if (!notice) throw new UserError('notice.unknown', { no: args.no })
       const texts = unreadTexts(t, await unreadOf(tx, notice), compound.timeZone)
-      return texts.map((text) => reply.private(text))
+      // asked in a group: one line there (answered privately, or how to open a private chat), never the rooms
+      const name = person(ctx.member.displayName)
+      const group = { groupAck: t('common.answeredPrivately', { name }), groupFallback: t('common.cannotDm', { name }) }
+      return texts.map((text, i) => reply.private(text, i === 0 ? group : {}))
     }
     const notice = await postNotice(tx, compound, { text: args.text, memberId: ctx.member.id, now: ctx.now })
     const out: Reply[] = [

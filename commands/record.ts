@@ -111,11 +111,12 @@ async function recordBallot(ctx: CompoundContext, args: Args): Promise<Reply[]> 
   const lines = [poll.secret ? t('record.doneSecret', params) : t('record.done', { ...params, choice: choiceText })]
   if (previous && previous.recordedBy === null) lines.push(t('record.replacedOwn', { room: household.code }))
   lines.push(evidence ? t('record.photoKept') : t('record.photoHint', { minutes: RECORD_PHOTO_WINDOW_MS / 60_000 }))
-  const ack = t('record.ack', { no })
+  // an opinion round's signature is worded as one, and as anonymous as a resident's own 签字
+  const ack = t(poll.kind === 'opinion' ? 'record.ackOpinion' : 'record.ack', { no })
   const out: Reply[] = [reply.private(lines.join('\n'), { groupAck: ack, groupFallback: `${ack}\n${t('common.cannotDm', { name: person(ctx.member.displayName) })}` })]
   // the household hears it from the bot too: a paper ballot it did not give is then corrected by voting itself
   for (const memberId of await verifiedMemberIdsOf(tx, compound.id, household.id)) {
-    if (memberId !== ctx.member.id) out.push(reply.member(memberId, t('record.toHousehold', { ...params, captain: person(ctx.member.displayName) })))
+    if (memberId !== ctx.member.id) out.push(reply.member(memberId, t(poll.kind === 'opinion' ? 'record.toHouseholdOpinion' : 'record.toHousehold', { ...params, captain: person(ctx.member.displayName) })))
   }
   return out
 }

@@ -4,8 +4,9 @@
 //
 // Who signs is who votes in an owner poll (commands/vote.ts): members with a verified owner binding, one signature
 // per household of the electorate frozen at launch; a later signature replaces the earlier (current_ballots), every
-// one is kept (ballots, append-only). The answer goes privately; the group sees only 已收到 3-2-201 的签字, never
-// the stance or the words.
+// one is kept (ballots, append-only). The answer goes privately and names the room; the group sees only
+// 已收到一份签字（征求意见 #3）, like a secret poll's 投票: no room (the result names nobody, so neither does the ack),
+// no stance, no words.
 import { z } from 'zod'
 import { parseSign, stanceOptions } from '../src/domain/opinion.ts'
 import { formatDeadline } from '../src/render/polls.ts'
@@ -79,7 +80,7 @@ export default defineCommand({
     const lines = [t(changed ? 'sign.changed' : 'sign.recorded', { no, title: round.title, who, deadline, stance: stanceLabel(t, parsed.stance), note })]
     if (replacedOther) lines.push(t('sign.replacedOther'))
     if (outside.length > 0) lines.push(t('sign.partlyOutside', { no, rooms: outside.join('、') }))
-    const ack = t('sign.ack', { no, who })
+    const ack = t('sign.ack', { no })
     const out: Reply[] = [reply.private(lines.join('\n'), { groupAck: ack, groupFallback: `${ack}\n${t('sign.cannotDm')}` })]
     return out
   },

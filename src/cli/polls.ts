@@ -34,8 +34,12 @@ export const pollsRemind: CliCommand = {
       for (const r of sent) {
         print(`"${r.compoundName}": ${r.rows === 0 ? 'already reminded today' : `${r.rows} messages queued`}`)
         for (const p of r.polls) {
+          if (p.opinion) {
+            print(`  opinion round #${p.no} "${p.title}": ${p.count} households not signed`)
+            continue
+          }
           const what = p.electorate === 'owners' ? `${p.count} households not voted` : p.countsVoted ? `${p.count} people voted` : `${p.count} people not voted`
-          print(`  poll #${p.no} "${p.title}": ${what}`)
+          print(`  ${p.election ? 'election' : 'poll'} #${p.no} "${p.title}": ${what}`)
         }
       }
       return 0

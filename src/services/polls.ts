@@ -273,6 +273,8 @@ export interface RemindedPoll {
   countsVoted?: true
   /** an election: its reminder says how to mark candidates (选 #n) */
   election?: true
+  /** an opinion round: `count` is the households that have not signed, and its reminder says how to sign (签字 #n) */
+  opinion?: true
 }
 
 export interface RemindReport {
@@ -286,15 +288,16 @@ export interface RemindReport {
 
 /**
  * Remind about the open polls, one digest per compound and local day: each chat of the compound gets ONE post
- * for all its open polls together (the count of households, or persons, that have not voted), and each
- * committee member (committee and head) ONE private message with the room codes of the households that have
- * not voted. A single poll keeps its own one-poll wording. Participation only, never a per-option figure,
+ * for all its open polls, elections and opinion rounds together (the count of households, or persons, that have
+ * not voted or signed, with how to), and each committee member (committee and head) ONE private message with the
+ * room codes of the households that have not voted or signed. A single poll keeps its own one-poll wording. Participation only, never a per-option figure,
  * secret or not (who has not voted is not a choice, and the committee needs it to reach the quorum door to
  * door). Dedupe keys `poll-digest:<compound>:<local date>:…`, so running it twice a day posts once.
  *
  * Left out: a compound in its quiet hours (settings.quietHours, src/domain/quiet-hours.ts: nothing at all then;
  * the scheduler tries again when they end); a poll whose deadline is today (the day before was its last
- * reminder); a poll launched today (its launch post was today's); an owner poll every household voted in.
+ * reminder); a poll launched today (its launch post was today's); an owner poll every household voted in (an
+ * opinion round every household signed).
  */
 export async function remindOpenPolls(
   database: Database | Db,
@@ -308,8 +311,6 @@ export async function remindOpenPolls(
   for (const p of await runningPolls(db, now)) {
     // the scheduler reminds each compound at its own local time
     if (only && !only.has(p.compoundId)) continue
-    // an opinion round is signed, not voted: the digest's 没有投票 would misname it
-    if (p.kind === 'opinion') continue
     byCompound.set(p.compoundId, [...(byCompound.get(p.compoundId) ?? []), p])
   }
   for (const [compoundId, running] of byCompound) {
@@ -323,6 +324,14 @@ export async function remindOpenPolls(
       const t = compoundTranslator(compound)
       const polls: DigestPoll[] = []
       for (const p of due) {
+        if (p.kind === 'opinion') {
+          // signed, not voted (its own words); an opinion alone is a signature. Always a frozen roster (launch needs one)
+          const notSigned = await notSignedOf(tx, p)
+          if (notSigned.length > 0) {
+            polls.push({ no: p.no, title: p.title, electorate: p.electorate, deadline: formatDeadline(p.deadline, tz), notVoted: notSigned, count: notSigned.length, opinion: true })
+          }
+          continue
+        }
         const { snapshot, notVoted } = await tallyPoll(tx, p)
         const deadline = formatDeadline(p.deadline, tz)
         const base = { no: p.no, title: p.title, electorate: p.electorate, deadline, notVoted, ...(p.kind === 'election' && { election: true as const }) }
@@ -361,21 +370,41 @@ export async function remindOpenPolls(
 
 type DigestPoll = RemindedPoll & { deadline: string; notVoted: string[] | null }
 
+/** The households of an opinion round's frozen electorate without a counted signature, as rooms. */
+async function notSignedOf(q: Queryable, poll: PollRow): Promise<string[]> {
+  const [current, frozen] = await Promise.all([currentBallotsOf(q, poll.compoundId, poll.id), electorateOf(q, poll.compoundId, poll.id)])
+  const signed = new Set(current.map((b) => b.voterKey))
+  return frozen.filter((v) => !signed.has(v.voterKey)).map((v) => v.code ?? v.voterKey)
+}
+
+/** A digest's title keys: a poll reminder, an opinion-round one, or both, so that neither is misnamed. */
+function digestKind(polls: readonly DigestPoll[]): 'poll' | 'opinion' | 'mixed' {
+  const rounds = polls.filter((p) => p.opinion).length
+  return rounds === 0 ? 'poll' : rounds === polls.length ? 'opinion' : 'mixed'
+}
+
+const remindPrefix = (p: DigestPoll) => (p.opinion ? 'opinion.remind.' : p.election ? 'election.remind.' : 'poll.remind.')
+
 /** What a group's reminder says: one poll in its own words, several as one digest (split only past a message's length). */
 function groupReminder(t: Translator, polls: readonly DigestPoll[]): string[] {
   const which = (p: DigestPoll) => (p.notVoted ? '' : p.countsVoted ? 'Residents' : 'ResidentsMissing')
-  const prefix = (p: DigestPoll) => (p.election ? 'election.remind.' : 'poll.remind.')
   if (polls.length === 1) {
     const p = polls[0]!
-    return [t(`${prefix(p)}group${which(p)}`, { no: p.no, title: p.title, count: p.count, deadline: p.deadline })]
+    return [t(`${remindPrefix(p)}group${which(p)}`, { no: p.no, title: p.title, count: p.count, deadline: p.deadline })]
   }
-  const lines = polls.map((p) => t(`${prefix(p)}line${which(p)}`, { no: p.no, title: p.title, count: p.count, deadline: p.deadline }))
-  return packMessages(t('poll.remind.digestTitle', { count: polls.length }), t('poll.remind.digestCont'), [...lines, t('poll.remind.digestFooter')])
+  const lines = polls.map((p) => t(`${remindPrefix(p)}line${which(p)}`, { no: p.no, title: p.title, count: p.count, deadline: p.deadline }))
+  // elections and opinion rounds say how to take part on their own line; the footer is how to vote in a poll
+  if (polls.some((p) => !p.opinion && !p.election)) lines.push(t('poll.remind.digestFooter'))
+  const kind = digestKind(polls)
+  const [title, cont] = kind === 'poll' ? ['poll.remind.digestTitle', 'poll.remind.digestCont'] : [`opinion.remind.${kind}Title`, `opinion.remind.${kind}Cont`]
+  return packMessages(t(title, { count: polls.length }), t(cont), lines)
 }
 
-/** What each committee member gets: the rooms that have not voted, per owner poll. */
+/** What each committee member gets: the rooms that have not voted (or signed), per owner poll or opinion round. */
 function committeeReminder(t: Translator, polls: readonly DigestPoll[]): string[] {
-  const lines = polls.map((p) => t('poll.remind.committee', { no: p.no, title: p.title, count: p.count, list: p.notVoted!.join('、'), deadline: p.deadline }))
-  if (polls.length === 1) return packMessages(lines[0]!, t('poll.remind.digestCont'), [])
-  return packMessages(t('poll.remind.committeeTitle', { count: polls.length }), t('poll.remind.digestCont'), lines)
+  const lines = polls.map((p) => t(p.opinion ? 'opinion.remind.committee' : 'poll.remind.committee', { no: p.no, title: p.title, count: p.count, list: p.notVoted!.join('、'), deadline: p.deadline }))
+  const kind = digestKind(polls)
+  const cont = kind === 'poll' ? 'poll.remind.digestCont' : `opinion.remind.${kind}Cont`
+  if (polls.length === 1) return packMessages(lines[0]!, t(cont), [])
+  return packMessages(t(kind === 'poll' ? 'poll.remind.committeeTitle' : `opinion.remind.${kind}CommitteeTitle`, { count: polls.length }), t(cont), lines)
 }

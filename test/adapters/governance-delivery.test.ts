@@ -57,8 +57,10 @@ describe('telegram', () => {
     expect(calls.map((x) => [x.method, x.payload.chat_id])).toEqual([
       ['sendMessage', BOSS.id],
       ['sendDocument', BOSS.id],
+      ['sendMessage', GROUP.id], // asked in the group: it hears that the answer went privately, nothing of it
     ])
     expect(calls[0]!.payload.text).toContain('3-2-201　同意')
+    expect(calls[2]!.payload.text).toMatch(/已私信回复你。$/)
     const doc = calls[1]!.payload.document as InputFile
     expect(doc).toBeInstanceOf(InputFile)
     expect(doc.filename).toBe('opinion-1.csv')

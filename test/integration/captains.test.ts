@@ -294,7 +294,10 @@ describe('代录: paper ballots, signatures and acknowledgements', () => {
     await w.says('cap', '代录 #1 1-1-103 a 张强').then((x) => x.expectReply('已为 1-1-103 代录 #1「第二届物管会」：A 王芳、C 张强。'))
     await w.says('cap', '代录 #1 1-1-104 ABC').then((x) => x.expectReply('#1 只选 2 人，这里选了 3 人。'))
     await w.says('cap', '代录 #1 1-1-104 Z').then((x) => x.expectReply('没有候选人「Z」。请用字母 A–C 或候选人姓名。'))
-    await w.says('cap', '代录 #2 1-1-103 不同意，噪音太大').then((x) => x.expectReply('已为 1-1-103 代录 #2「加装电梯」：不同意：噪音太大。'))
+    const signed = await w.says('cap', '代录 #2 1-1-103 不同意，噪音太大')
+    expect(privateTo(signed, 'cap')[0]).toContain('已为 1-1-103 代录 #2「加装电梯」：不同意：噪音太大。')
+    // a signature, not a ballot, and as anonymous in the group as a resident's own 签字
+    expect(groupTexts(signed)).toEqual(['已记录一份楼栋长代录签字（征求意见 #2）。'])
     await w.says('cap', '代录 #2 1-1-104 希望低楼层少摊').then((x) => x.expectReply('意见：希望低楼层少摊'))
     const rows = await w.db.db.select().from(ballots).orderBy(ballots.id)
     expect(rows.map((b) => [b.voterKey, b.options, b.note, b.recordedBy])).toEqual([
@@ -306,6 +309,9 @@ describe('代录: paper ballots, signatures and acknowledgements', () => {
     await governancePoll(w, compoundId, { kind: 'election', title: '补选', options: ['赵一'], seats: 1, status: 'nominating' })
     await w.says('cap', '代录 #3 1-1-101 A').then((x) => x.expectReply('#3 还在推荐候选人，投票尚未开始。'))
     expect(await w.db.db.select().from(ballots)).toHaveLength(3)
+    // the household is told of a recorded signature in the words of 签字, not of a vote
+    const toHousehold = privateTo(await w.says('cap', '代录 #2 1-1-102 同意'), 'o2')[0]
+    expect(toHousehold).toBe('楼栋长 小陈 已为 1-1-102 代录征求意见 #2「加装电梯」的纸质签字。如与你家的意思不符，自己再签一次即可，以最后一次为准。')
   })
 
   it('records a notice acknowledgement; 楼栋 then counts the household as acknowledged', async () => {

@@ -104,7 +104,8 @@ describe('notices: 通知, 收到, 未读', () => {
     await w.says('o0', '通知 #1 未读', { private: true }).then((r) => r.expectReply('只有委员可以这样做'))
     await w.says('cc', '通知 #1 已读').then((r) => r.expectReply('后面只能写「未读」'))
     const r = await w.says('cc', '通知 #1 未读')
-    expect(groupTexts(r)).toEqual([])
+    // asked in the group: the group hears only that the answer went privately (as 查费, 楼栋)
+    expect(groupTexts(r)).toEqual(['@老* 已私信回复你。'])
     expect(privateTo(r, 'cc')).toEqual([
       [
         '通知 #1（2026-11-20 10:00）：3/6 户已确认，3 户未确认。',
@@ -113,6 +114,10 @@ describe('notices: 通知, 收到, 未读', () => {
         '另有 1 人确认了，但还没有认证房号，未计入住户。',
       ].join('\n'),
     ])
+    // a member the bot cannot message privately is told in the group how to get it, without the rooms
+    w.adapter.unreachable.add('cc')
+    const lost = await w.says('cc', '通知 #1 未读')
+    expect(lost.replies).toEqual([{ chat: 'g1', text: '@老* 我无法私信你，请先私聊我（加我为好友或点开我的头像发一条消息），再发一次。' }])
   })
 
   it('one reminder after 48 hours with a count only, then never again', async () => {

@@ -4,7 +4,7 @@
 // the full list with a CSV. Everything through the real pipeline and scheduler on a real database.
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
-import { ballots, compounds, currentBallots, polls, resultWindows } from '../../db/schema.ts'
+import { ballots, compounds, currentBallots, households, polls, resultWindows } from '../../db/schema.ts'
 import { runDue } from '../../src/scheduler/tick.ts'
 import { opinionCsvOf } from '../../src/services/opinions.ts'
 import { useTestDatabases } from '../helpers/db.ts'
@@ -63,15 +63,17 @@ describe('opinion rounds: 征求意见, 签字, 意见', () => {
     await bare.w.says('cc', '征求意见 外墙翻新').then((r) => r.expectReply('还没有房屋名册'))
   })
 
-  it('signs per household: agree with a note, opinion only, a change; privately, the group sees only the room', async () => {
+  it('signs per household: agree with a note, opinion only, a change; privately, the group sees no room', async () => {
     const { w } = await setUp()
     await w.says('cc', '征求意见 夜间施工安排')
     const a = await w.says('o0', '签字 #1 同意 但希望晚上不施工')
     expect(privateTo(a, 'o0')[0]).toContain('已记下 1-1-101 对征求意见 #1「夜间施工安排」的签字：同意。')
     expect(privateTo(a, 'o0')[0]).toContain('意见：但希望晚上不施工')
-    expect(groupTexts(a)).toEqual(['已收到 1-1-101 对征求意见 #1 的签字。'])
+    // naming the room in front of the group would tell everyone who signed (the result itself names nobody)
+    expect(groupTexts(a)).toEqual(['已收到一份签字（征求意见 #1）。'])
     const b = await w.says('o1', '签字 #1 希望施工时间改到白天')
     expect(privateTo(b, 'o1')[0]).toContain('只提意见')
+    expect(groupTexts(b)).toEqual(['已收到一份签字（征求意见 #1）。'])
     // without a number while one round is open; then a change replaces the counted signature, both kept
     await w.says('o2', '签字 不同意').then((r) => r.expectReply('不同意'))
     const c = await w.says('o2', '签字 #1 同意')
@@ -84,6 +86,11 @@ describe('opinion rounds: 征求意见, 签字, 意见', () => {
       [[0], null],
     ])
     expect(await w.db.db.select().from(currentBallots)).toHaveLength(3)
+    // the fallback when the signer cannot be messaged privately: anonymous too
+    w.adapter.unreachable.add('o1')
+    const unreachable = await w.says('o1', '签字 #1 同意')
+    expect(unreachable.replies.map((x) => x.chat)).toEqual(['g1'])
+    expect(unreachable.text).toBe('已收到一份签字（征求意见 #1）。\n我无法私信你确认，请先私聊我一次。')
   })
 
   it('refuses tenants, pending owners, strangers, a poll number, an unknown number, and after the deadline', async () => {
@@ -181,13 +188,40 @@ describe('opinion rounds: 征求意见, 签字, 意见', () => {
     // unaddressed in the group, 意见 is an everyday word: a resident's 意见 #1 there is left alone
     await w.says('o0', '意见 #1').then((r) => r.expectNoReply())
     const r = await w.says('cc', '意见 #1')
-    expect(groupTexts(r)).toEqual([])
+    // asked in the group: the group hears only that the answer went privately (as 查费, 楼栋)
+    expect(groupTexts(r)).toEqual(['@老* 已私信回复你。'])
     const [msg] = r.replies.filter((x) => x.user === 'cc')
     expect(msg!.text).toContain('1-1-101　同意')
     expect(msg!.text).toContain('未签字 5 户')
     // a formula is defused in the CSV
     expect(Buffer.from(msg!.file!.bytes).toString('utf8')).toContain(`1-1-101,同意,"'=HYPERLINK(""x"")"`)
     await w.says('cc', '意见 #7').then((r) => r.expectReply('没有征求意见 #7。'))
+    // a member the bot cannot message privately is told in the group how to get it, without a room or a word of it
+    w.adapter.unreachable.add('cc')
+    const lost = await w.says('cc', '意见 #1')
+    expect(lost.replies).toEqual([{ chat: 'g1', text: '@老* 我无法私信你，请先私聊我（加我为好友或点开我的头像发一条消息），再发一次。' }])
+  })
+
+  it('意见 #n in several messages: the group hears one line for all of them, reached or not', async () => {
+    const { w, compoundId, members } = await setUp()
+    await w.says('cc', '征求意见 外墙翻新方案')
+    const [round] = await w.db.db.select().from(polls)
+    // six long opinions (written as the command would, past its length limit) make a list longer than one message
+    for (const h of await w.db.db.select().from(households).where(eq(households.compoundId, compoundId))) {
+      await w.db.db.transaction(async (tx) => {
+        const [b] = await tx
+          .insert(ballots)
+          .values({ compoundId, pollId: round!.id, voterKey: `h:${h.id}`, householdId: h.id, memberId: members.cc!, options: [0], note: '施工'.repeat(400) })
+          .returning()
+        await tx.insert(currentBallots).values({ compoundId, pollId: round!.id, voterKey: `h:${h.id}`, ballotId: b!.id })
+      })
+    }
+    const r = await w.says('cc', '意见 #1')
+    expect(privateTo(r, 'cc').length).toBeGreaterThan(1)
+    expect(groupTexts(r)).toEqual(['@老* 已私信回复你。'])
+    w.adapter.unreachable.add('cc')
+    const lost = await w.says('cc', '意见 #1')
+    expect(lost.replies).toEqual([{ chat: 'g1', text: '@老* 我无法私信你，请先私聊我（加我为好友或点开我的头像发一条消息），再发一次。' }])
   })
 
   it('the CLI’s export (linli export --opinion) is the committee’s CSV; a poll number or an unknown one gives none', async () => {
@@ -209,9 +243,13 @@ describe('opinion rounds: 征求意见, 签字, 意见', () => {
   it('speaks zh-TW and English', async () => {
     const tw = await setUp({ language: 'zh-TW' })
     await tw.w.says('cc', '徵求意見 外牆翻新').then((r) => r.expectReply('【徵求意見 #1】外牆翻新'))
-    await tw.w.says('o0', '簽字 #1 不同意 噪音').then((r) => r.expectReply('不同意'))
+    const tws = await tw.w.says('o0', '簽字 #1 不同意 噪音')
+    expect(privateTo(tws, 'o0')[0]).toContain('不同意')
+    expect(groupTexts(tws)).toEqual(['已收到一份簽字（徵求意見 #1）。'])
     const en = await setUp({ language: 'en' })
     await en.w.says('cc', '/consult facade renovation').then((r) => r.expectReply('[Opinion round #1] facade renovation'))
-    await en.w.says('o0', '/sign 1 disagree too noisy').then((r) => r.expectReply('Opinion: too noisy'))
+    const ens = await en.w.says('o0', '/sign 1 disagree too noisy')
+    expect(privateTo(ens, 'o0')[0]).toContain('Opinion: too noisy')
+    expect(groupTexts(ens)).toEqual(['A signature was received (opinion round #1).'])
   })
 })

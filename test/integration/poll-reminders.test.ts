@@ -1,6 +1,7 @@
 // Issue 15: poll reminders are one digest per group per day for all open polls together (and one private
 // message per committee member), never in the compound's quiet hours (default 21:00–08:00 local), and the
-// last one is the day before a poll's deadline; a poll launched today was announced today.
+// last one is the day before a poll's deadline; a poll launched today was announced today. Open opinion rounds
+// (征求意见, issue 17) and elections are in the same digest, each with how to take part.
 import { eq } from 'drizzle-orm'
 import { describe, expect, it } from 'vitest'
 import { jobRunsOf } from '../../db/disclosure.ts'
@@ -157,5 +158,88 @@ describe('poll reminders', () => {
     expect(text).toContain('#1 路灯颜色: 5 households have not voted yet; deadline 2026-11-27 23:59')
     expect(text.split('\n').at(-1)).toBe('Send "/vote <number> <option>" to take part.')
     expect(enSent.find((s) => s.user === 'cc')!.text.split('\n')[0]).toBe('[Poll reminder] 3 polls still have households that have not voted:')
+  })
+
+  it('open opinion rounds are in the same digest, with how to sign, on the same days and outside the same quiet hours', async () => {
+    const { w, compoundId } = await setUp({ settings: { quietHours: '08:00-10:30' } })
+    await w.says('boss', '发起投票 路灯颜色 选项 暖光/白光 截止 11-27').then((r) => r.expectReply('#1'))
+    await w.says('cc', '征求意见 外墙翻新方案 截止 11-27').then((r) => r.expectReply('#2'))
+    await w.says('cc', '征求意见 加装电梯 截止 11-23 18:00').then((r) => r.expectReply('#3'))
+    await w.says('o0', '签字 #2 同意')
+    await w.says('o1', '签字 #2 希望用浅色') // an opinion alone is a signature too
+    await delivered(w)
+    // Monday 09:05 is quiet in this compound; #3 ends on Monday, so Sunday's was its last reminder
+    expect(await remindOpenPolls(w.db, new Date('2026-11-23T01:05:00Z'))).toEqual([])
+    const report = await remindOpenPolls(w.db, new Date('2026-11-23T02:31:00Z'))
+    expect(report).toEqual([
+      {
+        compoundId,
+        compoundName: '幸福里',
+        polls: [
+          { no: 1, title: '路灯颜色', count: 6, electorate: 'owners' },
+          { no: 2, title: '外墙翻新方案', count: 4, electorate: 'owners', opinion: true },
+        ],
+        rows: 4, // one post per group, one message per committee member: no extra post for the round
+      },
+    ])
+    const sent = await delivered(w)
+    const groups = sent.filter((s) => s.chat)
+    expect(groups.map((s) => s.chat)).toEqual(['g1', 'g2'])
+    expect(groups[0]!.text).toBe(
+      [
+        '【投票和征求意见提醒】2 项进行中：',
+        '#1 路灯颜色：还有 6 户没有投票，截止 2026-11-27 23:59',
+        '#2 外墙翻新方案（征求意见，发送「签字 #2 同意/不同意/意见」）：还有 4 户没有签字，截止 2026-11-27 23:59',
+        '发送「投票 #编号 选项编号」参加。',
+      ].join('\n'),
+    )
+    const mine = sent.find((s) => s.user === 'cc')!.text
+    expect(mine.split('\n')[0]).toBe('【投票和征求意见提醒】2 项还有住户没有投票或签字：')
+    expect(mine).toContain('征求意见 #2「外墙翻新方案」截止 2026-11-27 23:59，还有 4 户没有签字：1-1-201、1-1-202、1-2-101、1-2-102')
+    expect(mine).not.toContain('#3')
+    // the same day again: nothing
+    expect(await remindOpenPolls(w.db, new Date('2026-11-23T05:00:00Z'))).toEqual([expect.objectContaining({ rows: 0 })])
+
+    // Tuesday: everyone voted in #1; the round alone, in its own words
+    for (let i = 0; i < 6; i++) await w.says(`o${i}`, '投票 #1 1')
+    await delivered(w)
+    await remindOpenPolls(w.db, new Date('2026-11-24T03:00:00Z'))
+    const tuesday = await delivered(w)
+    expect(tuesday.filter((s) => s.chat === 'g1').map((s) => s.text)).toEqual([
+      '【征求意见 #2 提醒】外墙翻新方案：还有 4 户没有签字，截止 2026-11-27 23:59。发送「签字 #2 同意」「签字 #2 不同意」或「签字 #2 <意见>」参加。',
+    ])
+    expect(tuesday.find((s) => s.user === 'cc')!.text).toBe('征求意见 #2「外墙翻新方案」截止 2026-11-27 23:59，还有 4 户没有签字：1-1-201、1-1-202、1-2-101、1-2-102')
+    // Friday, the deadline day: Thursday's was the last
+    expect(await remindOpenPolls(w.db, new Date('2026-11-27T03:00:00Z'))).toEqual([])
+    // every household signed: nothing to remind of
+    for (let i = 2; i < 6; i++) await w.says(`o${i}`, '签字 #2 不同意')
+    expect(await remindOpenPolls(w.db, new Date('2026-11-26T03:00:00Z'))).toEqual([])
+  })
+
+  it('opinion rounds in zh-TW and English: several rounds are an opinion-round digest', async () => {
+    const tw = await setUp({ language: 'zh-TW' })
+    await tw.w.says('cc', '徵求意見 外牆翻新 截止 11-27').then((r) => r.expectReply('#1'))
+    await tw.w.says('cc', '徵求意見 加裝電梯 截止 11-27').then((r) => r.expectReply('#2'))
+    await delivered(tw.w)
+    await remindOpenPolls(tw.w.db, new Date('2026-11-23T02:00:00Z'))
+    const twSent = await delivered(tw.w)
+    expect(twSent.find((s) => s.chat === 'g1')!.text).toBe(
+      [
+        '【徵求意見提醒】2 項徵求意見進行中：',
+        '#1 外牆翻新（徵求意見，發送「簽字 #1 同意/不同意/意見」）：還有 6 戶沒有簽字，截止 2026-11-27 23:59',
+        '#2 加裝電梯（徵求意見，發送「簽字 #2 同意/不同意/意見」）：還有 6 戶沒有簽字，截止 2026-11-27 23:59',
+      ].join('\n'),
+    )
+    expect(twSent.find((s) => s.user === 'cc')!.text.split('\n')[0]).toBe('【徵求意見提醒】2 項徵求意見還有住戶沒有簽字：')
+
+    const en = await setUp({ language: 'en' })
+    await en.w.says('cc', '/consult facade renovation deadline 11-27').then((r) => r.expectReply('#1'))
+    await delivered(en.w)
+    await remindOpenPolls(en.w.db, new Date('2026-11-23T02:00:00Z'))
+    const enSent = await delivered(en.w)
+    expect(enSent.find((s) => s.chat === 'g1')!.text).toBe(
+      '[Opinion round #1 reminder] facade renovation: 6 households have not signed yet; deadline 2026-11-27 23:59. Send "/sign 1 agree", "/sign 1 disagree" or "/sign 1 <your opinion>".',
+    )
+    expect(enSent.find((s) => s.user === 'cc')!.text).toContain('Opinion round #1 "facade renovation" (deadline 2026-11-27 23:59): 6 households have not signed:')
   })
 })
