@@ -387,7 +387,7 @@ ${lines.map((l) => `| ${l.what} | ${l.result} | ${l.target} | ${l.verdict} |`).j
 ## The command pipeline
 
 Each command goes through \`App.handle\`: parse → dedupe (inbox row) → resolve member, compound, role and
-bindings → authorize → validate (zod) → the command in a savepoint (缴费: room lookup, ledger append under the
+bindings → authorize → validate (zod) → the command, in the message's transaction (缴费: room lookup, ledger append under the
 compound's chain lock, balance; 报修: ticket number under the compound's ticket lock, ticket, history event)
 → reply rendering → privacy scrub of group-bound text → outbox rows → COMMIT → the outbox dispatcher claims the
 rows and delivers them to a no-op adapter (\`NullAdapter\`), marking each sent. Compounds: ${COMPOUNDS_SPREAD}, each with
@@ -436,7 +436,8 @@ on PostgreSQL):
   (src/core/adapter.ts; the WeChat adapter does) to keep strict id order. See the limiter section for its effect.
 
 Since then (issue 15, next section): the context in one statement, prepared statements, the roster names of the
-group scrub kept per roster version, the outbox's delivery updates gathered.
+group scrub kept per roster version, the outbox's delivery updates gathered, no savepoint per command, the hot
+statements built once (db/prepared.ts) and their round trips paired.
 
 Statements of one 缴费:
 
