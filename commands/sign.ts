@@ -6,12 +6,13 @@
 // per household of the electorate frozen at launch; a later signature replaces the earlier (current_ballots), every
 // one is kept (ballots, append-only). The answer goes privately and names the room; the group sees only
 // 已收到一份签字（征求意见 #3）, like a secret poll's 投票: no room (the result names nobody, so neither does the ack),
-// no stance, no words.
+// no stance, no words. A signature given with a launch post's button (Telegram) also updates that post with the
+// counts so far (同意 / 不同意 / 只提意见 / 未签字), never a room or a name.
 import { z } from 'zod'
 import { parseSign, stanceOptions } from '../src/domain/opinion.ts'
 import { formatDeadline } from '../src/render/polls.ts'
-import { stanceLabel } from '../src/render/opinions.ts'
-import { openOpinionRounds } from '../src/services/opinions.ts'
+import { consultButtons, liveConsultText, stanceLabel } from '../src/render/opinions.ts'
+import { opinionCounts, openOpinionRounds } from '../src/services/opinions.ts'
 import { castBallot, electorateMembership, findPoll, holdHouseholds } from '../src/services/polls.ts'
 import { defineCommand, type Reply, reply, UserError } from '../src/pipeline/command.ts'
 
@@ -82,6 +83,11 @@ export default defineCommand({
     if (outside.length > 0) lines.push(t('sign.partlyOutside', { no, rooms: outside.join('、') }))
     const ack = t('sign.ack', { no })
     const out: Reply[] = [reply.private(lines.join('\n'), { groupAck: ack, groupFallback: `${ack}\n${t('sign.cannotDm')}` })]
+    // a button press: the launch post it came from shows the counts so far, buttons kept (the adapter limits how often)
+    if (ctx.message.origin) {
+      const counts = await opinionCounts(tx, round)
+      out.push({ to: 'origin', text: liveConsultText(t, round, counts, compound.timeZone, ctx.now), buttons: consultButtons(t, round.no) })
+    }
     return out
   },
 })

@@ -30,6 +30,24 @@ export function consultButtons(t: Translator, no: number): Button[][] {
   ]]
 }
 
+/**
+ * The launch post as it was, then the counts so far: what a 签字 button press edits the post to (Telegram). Only
+ * figures — no room, no name, no theme — since who signed and what they wrote is not shown in the group.
+ */
+export function liveConsultText(t: Translator, round: OpinionView, counts: OpinionCounts, timeZone: string, asOf: Date): string {
+  const share = (s: Share) => ({ households: s.households, area: formatArea(s.areaCentiM2) })
+  return [
+    consultText(t, round, timeZone),
+    '',
+    t('opinion.liveLaunch.header', { at: formatLocal(asOf, timeZone) }),
+    t('opinion.count', { stance: t('opinion.stance.agree'), ...share(counts.agree) }),
+    t('opinion.count', { stance: t('opinion.stance.disagree'), ...share(counts.disagree) }),
+    t('opinion.count', { stance: t('opinion.stance.none'), ...share(counts.opinionOnly) }),
+    t('opinion.notSigned', share(counts.notSigned)),
+    counts.notes > 0 ? t('opinion.notes', { count: counts.notes }) : t('opinion.noNotes'),
+  ].join('\n')
+}
+
 /** "施工时间（5）、噪音（3）" in the compound's language. */
 export function themesText(t: Translator, themes: readonly Theme[], counts: Pick<OpinionCounts, 'notes'>): string {
   if (counts.notes === 0) return t('opinion.noNotes')

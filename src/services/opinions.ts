@@ -94,6 +94,12 @@ export async function opinionState(q: Queryable, poll: PollRow): Promise<Opinion
   return { counts, signatures, notSigned: electorate.filter((v) => !signed.has(v.voterKey)), themes }
 }
 
+/** The counts alone (a 签字 button press edits the launch post with them): no names, no themes to extract. */
+export async function opinionCounts(q: Queryable, poll: Pick<PollRow, 'compoundId' | 'id'>): Promise<OpinionCounts> {
+  const [electorate, signatures] = await Promise.all([electorateOf(q, poll.compoundId, poll.id), signaturesOf(q, poll.compoundId, poll.id)])
+  return countOpinions(electorate, signatures)
+}
+
 /** The counts text of a round: the stored result once closed, else counted now (结果 #n). */
 export async function opinionResultText(q: Queryable, compound: Pick<CompoundRow, 'timeZone'>, t: Translator, poll: PollRow): Promise<string> {
   const stored = poll.status === 'closed' ? storedResult(poll.result) : null

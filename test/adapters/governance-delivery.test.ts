@@ -15,7 +15,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { ConsoleAdapter } from '../../adapters/console/index.ts'
 import { WechatAdapter } from '../../adapters/wechat/adapter.ts'
 import { upsertMember } from '../../db/members.ts'
-import { householdBindings, households, noticeAcks } from '../../db/schema.ts'
+import { ballots, householdBindings, households, noticeAcks } from '../../db/schema.ts'
 import { useTestDatabases } from '../helpers/db.ts'
 import { BOSS, fixture, GROUP, textUpdate, ZHANG } from './fixtures/telegram/fake-bot-api.ts'
 import { boundGroup, rig, stopRigs } from './fixtures/telegram/rig.ts'
@@ -64,6 +64,41 @@ describe('telegram', () => {
     const doc = calls[1]!.payload.document as InputFile
     expect(doc).toBeInstanceOf(InputFile)
     expect(doc.filename).toBe('opinion-1.csv')
+  })
+
+  it('a press of an opinion round’s 同意 button signs and edits the launch post to the counts so far, no room or name', async () => {
+    const r = await rig(dbs)
+    const c = await boundGroup(r, ROSTER)
+    for (const [who, room] of [[ZHANG, '3-2-201'], [BOSS, '3-2-202']] as const) {
+      const m = await upsertMember(r.db.db, 'telegram', String(who.id), who.first_name)
+      const [h] = await r.db.db.select().from(households).where(eq(households.code, room))
+      await r.db.db.insert(householdBindings).values({ compoundId: c.id, memberId: m.id, householdId: h!.id, relation: 'owner', status: 'verified' })
+    }
+    await r.feed(textUpdate(BOSS, '征求意见 外墙翻新方案'))
+    const launch = r.fake.of('sendMessage').find((x) => x.payload.reply_markup)!
+    const keyboard = launch.payload.reply_markup.inline_keyboard as { text: string; callback_data: string }[][]
+    expect(keyboard).toEqual([[{ text: '同意', callback_data: '/sign 1 agree' }, { text: '不同意', callback_data: '/sign 1 disagree' }]])
+    r.fake.clear()
+    const press = fixture('callback-query')
+    press.callback_query!.data = keyboard[0]![0]!.callback_data
+    press.callback_query!.message = { ...press.callback_query!.message!, message_id: 9103, text: launch.payload.text, reply_markup: launch.payload.reply_markup } as never
+    await r.feed(press)
+    expect(r.fake.summary().map(([m, chat]) => [m, chat])).toEqual([
+      ['answerCallbackQuery', undefined],
+      ['sendMessage', ZHANG.id],
+      ['sendMessage', GROUP.id],
+      ['editMessageText', GROUP.id],
+    ])
+    expect(r.fake.of('sendMessage')[1]!.payload.text).toBe('已收到一份签字（征求意见 #1）。')
+    const edit = r.fake.of('editMessageText')[0]!.payload
+    // the pressed post itself, its buttons kept, the launch text as it was and the counts under it
+    expect(edit).toMatchObject({ chat_id: GROUP.id, message_id: 9103, reply_markup: { inline_keyboard: keyboard } })
+    expect(edit.text.startsWith(`${launch.payload.text}\n\n`)).toBe(true)
+    const counts = (edit.text as string).slice(launch.payload.text.length)
+    expect(counts).toContain('同意：1 户 / 89.50 m²\n不同意：0 户')
+    expect(counts).toContain('未签字：1 户 / 75.00 m²')
+    expect(counts).not.toMatch(/3-2-20|张|王|李/)
+    expect(await r.db.db.select().from(ballots)).toHaveLength(1)
   })
 
   it('sends a document after the text and keeps the buttons on the text', async () => {

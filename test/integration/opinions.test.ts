@@ -93,6 +93,52 @@ describe('opinion rounds: 征求意见, 签字, 意见', () => {
     expect(unreachable.text).toBe('已收到一份签字（征求意见 #1）。\n我无法私信你确认，请先私聊我一次。')
   })
 
+  it('a 签字 button press edits the launch post: the launch text, then counts only, buttons kept; a typed 签字 edits nothing', async () => {
+    const { w } = await setUp()
+    const launch = groupTexts(await w.says('cc', '征求意见 夜间施工安排'))[0]!
+    const buttons = [[{ text: '同意', data: '/sign 1 agree' }, { text: '不同意', data: '/sign 1 disagree' }]]
+    const typed = await w.says('o0', '签字 #1 同意 但希望王秀英家门口晚上不施工')
+    expect(typed.outcome).toMatchObject({ status: 'handled', command: 'sign' })
+    expect(typed.outcome).not.toHaveProperty('edits')
+    await w.says('o2', '签字 #1 希望改到白天')
+    w.clock.advance(5 * 60_000)
+    const press = (from: string, data: string) => w.deliver({ ...w.message(from, data), origin: { messageId: 'launch-1' } })
+    const pressed = await press('o3', '/sign 1 disagree')
+    // the signature itself is as typed: privately, the group hears the anonymous ack
+    expect(privateTo(pressed, 'o3')[0]).toContain('已记下 2-1-101 对征求意见 #1「夜间施工安排」的签字：不同意。')
+    expect(groupTexts(pressed)).toEqual(['已收到一份签字（征求意见 #1）。'])
+    const edits = pressed.outcome.status === 'handled' ? (pressed.outcome.edits ?? []) : []
+    expect(edits).toEqual([
+      {
+        text: [
+          launch,
+          '',
+          '—— 目前签字情况（截至 2026-11-20 10:05）——',
+          '同意：1 户 / 100.00 m²',
+          '不同意：1 户 / 50.00 m²',
+          '只提意见：1 户 / 100.00 m²',
+          '未签字：3 户 / 200.00 m²',
+          '2 户写了意见。',
+        ].join('\n'),
+        buttons,
+      },
+    ])
+    // no room, no name, no words of an opinion on the post the whole group sees
+    expect(edits[0]!.text.slice(launch.length)).not.toMatch(/\d-\d-\d{3}|王|o\d|晚上|白天/)
+
+    // a change by a press: the counts follow the household's latest signature
+    const again = await press('o3', '/sign 1 agree')
+    expect(again.outcome.status === 'handled' ? again.outcome.edits?.[0]?.text : undefined).toContain('同意：2 户 / 150.00 m²\n不同意：0 户')
+    // a refused press (a tenant) edits nothing; nor does one after the deadline
+    const tenant = await press('tenant', '/sign 1 agree')
+    expect(tenant.outcome).toMatchObject({ status: 'handled', error: 'user' })
+    expect(tenant.outcome).not.toHaveProperty('edits')
+    w.clock.set('2026-11-28T02:00:00Z')
+    const late = await press('o4', '/sign 1 agree')
+    expect(late.text).toContain('截止')
+    expect(late.outcome).not.toHaveProperty('edits')
+  })
+
   it('refuses tenants, pending owners, strangers, a poll number, an unknown number, and after the deadline', async () => {
     const { w } = await setUp()
     await w.says('cc', '发起投票 路灯颜色 选项 暖光/白光')
@@ -246,10 +292,20 @@ describe('opinion rounds: 征求意见, 签字, 意见', () => {
     const tws = await tw.w.says('o0', '簽字 #1 不同意 噪音')
     expect(privateTo(tws, 'o0')[0]).toContain('不同意')
     expect(groupTexts(tws)).toEqual(['已收到一份簽字（徵求意見 #1）。'])
+    const twPress = await tw.w.deliver({ ...tw.w.message('o1', '/sign 1 agree'), origin: { messageId: 'launch-1' } })
+    const twEdit = twPress.outcome.status === 'handled' ? twPress.outcome.edits?.[0] : undefined
+    expect(twEdit?.text).toMatch(/^【徵求意見 #1】外牆翻新\n[^]*\n\n—— 目前簽字情況（截至 2026-11-20 10:00）——\n同意：1 戶 \/ 100\.00 m²\n不同意：1 戶/)
+    expect(twEdit?.text).toContain('1 戶寫了意見。')
+    expect(twEdit?.buttons).toEqual([[{ text: '同意', data: '/sign 1 agree' }, { text: '不同意', data: '/sign 1 disagree' }]])
     const en = await setUp({ language: 'en' })
     await en.w.says('cc', '/consult facade renovation').then((r) => r.expectReply('[Opinion round #1] facade renovation'))
     const ens = await en.w.says('o0', '/sign 1 disagree too noisy')
     expect(privateTo(ens, 'o0')[0]).toContain('Opinion: too noisy')
     expect(groupTexts(ens)).toEqual(['A signature was received (opinion round #1).'])
+    const enPress = await en.w.deliver({ ...en.w.message('o1', '/sign 1 disagree'), origin: { messageId: 'launch-1' } })
+    const enEdit = enPress.outcome.status === 'handled' ? enPress.outcome.edits?.[0] : undefined
+    expect(enEdit?.text).toMatch(/^\[Opinion round #1\] facade renovation\n[^]*\n\n— Signatures so far \(as of 2026-11-20 10:00\) —\n/)
+    expect(enEdit?.text).toContain('1 households wrote an opinion.')
+    expect(enEdit?.buttons?.flat().map((b) => b.data)).toEqual(['/sign 1 agree', '/sign 1 disagree'])
   })
 })
