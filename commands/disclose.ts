@@ -11,6 +11,8 @@ import { defineCommand, type Reply, reply, UserError } from '../src/pipeline/com
 import { disclosurePreview, discloseNow } from '../src/services/disclosure.ts'
 import { checkLedger, checkLedgerOrAlert, untrustedDisclosureText } from '../src/services/ledger-trust.ts'
 import { overseenCompound, toSupervisor } from '../src/services/oversight.ts'
+import type { Translator } from '../src/i18n/index.ts'
+import { periodFromInput } from './ledger.ts'
 
 const WORDS: Record<string, PeriodKind> = {}
 const add = (kind: PeriodKind, words: string[]) => {
@@ -19,6 +21,17 @@ const add = (kind: PeriodKind, words: string[]) => {
 add('week', ['', '本周', '本週', '这周', '這週', '本星期', '周', '週', 'week', 'thisweek', 'weekly'])
 add('month', ['本月', '这个月', '這個月', '当月', '當月', '月', 'month', 'thismonth', 'monthly'])
 add('year', ['今年', '本年', '本年度', '年', 'year', 'thisyear', 'yearly'])
+
+/**
+ * What a 公示 that names no current period gets: a past period it names (公示 上个月, 公示 去年) is 账目's to show,
+ * so the reply gives that command for it; anything else is the usage.
+ */
+function badPeriod(t: Translator, input: string, now: Date, timeZone: string): UserError {
+  const asked = periodFromInput(input, now, timeZone)
+  // only a period that has ended: 公示 下周 is not something to look up
+  if (asked && asked.to.getTime() <= now.getTime()) return new UserError('disclose.otherPeriod', { period: periodLabel(t, asked), key: asked.key })
+  return new UserError('disclose.badPeriod', { input }, true)
+}
 
 /** The period kind a 公示 asks for; null when it cannot be read. */
 export function discloseKind(input: string): PeriodKind | null {
@@ -33,7 +46,7 @@ export default defineCommand({
   args: z.object({ period: z.string().max(20) }),
   async run(ctx, args) {
     const kind = discloseKind(args.period)
-    if (!kind) throw new UserError('disclose.badPeriod', { input: args.period }, true)
+    if (!kind) throw badPeriod(ctx.t, args.period, ctx.now, ctx.compound.timeZone)
     const period = periodOf(kind, ctx.now, ctx.compound.timeZone)
     const v = await checkLedgerOrAlert(ctx.tx, ctx.compound, ctx.now)
     if (!v.ok) {
@@ -52,7 +65,7 @@ export default defineCommand({
   async oversee(ctx, args) {
     const compound = overseenCompound(ctx)
     const kind = discloseKind(args.period)
-    if (!kind) throw new UserError('disclose.badPeriod', { input: args.period }, true)
+    if (!kind) throw badPeriod(ctx.t, args.period, ctx.now, compound.timeZone)
     const period = periodOf(kind, ctx.now, compound.timeZone)
     const v = await checkLedger(ctx.tx, compound.id)
     const parts = v.ok ? await disclosurePreview(ctx.tx, compound, period, ctx.now) : [untrustedDisclosureText(ctx.t, compound, period, v)]

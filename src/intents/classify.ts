@@ -44,7 +44,7 @@ const FEE =
   /物业费|物业废|管理费|卫生费|服务费|停车费|车位费|取暖费|供暖费|暖气费|公摊费|垃圾费|到账|入账|(?:钱|款|费|转账)(?:你们)?收到了?(?:吗|没)|费用|查费|查[^,，。?？]{0,10}费|欠|缴费记录|交费情况|缴费情况|(?<![月年周]份?的?)[账帐]单|到期|交到几月|交清|交过|(?:交|缴)费?了(?:没|吗)|(?:还|该|要)(?:要|需要|差|得)?(?:交|缴)多少|还差多少|没交|没缴|未交|未缴|补交|补缴|交了多少|缴了多少|交的钱|够不够|拖欠|(?:要|需要|得|该)(?:再)?(?:交|缴)钱|交钱吗|交够|缴够|费交|(?:我|俺|咱)(?:们)?家?的?账(?![目本])|\bowed?\b|\bfees?\b|\bbill\b|\bbalance\b|behind on|outstanding|unpaid|arrears|\bdid\s+\d[\d-]*\s+pay\b|\bhave i paid\b|paid up|up to date|my dues|\bmy payments?\b|payments? (?:go|went|gone|come|came) through|(?:get|got|receive|received) my (?:payment|money|transfer)/
 const OWN = /我|俺|咱|\bmy\b|\bi\b|\bme\b/
 const LEDGER =
-  /账目|(?<=[月年周]份?的?)[账帐]单|帐目|账本|帐本|收支|(?<!报)账(?!单)|帐(?!单)|花了多少|花销|开销|花费|支出|花哪|花在哪|收入|收了多少|收益|结余|余额|(?:还)?剩(?:下)?多少|财务|公开|公布|明细|花了(?:啥|什么|哪些)|花钱|开支|基金|资金|经费|公款|\bledger\b|(?<!\bmy |\byour |\bthe bot )\baccounts?\b|\bspen[dt]\b|spending|expenses?|income|money go|\bfund\b|balance of|kitty|how much money|financ|what did we pay|用在哪|用到哪|用哪了|花在|钱.{0,4}(?:用|花)(?:在|到)?哪/
+  /账目|公示|\bdisclosures?\b|(?<=[月年周]份?的?)[账帐]单|帐目|账本|帐本|收支|(?<!报)账(?!单)|帐(?!单)|花了多少|花销|开销|花费|支出|花哪|花在哪|收入|收了多少|收益|结余|余额|(?:还)?剩(?:下)?多少|财务|公开|公布|明细|花了(?:啥|什么|哪些)|花钱|开支|基金|资金|经费|公款|\bledger\b|(?<!\bmy |\byour |\bthe bot )\baccounts?\b|\bspen[dt]\b|spending|expenses?|income|money go|\bfund\b|balance of|kitty|how much money|financ|what did we pay|用在哪|用到哪|用哪了|花在|钱.{0,4}(?:用|花)(?:在|到)?哪/
 
 const REPAIR_REF = /报修|报的|修|工单|维修单|单子|单号|ticket|repair|\bfix|\breport(?:ed)?\b/
 const STATUS_Q =

@@ -95,6 +95,11 @@ describe('公示 / disclose on demand', () => {
     await w.says('u1', '公示').then((r) => r.expectReply('委员'))
     await w.says('cc', '公示 下周').then((r) => r.expectReply('看不懂期间「下周」'))
     w.clock.set('2026-11-18T02:05:00Z')
+    // a past period is 账目's: the reply gives the command, nothing is posted or recorded
+    for (const [asked, command] of [['上个月', '账目 2026-10'], ['去年', '账目 2025'], ['上周', '账目 2026-W46']]) {
+      const past = await w.says('cc', `公示 ${asked}`)
+      expect(past.replies.map((x) => x.text)).toEqual([expect.stringContaining(`\n${command}`)])
+    }
     // something happens this week: an empty week is recorded, not posted, by the scheduler
     await w.says('u1', '报修 楼道灯不亮').then((x) => x.expectReply('#1'))
     const r = await w.says('cc', '公示')
