@@ -70,21 +70,29 @@ describe('db/prepared', () => {
     const db = await dbs.fresh()
     const other = await dbs.reopen(db)
     const at = new Date('2026-11-30T01:02:03.004Z')
-    // on PostgreSQL both insert, then wait for each other before reading; PGlite runs transactions one at a time
+    // on PostgreSQL both insert, wait for each other, read, and wait again before committing (a read after the
+    // other's COMMIT would see its row); PGlite runs transactions one at a time
     const together = dbs.driver === 'postgres'
-    let arrived = 0
-    let release!: () => void
-    const bothInserted = new Promise<void>((r) => (release = r))
+    const barrier = () => {
+      let arrived = 0
+      let release!: () => void
+      const all = new Promise<void>((r) => (release = r))
+      return () => {
+        if (++arrived === 2) release()
+        return all
+      }
+    }
+    const bothInserted = barrier()
+    const bothRead = barrier()
     const seen = await Promise.all(
       (['u1', 'u2'] as const).map((id, i) =>
         (i === 0 ? db : other).db.transaction(async (tx) => {
           const [row] = await insertMember(tx, { platform: 'test', id, at })
           expect(row!.createdAt).toEqual(at)
-          if (together) {
-            if (++arrived === 2) release()
-            await bothInserted
-          }
-          return (await memberIdsOn(tx, { platform: 'test' })).map((r) => r.id)
+          if (together) await bothInserted()
+          const ids = (await memberIdsOn(tx, { platform: 'test' })).map((r) => r.id)
+          if (together) await bothRead()
+          return ids
         }),
       ),
     )
