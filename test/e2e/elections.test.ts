@@ -3,10 +3,9 @@
 // and are verified, the head launches, 28 households vote, the head closes; an owner objects and the head
 // answers; the operator sets a 3-day objection period and `linli tick` at its end posts the final result and
 // makes the elected committee members, which the next sandbox run delivers and uses.
-import { readFileSync, rmSync } from 'node:fs'
-import { join } from 'node:path'
+import { rmSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
-import { childEnv, jsonLines, ROOT, runCli, tempDir } from '../helpers/cli.ts'
+import { childEnv, jsonLines, runCli, sampleRosterRooms, script, tempDir } from '../helpers/cli.ts'
 
 const dirs: string[] = []
 afterAll(() => {
@@ -17,16 +16,7 @@ afterAll(() => {
 const linli = (args: string[], dataDir: string, now: string, input = '') =>
   runCli(args, { env: childEnv(dataDir, { LINLI_NOW: now }), input, timeoutMs: 170_000 })
 const lines = jsonLines
-const script = (msgs: object[]) => `${msgs.map((m) => JSON.stringify(m)).join('\n')}\n`
-
-const roster = readFileSync(join(ROOT, 'db/seed/sample-roster.csv'), 'utf8')
-  .trim()
-  .split('\n')
-  .slice(1)
-  .map((l) => {
-    const [b, u, r] = l.split(',')
-    return u ? `${b}-${u}-${r}` : `${b}-${r}`
-  })
+const roster = sampleRosterRooms()
 
 describe('e2e: a committee election in the sandbox', () => {
   it('elects 3 of 5, takes an objection, and the final result makes them committee members', { timeout: 600_000 }, async () => {

@@ -3,61 +3,24 @@
 // then the operator CLI reminds and closes a poll at its deadline and the next sandbox run delivers it.
 // The child always uses an embedded PGlite under its own temporary data directory (never DATABASE_URL:
 // --demo seeds only an empty database).
-import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { rmSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
+import { childEnv, jsonLines, runCli, sampleRosterRooms, script, tempDir } from '../helpers/cli.ts'
 
-const ROOT = resolve(import.meta.dirname, '../..')
-const LINLI = join(ROOT, 'bin/linli.mjs')
 const dirs: string[] = []
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true })
 })
 
-function env(dataDir: string): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, LINLI_DATA_DIR: dataDir, LINLI_LOG_LEVEL: 'warn', LINLI_NOW: '2026-11-23T02:00:00Z' }
-  for (const k of ['DATABASE_URL', 'TELEGRAM_BOT_TOKEN', 'WECHATY_PUPPET_SERVICE_TOKEN', 'VITEST']) delete e[k]
-  return e
-}
-
-function linli(args: string[], dataDir: string, input = ''): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [LINLI, ...args], { cwd: ROOT, env: env(dataDir), stdio: ['pipe', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')))
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      rej(new Error(`linli ${args.join(' ')} timed out\n${stderr}`))
-    }, 170_000)
-    child.on('error', rej)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      res({ code: code ?? -1, stdout, stderr })
-    })
-    child.stdin.end(input)
-  })
-}
-
-type Out = { chat?: string; user?: string; text: string }
-const lines = (stdout: string): Out[] => stdout.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Out)
-const script = (msgs: object[]) => `${msgs.map((m) => JSON.stringify(m)).join('\n')}\n`
-
-const roster = readFileSync(join(ROOT, 'db/seed/sample-roster.csv'), 'utf8')
-  .trim()
-  .split('\n')
-  .slice(1)
-  .map((l) => {
-    const [b, u, r] = l.split(',')
-    return u ? `${b}-${u}-${r}` : `${b}-${r}`
-  })
+/** the CLI on the embedded database of `dataDir` (never a DATABASE_URL), its clock at Monday 2026-11-23 10:00 Shanghai */
+const linli = (args: string[], dataDir: string, input = '') =>
+  runCli(args, { env: childEnv(dataDir, { LINLI_NOW: '2026-11-23T02:00:00Z' }), input, timeoutMs: 170_000 })
+const lines = jsonLines
+const roster = sampleRosterRooms()
 
 describe('e2e: an ordinary poll in the sandbox', () => {
   it('binds and verifies owners, launches, votes, closes with a valid, passed result', { timeout: 600_000 }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'linli-polls-'))
+    const dir = tempDir('linli-polls-')
     dirs.push(dir)
     const HEAD = '王主任'
     const msgs: object[] = []

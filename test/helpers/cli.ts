@@ -57,6 +57,18 @@ export function jsonLines(stdout: string): Array<{ chat?: string; user?: string;
     .map((l) => JSON.parse(l) as { chat?: string; user?: string; text: string; image?: string })
 }
 
+/** The room codes of db/seed/sample-roster.csv (the demo compound's 40 households), in file order. */
+export function sampleRosterRooms(): string[] {
+  return readFileSync(join(ROOT, 'db/seed/sample-roster.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => {
+      const [b, u, r] = l.split(',')
+      return u ? `${b}-${u}-${r}` : `${b}-${r}`
+    })
+}
+
 /** Script lines for the sandbox. */
 export function script(lines: object[]): string {
   return `${lines.map((l) => JSON.stringify(l)).join('\n')}\n`
