@@ -39,6 +39,11 @@ export interface OpenOptions {
   onStatement?: (query: string) => void
 }
 
+/** The drizzle handle of a Database, or the handle itself (services the scheduler and tests call with either). */
+export function dbOf(database: Database | Db): Db {
+  return 'driver' in database && 'close' in database ? (database as Database).db : (database as Db)
+}
+
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.url) {
     const pool = renewablePool(opts.url, {

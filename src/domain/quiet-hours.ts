@@ -64,6 +64,12 @@ export function isQuiet(now: Date, timeZone: string, quiet: QuietHours | null): 
   return quiet.from < quiet.to ? minute >= quiet.from && minute < quiet.to : minute >= quiet.from || minute < quiet.to
 }
 
+/** Whether the compound is in its quiet hours at `now` (its setting, in its zone): the one test every post that
+ * nobody asked for goes through. */
+export function compoundIsQuiet(compound: { timeZone: string; settings: { quietHours?: unknown } | null }, now: Date): boolean {
+  return isQuiet(now, compound.timeZone, quietHoursOf(compound.settings))
+}
+
 const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`
 
 /** '21:00-08:00', or 'off': how the setting is written and shown. */

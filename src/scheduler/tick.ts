@@ -47,7 +47,7 @@ import {
 } from '../../db/disclosure.ts'
 import { pruneOutbox } from '../../db/outbox.ts'
 import type { Period, PeriodKind } from '../domain/calendar.ts'
-import { isQuiet, quietHoursOf } from '../domain/quiet-hours.ts'
+import { compoundIsQuiet } from '../domain/quiet-hours.ts'
 import { type DisclosureItem, postDisclosures } from '../disclosure/batch.ts'
 import type { DisclosureData } from '../disclosure/build.ts'
 import type { DisclosureMessages } from '../disclosure/messages.ts'
@@ -219,7 +219,7 @@ export async function runDue(db: Db, now: Date, opts: TickOptions): Promise<Tick
     const jobs = (['repair-overdue', 'legal-calendar'] as const).filter((job) => todo(job, compound))
     if (jobs.length > 0) committee.push({ compound, fire, day: daily.day, jobs })
     // in the compound's quiet hours the day's reminder is not claimed: a later tick sends it once they end
-    if (todo('poll-remind', compound) && !isQuiet(now, compound.timeZone, quietHoursOf(compound.settings))) {
+    if (todo('poll-remind', compound) && !compoundIsQuiet(compound, now)) {
       remind.push({ job: 'poll-remind', fireKey: fire, compoundId: compound.id })
     }
   }
@@ -320,7 +320,7 @@ async function postDue(db: Db, due: DisclosureItem[], now: Date, opts: TickOptio
     if (!open.has(disclosurePeriodKey(periodOf(i)))) continue
     // a catch-up nobody asked for is not posted in the middle of the night: a tick after the quiet hours posts
     // it (the on-time post of a slot the committee put there is not held)
-    if (i.late && isQuiet(now, i.compound.timeZone, quietHoursOf(i.compound.settings))) report.held.push(periodOf(i))
+    if (i.late && compoundIsQuiet(i.compound, now)) report.held.push(periodOf(i))
     else todo.push(i)
   }
   if (report.held.length > 0) log.debug({ held: report.held }, 'scheduler: late disclosures wait for the end of quiet hours')

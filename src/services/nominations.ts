@@ -3,10 +3,10 @@
 // the electorate and opens voting with ONE post to the compound's chats listing the ballot. Nobody on the
 // ballot: the election closes without a vote and says so. An unasked group post: it waits for the end of the
 // compound's quiet hours (nominations are refused from nomination_until on all the same).
-import type { Database, Db } from '../../db/client.ts'
+import { type Database, type Db, dbOf } from '../../db/client.ts'
 import { candidatesOf, closeUnvoted, nominationsDue, openVoting, setCandidateIdx, supportOf } from '../../db/elections.ts'
 import { compoundOf, findPollById } from '../../db/polls.ts'
-import { isQuiet, quietHoursOf } from '../domain/quiet-hours.ts'
+import { compoundIsQuiet } from '../domain/quiet-hours.ts'
 import { enqueueReplies } from '../outbox/enqueue.ts'
 import { ballotText } from '../render/elections.ts'
 import { electionView } from './elections.ts'
@@ -20,12 +20,12 @@ export interface OpenedElection {
 }
 
 export async function openDueElections(database: Database | Db, now: Date): Promise<OpenedElection[]> {
-  const db = 'driver' in database && 'close' in database ? (database as Database).db : (database as Db)
+  const db = dbOf(database)
   const out: OpenedElection[] = []
   for (const due of await nominationsDue(db, now)) {
     const done = await db.transaction(async (tx) => {
       const compound = await compoundOf(tx, due.compoundId)
-      if (!compound || isQuiet(now, compound.timeZone, quietHoursOf(compound.settings))) return null
+      if (!compound || compoundIsQuiet(compound, now)) return null
       const poll = await findPollById(tx, due.id, 'update')
       if (!poll || poll.status !== 'nominating') return null
       const [candidates, support] = await Promise.all([candidatesOf(tx, poll.compoundId, poll.id), supportOf(tx, poll.compoundId, poll.id)])

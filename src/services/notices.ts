@@ -16,7 +16,7 @@ import {
   unboundAckers,
 } from '../../db/notices.ts'
 import { compoundOf } from '../../db/polls.ts'
-import { isQuiet, quietHoursOf } from '../domain/quiet-hours.ts'
+import { compoundIsQuiet } from '../domain/quiet-hours.ts'
 import { enqueueReplies } from '../outbox/enqueue.ts'
 import { reminderText, type UnreadView } from '../render/notices.ts'
 import { compoundTranslator } from './polls.ts'
@@ -92,7 +92,7 @@ export async function remindDueNotices(db: Db, now: Date): Promise<{ compoundId:
   for (const notice of due) {
     const done = await db.transaction(async (tx) => {
       const compound = await compoundOf(tx, notice.compoundId)
-      if (!compound || isQuiet(now, compound.timeZone, quietHoursOf(compound.settings))) return null
+      if (!compound || compoundIsQuiet(compound, now)) return null
       if (!(await markReminded(tx, notice.id, now))) return null
       const view = await unreadOf(tx, notice)
       const count = view.total - view.acked

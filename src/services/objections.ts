@@ -4,13 +4,13 @@
 // objection); when it ends the scheduler posts ONE final announcement — objections and answers without names,
 // whether the result stands — and, for an election that stands, gives the elected who are members the committee
 // role (never lowering a head). Like every unasked group post it waits for the end of the compound's quiet hours.
-import type { Database, Db, Tx } from '../../db/client.ts'
+import { type Database, type Db, dbOf, type Tx } from '../../db/client.ts'
 import type { CompoundRow } from '../../db/compounds.ts'
 import { roleOf, setRole } from '../../db/compounds.ts'
 import { markFinal, objectionsOf, windowOf, windowsDue } from '../../db/objections.ts'
 import { compoundOf, findPollById, type PollRow } from '../../db/polls.ts'
 import { insertWindow } from '../../db/objections.ts'
-import { isQuiet, quietHoursOf } from '../domain/quiet-hours.ts'
+import { compoundIsQuiet } from '../domain/quiet-hours.ts'
 import { isLang, type Translator, translator } from '../i18n/index.ts'
 import { type DetachedReply, enqueueReplies } from '../outbox/enqueue.ts'
 import { finalText, type FinalView } from '../render/elections.ts'
@@ -52,12 +52,12 @@ export interface FinalReport {
  * second instance skips it). A compound in its quiet hours waits; a later tick announces it.
  */
 export async function finishDueWindows(database: Database | Db, now: Date): Promise<FinalReport[]> {
-  const db = 'driver' in database && 'close' in database ? (database as Database).db : (database as Db)
+  const db = dbOf(database)
   const out: FinalReport[] = []
   for (const w of await windowsDue(db, now)) {
     const done = await db.transaction(async (tx) => {
       const compound = await compoundOf(tx, w.compoundId)
-      if (!compound || isQuiet(now, compound.timeZone, quietHoursOf(compound.settings))) return null
+      if (!compound || compoundIsQuiet(compound, now)) return null
       const locked = await windowOf(tx, w.compoundId, w.pollId, 'update')
       const poll = await findPollById(tx, w.pollId)
       if (!locked || locked.finalAt !== null || !poll) return null

@@ -12,7 +12,7 @@
 // - Polls launched before electorates were frozen (no rows) keep the live count they had: the roster when
 //   counted, owners from verified owner bindings; residents polls count whoever voted.
 // - Only current ballots count (one per household or person); every cast stays in `ballots`.
-import type { Database, Db, Tx } from '../../db/client.ts'
+import { type Database, type Db, dbOf, type Tx } from '../../db/client.ts'
 import type { CompoundRow } from '../../db/compounds.ts'
 import {
   castCount,
@@ -36,7 +36,7 @@ import { ownerKeysOf } from '../domain/electorate.ts'
 import { APPROVE_OPTION, maskName, type PollSnapshot, type PollView, snapshotFromJson, snapshotToJson } from '../domain/poll-snapshot.ts'
 import { formatDeadline, resultsText } from '../render/polls.ts'
 import { localDateKey } from '../domain/poll-time.ts'
-import { isQuiet, quietHoursOf } from '../domain/quiet-hours.ts'
+import { compoundIsQuiet } from '../domain/quiet-hours.ts'
 import { packMessages } from '../render/summary.ts'
 import { tally, type Voter } from '../domain/tally.ts'
 import { isLang, type Translator, translator } from '../i18n/index.ts'
@@ -220,9 +220,6 @@ export async function closePoll(tx: Tx, compound: CompoundRow, pollId: number, n
   return { poll: closed, snapshot, outcome: snapshot.tally.outcome, announcement: { to: 'compound', text: lines.join('\n'), dedupeKey: `poll-closed:${closed.id}` } }
 }
 
-function dbOf(database: Database | Db): Db {
-  return 'driver' in database && 'close' in database ? (database as Database).db : (database as Db)
-}
 
 export interface CloseDueReport {
   compoundId: number
@@ -318,7 +315,7 @@ export async function remindOpenPolls(
       const compound = await compoundOf(tx, compoundId)
       if (!compound) return null
       const tz = compound.timeZone
-      if (isQuiet(now, tz, quietHoursOf(compound.settings))) return null
+      if (compoundIsQuiet(compound, now)) return null
       const day = localDateKey(now, tz)
       const due = running.filter((p) => localDateKey(p.deadline, tz) > day && localDateKey(p.createdAt, tz) < day)
       const t = compoundTranslator(compound)
